@@ -1,0 +1,347 @@
+"""Members, applications, documents, approval batches and payouts."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from funds.models import MONEY, AidCategory, Disease, Fund, RuleSet
+from reliefdesk.models import District, Employer, Station
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Member(models.Model):
+    """A union member (工会会员). The ID number identifies him across districts."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    phone = models.CharField(_("手机号"), max_length=11, blank=True)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+                                 verbose_name=_("工作单位"))
+    is_union_member = models.BooleanField(_("union member"), default=True)
+    member_since = models.DateField(_("union member since"), null=True, blank=True)
+    card_number = models.CharField(_("卡号"), max_length=19, blank=True)
+    bank_name = models.CharField(_("开户行"), max_length=100, blank=True)
+    left_hardship_on = models.DateField(_("left hardship on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FamilyMember(models.Model):
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", _("配偶")
+        CHILD = "child", _("子女")
+        PARENT = "parent", _("父母")
+        OTHER = "other", _("其他")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=18)
+
+    class Meta:
+        ordering = ["member", "relation", "name"]
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        constraints = [models.UniqueConstraint(fields=["member", "id_number"], name="family_member_unique_id")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relation_display()})"
+
+
+class ReferenceCounter(models.Model):
+    """The last application sequence number per district and year (row-locked on use)."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district", "year"], name="reference_counter_unique")]
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        RETURNED = "returned", _("Returned")
+        VERIFIED = "verified", _("Verified")
+        IN_BATCH = "in_batch", _("In batch")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        PAYMENT_FAILED = "payment_failed", _("Payment failed")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    reference = models.CharField(_("application number"), max_length=20, unique=True)
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="applications", verbose_name=_("fund"))
+    category = models.ForeignKey(AidCategory, on_delete=models.PROTECT, related_name="applications",
+                                 verbose_name=_("救助类别"))
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="applications", verbose_name=_("member"))
+    beneficiary = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="applications", verbose_name=_("受助人"),
+                                    help_text=_("Empty: the member himself."))
+    # Denormalised so the twelve-month duplicate check is one indexed query.
+    beneficiary_id_number = models.CharField(_("beneficiary ID number"), max_length=18, db_index=True)
+    beneficiary_name = models.CharField(_("beneficiary name"), max_length=50)
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="applications",
+                                verbose_name=_("service station"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="applications",
+                                 verbose_name=_("district"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    event_date = models.DateField(_("发生日期"), null=True, blank=True)
+    disease = models.ForeignKey(Disease, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("疾病名称"))
+    total_cost = models.DecimalField(_("医疗总费用"), default=Decimal("0.00"), **MONEY)
+    reimbursed = models.DecimalField(_("医保报销"), default=Decimal("0.00"), **MONEY)
+    other_aid = models.DecimalField(_("其他救助"), default=Decimal("0.00"), **MONEY)
+    self_paid = models.DecimalField(_("实际自付额"), default=Decimal("0.00"), **MONEY)
+    assessed_loss = models.DecimalField(_("assessed loss"), null=True, blank=True, **MONEY)
+    narrative = models.TextField(_("情况说明"), blank=True)
+
+    # The funds engine's estimate, refreshed whenever the facts change.
+    estimate_rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    estimate_eligible = models.BooleanField(null=True, blank=True)
+    estimate_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    estimate_min = models.DecimalField(null=True, blank=True, **MONEY)
+    estimate_max = models.DecimalField(null=True, blank=True, **MONEY)
+    estimate_explanation = models.TextField(blank=True)
+
+    # Review.
+    assigned_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+", verbose_name=_("reviewer"))
+    checklist = models.JSONField(_("verification checklist"), default=dict, blank=True)
+    proposed_amount = models.DecimalField(_("proposed amount"), null=True, blank=True, **MONEY)
+    amount_reason = models.TextField(_("reason for the amount"), blank=True)
+    is_override = models.BooleanField(_("exception amount"), default=False)
+    override_code = models.CharField(_("exception reason code"), max_length=30, blank=True)
+    override_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                              related_name="+")
+    override_confirmed_at = models.DateTimeField(null=True, blank=True)
+    invoices_acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                                 blank=True, related_name="+")
+    invoices_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_reason = models.TextField(_("latest reason"), blank=True,
+                                   help_text=_("Why it was last returned, rejected, withdrawn or objected to."))
+
+    batch = models.ForeignKey("cases.Batch", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="applications", verbose_name=_("approval batch"))
+
+    # Frozen at approval: never changes afterwards.
+    awarded_amount = models.DecimalField(_("awarded amount"), null=True, blank=True, **MONEY)
+    awarded_rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    awarded_explanation = models.TextField(blank=True)
+    award_snapshot = models.JSONField(default=dict, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(fields=["district", "status"], name="application_district_status"),
+            models.Index(fields=["station", "status"], name="application_station_status"),
+            models.Index(fields=["submitted_at"], name="application_submitted_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(self_paid__gte=0), name="application_self_paid_not_negative"),
+            models.CheckConstraint(condition=Q(total_cost__gte=0) & Q(reimbursed__gte=0) & Q(other_aid__gte=0),
+                                   name="application_amounts_not_negative"),
+            models.CheckConstraint(condition=Q(awarded_amount__isnull=True) | Q(awarded_amount__gte=0),
+                                   name="application_award_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class InvoiceNumber(models.Model):
+    """A medical invoice (发票号码) claimed by an application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invoices")
+    number = models.CharField(_("发票号码"), max_length=40, db_index=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="invoice_unique_per_application")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        DIAGNOSIS = "diagnosis", _("诊断证明")
+        INVOICE = "invoice", _("医疗费发票")
+        INSURANCE = "insurance", _("医保结算单")
+        ID_COPY = "id_copy", _("身份证复印件")
+        CARD_COPY = "card_copy", _("银行卡复印件")
+        FORM = "form", _("盖章申请表")
+        ACCIDENT = "accident", _("事故证明")
+        OTHER = "other", _("其他")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Batch(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLIC_NOTICE = "public_notice", _("Public notice")
+        APPROVED = "approved", _("Approved")
+
+    title = models.CharField(_("title"), max_length=100)
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="batches", verbose_name=_("fund"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="batches")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    notice_start = models.DateField(_("notice starts"), null=True, blank=True)
+    notice_days = models.PositiveSmallIntegerField(_("notice working days"), null=True, blank=True)
+    notice_end = models.DateField(_("notice ends"), null=True, blank=True)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    minutes_reference = models.CharField(_("minutes reference"), max_length=100, blank=True)
+    attendees = models.TextField(_("attendees"), blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    last_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("approval batch")
+        verbose_name_plural = _("approval batches")
+        constraints = [models.UniqueConstraint(fields=["fund", "title"], name="batch_title_unique_per_fund")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Payout(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        IN_SHEET = "in_sheet", _("In a sheet")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payouts")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="payouts")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="payouts")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("金额(元)"), **MONEY)
+    payee_name = models.CharField(_("收款人"), max_length=50)
+    payee_id_number = models.CharField(_("身份证号"), max_length=18)
+    card_number = models.CharField(_("卡号"), max_length=19)
+    bank_name = models.CharField(_("开户行"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    reissue_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="reissued_as")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+            # At most one payout per case that is not failed: nobody is paid twice.
+            models.UniqueConstraint(fields=["application"], condition=~Q(status="failed"),
+                                    name="payout_one_live_per_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.amount}"
+
+
+class PayoutSheet(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Created")
+        EXPORTED = "exported", _("Exported")
+        CLOSED = "closed", _("Reconciled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("sheet number"), max_length=30, unique=True)
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="payout_sheets")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(default=Decimal("0.00"), **MONEY)
+    cancelled_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payout sheet")
+        verbose_name_plural = _("payout sheets")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PayoutSheetLine(models.Model):
+    sheet = models.ForeignKey(PayoutSheet, on_delete=models.PROTECT, related_name="lines")
+    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="sheet_lines")
+    position = models.PositiveIntegerField()
+    released = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["sheet", "position"]
+        constraints = [
+            # A payout is in at most one live sheet: the bank never gets it twice.
+            models.UniqueConstraint(fields=["payout"], condition=Q(released=False), name="payout_in_one_live_sheet"),
+            models.UniqueConstraint(fields=["sheet", "position"], name="sheet_line_position_unique"),
+        ]
+
+
+class ExportLog(models.Model):
+    """Who downloaded which sheet (full ID and card numbers leave the system here)."""
+
+    sheet = models.ForeignKey(PayoutSheet, on_delete=models.PROTECT, related_name="exports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField()
+    total = models.DecimalField(**MONEY)

@@ -1,0 +1,110 @@
+"""The application state machine: allowed transitions as data, in one place.
+
+Every service that changes an application's status goes through
+:func:`apply_transition`, which checks the transition is allowed for the
+actor's role, saves the new status with ``update_fields`` and writes the
+history row. Callers lock the row (``select_for_update``) and check the
+scope before calling it, inside ``transaction.atomic()``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import Application
+from reliefdesk.errors import TransitionNotAllowed
+from reliefdesk.history import record_event
+from reliefdesk.models import Role
+from reliefdesk.scope import require_role
+
+S = Application.Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    label: str
+    reason_required: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.LIAISON,), gettext_lazy("Submitted")),
+        Transition("withdraw", (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, (Role.LIAISON,),
+                   gettext_lazy("Withdrawn"), reason_required=True),
+        Transition("take", (S.SUBMITTED,), S.IN_REVIEW, (Role.REVIEWER,), gettext_lazy("Taken for review")),
+        Transition("return", (S.SUBMITTED, S.IN_REVIEW), S.RETURNED, (Role.REVIEWER,),
+                   gettext_lazy("Returned to the station"), reason_required=True),
+        Transition("reject", (S.SUBMITTED, S.IN_REVIEW), S.REJECTED, (Role.REVIEWER,), gettext_lazy("Rejected"),
+                   reason_required=True),
+        Transition("verify", (S.IN_REVIEW,), S.VERIFIED, (Role.REVIEWER,), gettext_lazy("Verified")),
+        Transition("reopen", (S.VERIFIED,), S.IN_REVIEW, (Role.REVIEWER,), gettext_lazy("Reopened for review"),
+                   reason_required=True),
+        Transition("add_to_batch", (S.VERIFIED,), S.IN_BATCH, (Role.REVIEWER,), gettext_lazy("Added to a batch")),
+        Transition("remove_from_batch", (S.IN_BATCH,), S.VERIFIED, (Role.REVIEWER, Role.APPROVER),
+                   gettext_lazy("Removed from the batch")),
+        Transition("objection", (S.IN_BATCH,), S.IN_REVIEW, (Role.REVIEWER,),
+                   gettext_lazy("Objection during the public notice"), reason_required=True),
+        Transition("approve", (S.IN_BATCH,), S.APPROVED, (Role.APPROVER,), gettext_lazy("Approved")),
+        Transition("mark_paid", (S.APPROVED,), S.PAID, (Role.FINANCE,), gettext_lazy("Paid")),
+        Transition("mark_failed", (S.APPROVED,), S.PAYMENT_FAILED, (Role.FINANCE,), gettext_lazy("Payment failed"),
+                   reason_required=True),
+        Transition("reissue", (S.PAYMENT_FAILED,), S.APPROVED, (Role.FINANCE,), gettext_lazy("Payout reissued")),
+    ]
+}
+
+ACTION_LABELS = {f"application.{t.action}": t.label for t in TRANSITIONS.values()}
+ACTION_LABELS.update({
+    "application.created": gettext_lazy("Created"),
+    "application.edited": gettext_lazy("Edited"),
+    "application.document_added": gettext_lazy("Document uploaded"),
+    "application.invoices_acknowledged": gettext_lazy("Possible double invoice acknowledged"),
+    "application.override_confirmed": gettext_lazy("Exception amount confirmed"),
+})
+
+
+def allowed_actions(application: Application, role: str | None) -> list[str]:
+    """The actions a user of ``role`` could take on ``application`` now (for buttons)."""
+    return [
+        t.action for t in TRANSITIONS.values()
+        if application.status in t.sources and (role == Role.ADMIN or role in t.roles)
+    ]
+
+
+def check_transition(application: Application, action: str, *, actor, reason: str = "") -> Transition:
+    transition = TRANSITIONS[action]
+    require_role(actor, *transition.roles)
+    if application.status not in transition.sources:
+        raise TransitionNotAllowed(
+            _("This application is %(status)s; “%(action)s” is not possible now.")
+            % {"status": application.get_status_display(), "action": transition.label}
+        )
+    if transition.reason_required and not (reason or "").strip():
+        raise TransitionNotAllowed(_("A reason is required."), field="reason")
+    return transition
+
+
+def apply_transition(application: Application, action: str, *, actor, reason: str = "", data: dict | None = None,
+                     update_fields: tuple[str, ...] = ()) -> Application:
+    """Check, set the new status, save ``update_fields`` with it, and write history.
+
+    The caller has locked ``application`` with select_for_update inside an
+    atomic block and checked the actor's scope.
+    """
+    transition = check_transition(application, action, actor=actor, reason=reason)
+    from_status = application.status
+    application.status = transition.target
+    fields = {"status", "updated_at", *update_fields}
+    if transition.reason_required:
+        application.last_reason = reason.strip()
+        fields.add("last_reason")
+    application.save(update_fields=sorted(fields))
+    record_event(application, actor=actor, action=f"application.{action}", from_status=from_status,
+                 to_status=transition.target, reason=reason.strip(), data=data)
+    return application

@@ -1,0 +1,143 @@
+"""Donors, campaigns and donations (一元捐、十元捐)."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from funds.models import MONEY, Fund
+from reliefdesk.models import District, Employer
+
+
+class Donor(models.Model):
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("爱心单位")
+        UNION = "union", _("Union organisation")
+        INDIVIDUAL = "individual", _("Individual")
+        ANONYMOUS = "anonymous", _("Anonymous")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="donors", verbose_name=_("district"))
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="donors",
+                                 verbose_name=_("employer"))
+    unit_name = models.CharField(_("单位"), max_length=200, blank=True,
+                                 help_text=_("For an individual: the unit through which he gave."))
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+        constraints = [models.UniqueConstraint(fields=["district", "kind", "name", "unit_name"],
+                                               name="donor_unique_in_district")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("fund"))
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    target = models.DecimalField(_("target amount"), null=True, blank=True, **MONEY)
+    channel_notes = models.TextField(_("channel notes"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [models.UniqueConstraint(fields=["fund", "name"], name="campaign_name_unique_per_fund")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReceiptCounter(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fund", "year"], name="receipt_counter_unique")]
+
+
+class DonationImport(models.Model):
+    """An uploaded unit spreadsheet: previewed, then committed all or nothing."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATED = "validated", _("Checked")
+        COMMITTED = "committed", _("Imported")
+        REJECTED = "rejected", _("Has errors")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_ok = models.PositiveIntegerField(default=0)
+    total_ok = models.DecimalField(default=0, **MONEY)
+    errors = models.JSONField(default=list, blank=True)
+    job = models.ForeignKey("reliefdesk.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Donation(models.Model):
+    class Channel(models.TextChoices):
+        QR = "qr", _("QR code")
+        BANK = "bank", _("Bank transfer")
+        CASH = "cash", _("Cash")
+        PAYROLL = "payroll", _("Payroll deduction")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", _("Recorded")
+        CONFIRMED = "confirmed", _("Confirmed")
+        VOIDED = "voided", _("Voided")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations", verbose_name=_("fund"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="donations",
+                                 verbose_name=_("campaign"))
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, null=True, blank=True, related_name="donations",
+                              verbose_name=_("donor"), help_text=_("Empty: anonymous."))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    received_on = models.DateField(_("date received"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    external_reference = models.CharField(_("transaction number"), max_length=64, null=True, blank=True)
+    receipt_year = models.PositiveSmallIntegerField()
+    receipt_seq = models.PositiveIntegerField()
+    receipt_number = models.CharField(_("receipt number"), max_length=30, unique=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECORDED,
+                              db_index=True)
+    void_reason = models.TextField(_("void reason"), blank=True)
+    import_batch = models.ForeignKey(DonationImport, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="donations")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+            models.UniqueConstraint(fields=["channel", "external_reference"],
+                                    condition=Q(external_reference__isnull=False) & ~Q(external_reference=""),
+                                    name="donation_reference_unique_per_channel"),
+            models.UniqueConstraint(fields=["fund", "receipt_year", "receipt_seq"], name="donation_receipt_unique"),
+        ]
+        indexes = [models.Index(fields=["fund", "received_on"], name="donation_fund_date_idx")]
+
+    def __str__(self) -> str:
+        return self.receipt_number

@@ -1,0 +1,293 @@
+"""Funds, aid categories, versioned rule sets with tiers, parameters and the ledger."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, DecimalRangeField, RangeBoundary, RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q
+from django.utils.translation import gettext_lazy as _
+
+from reliefdesk.models import AppendOnlyModel, District
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class DateRange(Func):
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class NumericRange(Func):
+    function = "NUMRANGE"
+    output_field = DecimalRangeField()
+
+
+class AidCategory(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    required_documents = models.JSONField(
+        _("required documents"), default=list, blank=True, help_text=_("Document kind codes this category requires.")
+    )
+    checklist = models.JSONField(
+        _("verification checklist"), default=list, blank=True, help_text=_("Checklist item codes for reviewers.")
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("aid category")
+        verbose_name_plural = _("aid categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fund(models.Model):
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="funds",
+                                 verbose_name=_("district"), help_text=_("Empty for a city-wide programme."))
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    notice_days = models.PositiveSmallIntegerField(_("public-notice working days"), default=5)
+    active = models.BooleanField(_("active"), default=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Disease(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("disease")
+        verbose_name_plural = _("diseases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Parameter(models.Model):
+    """A figure with dated values, e.g. the monthly minimum-living standard."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, default="元")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("parameter")
+        verbose_name_plural = _("parameters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParameterValue(models.Model):
+    parameter = models.ForeignKey(Parameter, on_delete=models.CASCADE, related_name="values")
+    valid_from = models.DateField(_("valid from"))
+    value = models.DecimalField(_("value"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["parameter", "valid_from"]
+        verbose_name = _("parameter value")
+        verbose_name_plural = _("parameter values")
+        constraints = [
+            models.UniqueConstraint(fields=["parameter", "valid_from"], name="parameter_value_unique_date"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="parameter_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parameter} {self.valid_from}: {self.value}"
+
+
+class RuleSet(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+
+    class DateBasis(models.TextChoices):
+        EVENT = "event", _("Event date")
+        SUBMISSION = "submission", _("Submission date")
+
+    class Basis(models.TextChoices):
+        SELF_PAID = "self_paid", _("Self-paid medical amount")
+        ASSESSED_LOSS = "assessed_loss", _("Assessed loss")
+        NONE = "none", _("None")
+
+    class Rounding(models.TextChoices):
+        CENT = "cent", _("To the cent")
+        YUAN = "yuan", _("To the whole yuan")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="rule_sets", verbose_name=_("fund"))
+    category = models.ForeignKey(AidCategory, on_delete=models.PROTECT, related_name="rule_sets",
+                                 verbose_name=_("aid category"))
+    version_name = models.CharField(_("version"), max_length=100)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True, help_text=_("Empty: open-ended."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    date_basis = models.CharField(_("decided by"), max_length=12, choices=DateBasis.choices, default=DateBasis.EVENT)
+    basis = models.CharField(_("basis"), max_length=16, choices=Basis.choices, default=Basis.SELF_PAID)
+    minimum_basis = models.DecimalField(_("minimum basis"), null=True, blank=True, **MONEY)
+    case_cap = models.DecimalField(_("cap per case"), null=True, blank=True, **MONEY)
+    annual_cap = models.DecimalField(_("cap per person per calendar year"), null=True, blank=True, **MONEY)
+    case_minimum = models.DecimalField(_("minimum per case"), null=True, blank=True, **MONEY)
+    max_awards_per_year = models.PositiveSmallIntegerField(_("most awards per person per year"), null=True, blank=True)
+    window_days = models.PositiveIntegerField(_("application window (days after the event)"), null=True, blank=True)
+    membership_required = models.BooleanField(_("union membership required"), default=True)
+    family_allowed = models.BooleanField(_("family members may benefit"), default=False)
+    diseases_restricted = models.BooleanField(_("only listed diseases"), default=False)
+    diseases = models.ManyToManyField(Disease, blank=True, related_name="rule_sets", verbose_name=_("covered diseases"))
+    rounding = models.CharField(_("rounding"), max_length=4, choices=Rounding.choices, default=Rounding.CENT)
+    source_note = models.TextField(_("source"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revised_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions",
+                                     verbose_name=_("revised from"))
+
+    class Meta:
+        ordering = ["fund", "category", "effective_from"]
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        constraints = [
+            ExclusionConstraint(
+                name="ruleset_active_periods_do_not_overlap",
+                expressions=[
+                    (DateRange("effective_from", "effective_to", RangeBoundary(inclusive_lower=True,
+                                                                                inclusive_upper=True)),
+                     RangeOperators.OVERLAPS),
+                    ("fund", RangeOperators.EQUAL),
+                    ("category", RangeOperators.EQUAL),
+                ],
+                condition=Q(status="active"),
+            ),
+            models.CheckConstraint(condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                                   name="ruleset_period_ends_after_start"),
+            models.CheckConstraint(condition=Q(case_cap__isnull=True) | Q(case_cap__gte=0), name="ruleset_cap_not_negative"),
+            models.CheckConstraint(condition=Q(annual_cap__isnull=True) | Q(annual_cap__gte=0),
+                                   name="ruleset_annual_cap_not_negative"),
+            models.CheckConstraint(condition=Q(minimum_basis__isnull=True) | Q(minimum_basis__gte=0),
+                                   name="ruleset_minimum_basis_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund.slug} · {self.category.code} · {self.version_name}"
+
+
+class Tier(models.Model):
+    class Kind(models.TextChoices):
+        RATE = "rate", _("Rate of the basis")
+        FIXED = "fixed", _("Fixed amount")
+        RANGE = "range", _("Range chosen by the reviewer")
+        PARAMETER = "parameter", _("Multiple of a parameter")
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="tiers")
+    lower = models.DecimalField(_("from (inclusive)"), default=Decimal("0"), **MONEY)
+    upper = models.DecimalField(_("to (exclusive)"), null=True, blank=True, help_text=_("Empty: no upper bound."), **MONEY)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True,
+                               validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    amount = models.DecimalField(_("fixed amount"), null=True, blank=True, **MONEY)
+    range_min = models.DecimalField(_("range from"), null=True, blank=True, **MONEY)
+    range_max = models.DecimalField(_("range to"), null=True, blank=True, **MONEY)
+    parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("parameter"))
+    multiplier = models.DecimalField(_("multiplier"), max_digits=8, decimal_places=3, null=True, blank=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["rule_set", "lower"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+        constraints = [
+            ExclusionConstraint(
+                name="tiers_do_not_overlap",
+                expressions=[
+                    (NumericRange("lower", "upper", RangeBoundary(inclusive_lower=True, inclusive_upper=False)),
+                     RangeOperators.OVERLAPS),
+                    ("rule_set", RangeOperators.EQUAL),
+                ],
+            ),
+            models.CheckConstraint(condition=Q(lower__gte=0), name="tier_lower_not_negative"),
+            models.CheckConstraint(condition=Q(upper__isnull=True) | Q(upper__gt=F("lower")),
+                                   name="tier_upper_above_lower"),
+            models.CheckConstraint(condition=Q(rate__isnull=True) | (Q(rate__gte=0) & Q(rate__lte=100)),
+                                   name="tier_rate_between_0_and_100"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="tier_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(range_min__isnull=True) | Q(range_max__isnull=True)
+                | (Q(range_min__gte=0) & Q(range_max__gte=F("range_min"))),
+                name="tier_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="rate") & Q(rate__isnull=False))
+                | (Q(kind="fixed") & Q(amount__isnull=False))
+                | (Q(kind="range") & Q(range_min__isnull=False) & Q(range_max__isnull=False))
+                | (Q(kind="parameter") & Q(parameter__isnull=False) & Q(multiplier__isnull=False)),
+                name="tier_kind_has_its_values",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lower}–{self.upper or '∞'} {self.get_kind_display()}"
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One movement of a fund's money. Credits are positive, debits negative."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening balance")
+        DONATION = "donation", _("Donation received")
+        DONATION_VOID = "donation_void", _("Donation voided")
+        PAYOUT = "payout", _("Payout paid")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        REVERSAL = "reversal", _("Reversal")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("fund"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    booked_on = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    # Each payout debits once and each donation credits once: the database says so.
+    payout = models.OneToOneField("cases.Payout", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="ledger_entry")
+    donation = models.ForeignKey("donations.Donation", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="ledger_entries")
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["booked_on", "id"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        constraints = [
+            models.UniqueConstraint(fields=["donation", "kind"], condition=Q(donation__isnull=False),
+                                    name="ledger_one_entry_per_donation_and_kind"),
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(condition=~Q(kind="payout") | (Q(payout__isnull=False) & Q(amount__lt=0)),
+                                   name="ledger_payout_is_a_debit"),
+        ]
+        indexes = [models.Index(fields=["fund", "booked_on"], name="ledger_fund_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.fund.slug} {self.booked_on} {self.amount}"

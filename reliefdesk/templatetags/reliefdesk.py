@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django import template
+
+from reliefdesk.masking import mask_card, mask_id_number, mask_name
+from reliefdesk.money import format_money
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs):
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def money(value):
+    if value is None or value == "":
+        return "—"
+    return format_money(value)
+
+
+register.filter("mask_id", mask_id_number)
+register.filter("mask_name", mask_name)
+register.filter("mask_card", mask_card)

@@ -1,0 +1,406 @@
+"""factory_boy factories for every model."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from cases import models as cm
+from donations import models as dm
+from funds import models as fm
+from reliefdesk import models as rm
+
+DEFAULT_PASSWORD = "test-password-123"
+
+
+def id_check_digit(first17: str) -> str:
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(first17, weights))
+    return "10X98765432"[total % 11]
+
+
+def make_id_number(area: str = "110113", birth: dt.date = dt.date(1979, 5, 12), seq: int = 123) -> str:
+    """A resident ID number with a correct GB 11643 check digit."""
+    first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def luhn_complete(partial: str) -> str:
+    """Append the Luhn check digit to ``partial``."""
+    total = 0
+    for i, ch in enumerate(reversed(partial)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return partial + str((10 - total % 10) % 10)
+
+
+class DistrictFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.District
+        django_get_or_create = ("code",)
+
+    code = "SY"
+    name = "顺义"
+    name_en = "Shunyi"
+
+
+class StationFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.Station
+
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.Sequence(lambda n: f"ST{n:03d}")
+    name = factory.Sequence(lambda n: f"第{n}工会服务站")
+
+
+class EmployerFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.Employer
+
+    district = factory.SubFactory(DistrictFactory)
+    station = None
+    name = factory.Sequence(lambda n: f"建会单位{n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.StaffAssignment
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    role = rm.Role.REVIEWER
+    district = factory.SubFactory(DistrictFactory)
+
+    @factory.post_generation
+    def stations(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.stations.set(extracted)
+
+
+def make_user(username: str, role: str, *, district=None, stations=()):
+    user = UserFactory(username=username)
+    AssignmentFactory(user=user, role=role, district=district, stations=list(stations))
+    return user
+
+
+class HolidayFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.Holiday
+
+    date = dt.date(2022, 10, 3)
+    name = "国庆节"
+
+
+class AidCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = fm.AidCategory
+        django_get_or_create = ("code",)
+
+    code = "medical"
+    name = "大病医疗救助"
+    name_en = "Serious-illness medical aid"
+    required_documents = ["diagnosis", "invoice", "insurance", "id_copy", "card_copy", "form"]
+    checklist = ["documents_seen", "membership_confirmed", "amounts_match", "disease_covered"]
+
+
+class FundFactory(DjangoModelFactory):
+    class Meta:
+        model = fm.Fund
+        django_get_or_create = ("slug",)
+
+    slug = "shunyi"
+    name = "北京市温暖基金会（顺义区）职工专项温暖基金"
+    district = factory.SubFactory(DistrictFactory)
+    founded_on = dt.date(2017, 1, 1)
+
+
+class DiseaseFactory(DjangoModelFactory):
+    class Meta:
+        model = fm.Disease
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"disease-{n}")
+    name = factory.Sequence(lambda n: f"疾病{n}")
+
+
+class ParameterFactory(DjangoModelFactory):
+    class Meta:
+        model = fm.Parameter
+        django_get_or_create = ("code",)
+
+    code = "dibao_monthly"
+    name = "低保标准（月）"
+
+
+class ParameterValueFactory(DjangoModelFactory):
+    class Meta:
+        model = fm.ParameterValue
+
+    parameter = factory.SubFactory(ParameterFactory)
+    valid_from = dt.date(2022, 1, 1)
+    value = Decimal("1245.00")
+
+
+class RuleSetFactory(DjangoModelFactory):
+    class Meta:
+        model = fm.RuleSet
+
+    fund = factory.SubFactory(FundFactory)
+    category = factory.SubFactory(AidCategoryFactory)
+    version_name = "2022年修订"
+    effective_from = dt.date(2022, 1, 1)
+    effective_to = None
+    status = fm.RuleSet.Status.ACTIVE
+    basis = fm.RuleSet.Basis.SELF_PAID
+    minimum_basis = Decimal("20000.00")
+    membership_required = True
+
+
+class TierFactory(DjangoModelFactory):
+    class Meta:
+        model = fm.Tier
+
+    rule_set = factory.SubFactory(RuleSetFactory)
+    lower = Decimal("20000.00")
+    upper = Decimal("50000.00")
+    kind = fm.Tier.Kind.RATE
+    rate = Decimal("15")
+
+
+def shunyi_2022_rules(fund=None, category=None, **kwargs):
+    """The Shunyi 2022 revision: 2–5万 15 %, 5–10万 20 %, from 10万 a fixed 30,000."""
+    rule_set = RuleSetFactory(**({"fund": fund} if fund else {}), **({"category": category} if category else {}),
+                              **kwargs)
+    TierFactory(rule_set=rule_set, lower=Decimal("20000"), upper=Decimal("50000"), kind="rate", rate=Decimal("15"))
+    TierFactory(rule_set=rule_set, lower=Decimal("50000"), upper=Decimal("100000"), kind="rate", rate=Decimal("20"))
+    TierFactory(rule_set=rule_set, lower=Decimal("100000"), upper=None, kind="fixed", rate=None,
+                amount=Decimal("30000"))
+    return rule_set
+
+
+class LedgerEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = fm.LedgerEntry
+
+    fund = factory.SubFactory(FundFactory)
+    kind = fm.LedgerEntry.Kind.OPENING
+    amount = Decimal("1000000.00")
+    booked_on = dt.date(2022, 1, 1)
+    description = "期初余额"
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Member
+
+    name = factory.Sequence(lambda n: f"张{n}明")
+    id_number = factory.Sequence(lambda n: make_id_number(seq=n % 1000, birth=dt.date(1970, 1, 1) + dt.timedelta(days=n // 1000)))
+    birth_date = factory.LazyAttribute(lambda o: dt.date(int(o.id_number[6:10]), int(o.id_number[10:12]),
+                                                         int(o.id_number[12:14])))
+    sex = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")
+    phone = "13812345678"
+    employer = factory.SubFactory(EmployerFactory)
+    member_since = dt.date(2010, 1, 1)
+    card_number = luhn_complete("622202020000123456")
+    bank_name = "中国工商银行北京顺义支行"
+
+
+class FamilyMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.FamilyMember
+
+    member = factory.SubFactory(MemberFactory)
+    relation = cm.FamilyMember.Relation.SPOUSE
+    name = factory.Sequence(lambda n: f"李{n}华")
+    id_number = factory.Sequence(lambda n: make_id_number(area="110114", seq=n % 1000,
+                                                          birth=dt.date(1975, 1, 1) + dt.timedelta(days=n // 1000)))
+
+
+class ApplicationFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Application
+
+    reference = factory.Sequence(lambda n: f"SY-2022-{n + 1:05d}")
+    fund = factory.SubFactory(FundFactory)
+    category = factory.SubFactory(AidCategoryFactory)
+    member = factory.SubFactory(MemberFactory)
+    beneficiary = None
+    beneficiary_id_number = factory.LazyAttribute(lambda o: o.member.id_number)
+    beneficiary_name = factory.LazyAttribute(lambda o: o.member.name)
+    station = factory.SubFactory(StationFactory)
+    district = factory.LazyAttribute(lambda o: o.station.district)
+    created_by = factory.SubFactory(UserFactory)
+    status = cm.Application.Status.DRAFT
+    event_date = dt.date(2022, 2, 10)
+    total_cost = Decimal("100000.00")
+    reimbursed = Decimal("38000.00")
+    other_aid = Decimal("0.00")
+    self_paid = factory.LazyAttribute(lambda o: o.total_cost - o.reimbursed - o.other_aid)
+    narrative = "患病住院，家庭困难。"
+
+
+class InvoiceNumberFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.InvoiceNumber
+
+    application = factory.SubFactory(ApplicationFactory)
+    number = factory.Sequence(lambda n: f"11000{n:07d}")
+
+
+class DocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Document
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = cm.Document.Kind.DIAGNOSIS
+    file = factory.django.FileField(filename="diagnosis.pdf", data=b"%PDF-1.4\n%test\n")
+    original_name = "diagnosis.pdf"
+    content_type = "application/pdf"
+    size = 15
+    sha256 = "0" * 64
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class BatchFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Batch
+
+    title = factory.Sequence(lambda n: f"2022年第一季度第{n + 1}批")
+    fund = factory.SubFactory(FundFactory)
+    district = factory.LazyAttribute(lambda o: o.fund.district)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PayoutFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Payout
+
+    application = factory.SubFactory(ApplicationFactory, status=cm.Application.Status.APPROVED,
+                                     awarded_amount=Decimal("12400.00"))
+    fund = factory.LazyAttribute(lambda o: o.application.fund)
+    batch = factory.SubFactory(BatchFactory, fund=factory.SelfAttribute("..fund"),
+                               status=cm.Batch.Status.APPROVED)
+    district = factory.LazyAttribute(lambda o: o.application.district)
+    station = factory.LazyAttribute(lambda o: o.application.station)
+    amount = factory.LazyAttribute(lambda o: o.application.awarded_amount)
+    payee_name = factory.LazyAttribute(lambda o: o.application.member.name)
+    payee_id_number = factory.LazyAttribute(lambda o: o.application.member.id_number)
+    card_number = factory.LazyAttribute(lambda o: o.application.member.card_number)
+    bank_name = factory.LazyAttribute(lambda o: o.application.member.bank_name)
+
+
+class PayoutSheetFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.PayoutSheet
+
+    number = factory.Sequence(lambda n: f"SY-BF-2022-{n + 1:04d}")
+    fund = factory.SubFactory(FundFactory)
+    district = factory.LazyAttribute(lambda o: o.fund.district)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PayoutSheetLineFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.PayoutSheetLine
+
+    sheet = factory.SubFactory(PayoutSheetFactory)
+    payout = factory.SubFactory(PayoutFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ExportLogFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.ExportLog
+
+    sheet = factory.SubFactory(PayoutSheetFactory)
+    user = factory.SubFactory(UserFactory)
+    row_count = 0
+    total = Decimal("0.00")
+
+
+class DonorFactory(DjangoModelFactory):
+    class Meta:
+        model = dm.Donor
+
+    kind = dm.Donor.Kind.UNIT
+    name = factory.Sequence(lambda n: f"爱心单位{n}")
+    district = factory.SubFactory(DistrictFactory)
+
+
+class CampaignFactory(DjangoModelFactory):
+    class Meta:
+        model = dm.Campaign
+
+    fund = factory.SubFactory(FundFactory)
+    name = factory.Sequence(lambda n: f"一元捐、十元捐 {2022 + n}")
+    starts_on = dt.date(2022, 3, 1)
+    target = Decimal("150000.00")
+
+
+class DonationFactory(DjangoModelFactory):
+    class Meta:
+        model = dm.Donation
+
+    fund = factory.SubFactory(FundFactory)
+    district = factory.LazyAttribute(lambda o: o.fund.district)
+    donor = factory.SubFactory(DonorFactory, district=factory.SelfAttribute("..district"))
+    amount = Decimal("100.00")
+    received_on = dt.date(2022, 3, 5)
+    channel = dm.Donation.Channel.BANK
+    receipt_year = 2022
+    receipt_seq = factory.Sequence(lambda n: n + 1)
+    receipt_number = factory.LazyAttribute(lambda o: f"{o.fund.slug.upper()}-{o.receipt_year}-{o.receipt_seq:06d}")
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class DonationImportFactory(DjangoModelFactory):
+    class Meta:
+        model = dm.DonationImport
+
+    fund = factory.SubFactory(FundFactory)
+    file = factory.django.FileField(filename="import.xlsx", data=b"PK")
+    original_name = "import.xlsx"
+    sha256 = "0" * 64
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class JobFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.Job
+
+    kind = "test"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class HistoryEventFactory(DjangoModelFactory):
+    """History rows are only ever written through reliefdesk.history.record_event."""
+
+    class Meta:
+        model = rm.HistoryEvent
+
+    content_type = factory.LazyFunction(lambda: __import__("django.contrib.contenttypes.models", fromlist=["x"])
+                                        .ContentType.objects.get_for_model(rm.District))
+    object_id = 1
+    action = "test.event"
