@@ -27,3 +27,12 @@ NAV_ITEMS = [
     NavItem("home", _("Home"), ALL_ROLES, order=0),
     NavItem("admin:index", _("Administration"), (Role.ADMIN,), order=99),
 ]
+
+# Where each role lands after logging in (the first URL that exists wins).
+ROLE_HOMES = {
+    Role.LIAISON: ["cases:dashboard"],
+    Role.REVIEWER: ["cases:review-queue"],
+    Role.APPROVER: ["cases:batch-list"],
+    Role.FINANCE: ["cases:finance-home"],
+    Role.ADMIN: [],
+}

@@ -10,17 +10,21 @@ from reliefdesk.scope import districts_visible_to, role_of, stations_visible_to
 def home(request):
     """Each role's starting page: what needs his attention, and where to go."""
     role = role_of(request.user)
+    from django.shortcuts import redirect
+    from django.urls import NoReverseMatch, reverse
+
+    from reliefdesk.nav import ROLE_HOMES
+
+    for url_name in ROLE_HOMES.get(role, []):
+        try:
+            return redirect(reverse(url_name))
+        except NoReverseMatch:
+            continue
     context = {
         "role": role,
         "districts": districts_visible_to(request.user),
         "stations": stations_visible_to(request.user)[:50],
     }
-    try:
-        from cases.selectors import home_panels  # filled in by the cases app
-    except ImportError:
-        home_panels = None
-    if home_panels is not None:
-        context["panels"] = home_panels(request.user)
     return render(request, "reliefdesk/home.html", context)
 
 
@@ -34,3 +38,38 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+@require_GET
+def job_detail(request, pk: int):
+    """A background job's progress; the page polls ?format=json until it is done."""
+    from django.http import Http404, JsonResponse
+
+    from reliefdesk.models import Job
+    from reliefdesk.scope import is_admin
+
+    jobs = Job.objects.all() if is_admin(request.user) else Job.objects.filter(created_by=request.user)
+    job = jobs.filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    next_url = job.params.get("next_url", "")
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": job.status, "done": job.done, "total": job.total, "percent": job.percent,
+                             "message": job.message, "next_url": next_url if job.status == Job.Status.DONE else ""})
+    return render(request, "reliefdesk/job_detail.html", {"job": job, "next_url": next_url})
+
+
+@require_GET
+def job_download(request, pk: int):
+    """The file a finished export job produced (only for the user who started it)."""
+    from pathlib import Path
+
+    from django.http import Http404
+
+    from reliefdesk.models import Job
+    from reliefdesk.xlsx import file_response
+
+    job = Job.objects.filter(pk=pk, created_by=request.user, status=Job.Status.DONE).first()
+    if job is None or not job.result_file or not Path(job.result_file).exists():
+        raise Http404
+    return file_response(job.result_file, job.result_name or Path(job.result_file).name)

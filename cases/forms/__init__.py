@@ -1,0 +1,1 @@
+"""Split by area: intake, review (and batches), payouts."""
