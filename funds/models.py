@@ -5,7 +5,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, DecimalRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import (
+    BigIntegerRangeField,
+    DateRangeField,
+    DecimalRangeField,
+    RangeBoundary,
+    RangeOperators,
+)
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
@@ -24,6 +30,18 @@ class DateRange(Func):
 class NumericRange(Func):
     function = "NUMRANGE"
     output_field = DecimalRangeField()
+
+
+class SingletonRange(Func):
+    """``int8range(x, x, '[]')``: equality as range overlap.
+
+    The embedded PostgreSQL has no btree_gist, so exclusion constraints
+    express "same fund" as overlapping one-point ranges, which GiST indexes
+    natively.
+    """
+
+    template = "INT8RANGE(%(expressions)s, %(expressions)s, '[]')"
+    output_field = BigIntegerRangeField()
 
 
 class AidCategory(models.Model):
@@ -174,8 +192,8 @@ class RuleSet(models.Model):
                     (DateRange("effective_from", "effective_to", RangeBoundary(inclusive_lower=True,
                                                                                 inclusive_upper=True)),
                      RangeOperators.OVERLAPS),
-                    ("fund", RangeOperators.EQUAL),
-                    ("category", RangeOperators.EQUAL),
+                    (SingletonRange("fund"), RangeOperators.OVERLAPS),
+                    (SingletonRange("category"), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(status="active"),
             ),
@@ -222,7 +240,7 @@ class Tier(models.Model):
                 expressions=[
                     (NumericRange("lower", "upper", RangeBoundary(inclusive_lower=True, inclusive_upper=False)),
                      RangeOperators.OVERLAPS),
-                    ("rule_set", RangeOperators.EQUAL),
+                    (SingletonRange("rule_set"), RangeOperators.OVERLAPS),
                 ],
             ),
             models.CheckConstraint(condition=Q(lower__gte=0), name="tier_lower_not_negative"),
