@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from reliefdesk.scope import assignment_of, role_of
 
-_NAV_MODULES = ("reliefdesk.nav", "funds.nav", "cases.nav", "donations.nav")
+_NAV_MODULES = ("reliefdesk.nav", "funds.nav", "cases.nav", "donations.nav", "reliefdesk.reports.nav")
 
 
 def _all_items():

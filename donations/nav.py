@@ -1,0 +1,2 @@
+"""Navigation entries."""
+NAV_ITEMS: list = []

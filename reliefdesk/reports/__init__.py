@@ -1,0 +1,1 @@
+"""District and station reports."""

@@ -1,0 +1,2 @@
+"""Report navigation entries."""
+NAV_ITEMS: list = []
