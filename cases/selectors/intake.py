@@ -1,0 +1,206 @@
+"""Reads for intake: which applications a user sees, lists, dashboards and warnings.
+
+Every list and detail starts from :func:`applications_visible_to`. The
+duplicate and invoice checks look across every fund and district on
+purpose (a double claim is exactly the one made elsewhere), but only show
+of the other case what the user's scope allows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Application, InvoiceNumber
+from reliefdesk.scope import get_scoped_or_404, scope_queryset
+
+S = Application.Status
+
+# A case that was rejected or withdrawn claims nothing, so it cannot be doubled.
+CLOSED_STATUSES = (S.REJECTED, S.WITHDRAWN)
+
+LIST_RELATED = ("fund", "category", "member", "station", "district", "disease")
+
+SORTS = {
+    "reference": "reference",
+    "-reference": "-reference",
+    "name": "beneficiary_name",
+    "-name": "-beneficiary_name",
+    "status": "status",
+    "-status": "-status",
+    "created": "created_at",
+    "-created": "-created_at",
+    "submitted": "submitted_at",
+    "-submitted": "-submitted_at",
+    "event": "event_date",
+    "-event": "-event_date",
+    "self_paid": "self_paid",
+    "-self_paid": "-self_paid",
+    "estimate": "estimate_amount",
+    "-estimate": "-estimate_amount",
+}
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """The applications ``user`` may see (his stations, his district, or all for an admin)."""
+    return scope_queryset(Application.objects.select_related(*LIST_RELATED), user)
+
+
+def application_get(*, user, pk: int) -> Application:
+    """One application for its page, 404 when outside the user's scope."""
+    return get_scoped_or_404(
+        Application.objects.select_related(*LIST_RELATED, "beneficiary", "member__employer", "estimate_rule_set",
+                                           "created_by", "batch"),
+        user, pk=pk,
+    )
+
+
+def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]:
+    """The filtered and sorted list of visible applications, with its FilterSet for the form."""
+    from cases.forms.intake import ApplicationFilter
+
+    queryset = applications_visible_to(user)
+    filterset = ApplicationFilter(data or None, queryset=queryset, user=user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    sort = (data or {}).get("sort") or "-created"
+    queryset = queryset.order_by(SORTS.get(sort, "-created_at"), "-id")
+    return queryset, filterset
+
+
+@dataclass(frozen=True)
+class StationDashboard:
+    counts: dict  # status code → number
+    total: int
+    returned: list  # returned cases, oldest first, each with last_reason
+    drafts: list
+    recently_paid: list
+
+
+def station_dashboard(*, user, paid_since_days: int = 60, limit: int = 20) -> StationDashboard:
+    """What a liaison sees first: counts by status, returned cases with the reason, recent payments."""
+    visible = applications_visible_to(user)
+    counts = {row["status"]: row["n"] for row in visible.order_by().values("status").annotate(n=Count("id"))}
+    returned = list(visible.filter(status=S.RETURNED).order_by("updated_at")[:limit])
+    drafts = list(visible.filter(status=S.DRAFT).order_by("-updated_at")[:limit])
+    since = timezone.now() - dt.timedelta(days=paid_since_days)
+    recently_paid = list(visible.filter(status=S.PAID, paid_at__gte=since).order_by("-paid_at")[:limit])
+    return StationDashboard(
+        counts={code: counts.get(code, 0) for code in S.values},
+        total=sum(counts.values()),
+        returned=returned,
+        drafts=drafts,
+        recently_paid=recently_paid,
+    )
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+@dataclass(frozen=True)
+class OtherCase:
+    """Another application as far as the user may see it."""
+
+    visible: bool
+    pk: int | None
+    reference: str
+    status: str
+    status_label: str
+    district_name: str
+    month: str  # "2022-02": when it happened (event) or was created
+    fund_name: str
+    station_name: str
+
+
+def _other_case(other: Application, visible: bool) -> OtherCase:
+    day = other.event_date or timezone.localdate(other.created_at)
+    if visible:
+        return OtherCase(True, other.pk, other.reference, other.status, str(other.get_status_display()),
+                         other.district.name, f"{day:%Y-%m}", other.fund.name, other.station.name)
+    return OtherCase(False, None, "", "", "", other.district.name, f"{day:%Y-%m}", "", "")
+
+
+def _visible_ids(user, ids) -> set[int]:
+    if user is None or not ids:
+        return set()
+    return set(scope_queryset(Application.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+
+
+def duplicate_warnings(application: Application, user) -> list[OtherCase]:
+    """Other open or decided cases of the same beneficiary and category within twelve months.
+
+    Any fund, any district. The twelve months run either way from this
+    case's event date and from its submission (or today for a draft).
+    """
+    if not application.beneficiary_id_number or not application.category_id:
+        return []
+    submitted = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    window = Q()
+    for day in filter(None, (application.event_date, submitted)):
+        start, end = _year_before(day), _year_after(day)
+        window |= Q(event_date__gte=start, event_date__lte=end)
+        window |= Q(submitted_at__date__gte=start, submitted_at__date__lte=end)
+        window |= Q(submitted_at__isnull=True, created_at__date__gte=start, created_at__date__lte=end)
+    others = list(
+        Application.objects.filter(beneficiary_id_number=application.beneficiary_id_number,
+                                   category_id=application.category_id)
+        .filter(window)
+        .exclude(status__in=CLOSED_STATUSES)
+        .exclude(pk=application.pk)
+        .select_related("district", "fund", "station")
+        .order_by("-created_at")
+    )
+    visible = _visible_ids(user, [o.pk for o in others])
+    return [_other_case(o, o.pk in visible) for o in others]
+
+
+@dataclass(frozen=True)
+class InvoiceConflict:
+    number: str
+    other: OtherCase
+
+
+def invoice_conflicts(application: Application, user=None) -> list[InvoiceConflict]:
+    """Invoice numbers of this case also claimed by another live case (any fund, district or year).
+
+    Without ``user`` the other case is described without its reference
+    (for checks); with ``user`` it is shown as far as his scope allows.
+    """
+    if not application.pk:
+        return []
+    numbers = list(application.invoices.values_list("number", flat=True))
+    if not numbers:
+        return []
+    rows = list(
+        InvoiceNumber.objects.filter(number__in=numbers)
+        .exclude(application_id=application.pk)
+        .exclude(application__status__in=CLOSED_STATUSES)
+        .select_related("application__district", "application__fund", "application__station")
+        .order_by("number", "application__created_at")
+    )
+    visible = _visible_ids(user, [r.application_id for r in rows])
+    return [InvoiceConflict(r.number, _other_case(r.application, r.application_id in visible)) for r in rows]
+
+
+def has_invoice_conflicts(application: Application) -> bool:
+    """Cheap check for the reviewer's gate: is any invoice also claimed elsewhere?"""
+    if not application.pk:
+        return False
+    return (
+        InvoiceNumber.objects.filter(number__in=application.invoices.values("number"))
+        .exclude(application_id=application.pk)
+        .exclude(application__status__in=CLOSED_STATUSES)
+        .exists()
+    )
