@@ -404,3 +404,16 @@ class HistoryEventFactory(DjangoModelFactory):
                                         .ContentType.objects.get_for_model(rm.District))
     object_id = 1
     action = "test.event"
+
+
+def reviewed_application(**kwargs):
+    """A case as review leaves it (checklist ticked, amount proposed): verified unless told otherwise."""
+    amount = kwargs.pop("proposed_amount", Decimal("12400.00"))
+    kwargs.setdefault("status", cm.Application.Status.VERIFIED)
+    kwargs.setdefault("estimate_eligible", True)
+    kwargs.setdefault("estimate_amount", amount)
+    kwargs.setdefault("estimate_explanation", "自付 62,000.00 元，属 5万–10万 档，按 20% 计 12,400.00 元")
+    application = ApplicationFactory(proposed_amount=amount, **kwargs)
+    application.checklist = {code: True for code in application.category.checklist}
+    application.save(update_fields=["checklist"])
+    return application
