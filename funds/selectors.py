@@ -1,0 +1,174 @@
+"""Reads of the funds area: which rule set is in force, as engine rules, and the money position."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from funds import engine
+from funds.errors import NoRuleSetInForce
+from funds.models import AidCategory, Fund, LedgerEntry, ParameterValue, RuleSet, Tier
+from reliefdesk.models import Role
+from reliefdesk.scope import districts_visible_to, role_of
+
+ZERO = Decimal("0.00")
+
+
+def _sum(field: str):
+    return Coalesce(Sum(field), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+# ------------------------------------------------------------------ scope
+
+def funds_visible_to(user) -> QuerySet[Fund]:
+    """Funds of the user's district (a liaison: his stations' districts) and every city-wide fund."""
+    role = role_of(user)
+    queryset = Fund.objects.select_related("district")
+    if role == Role.ADMIN:
+        return queryset
+    if role is None:
+        return queryset.none()
+    district_ids = list(districts_visible_to(user).values_list("id", flat=True))
+    return queryset.filter(Q(district__isnull=True) | Q(district_id__in=district_ids))
+
+
+def rule_sets_visible_to(user) -> QuerySet[RuleSet]:
+    return RuleSet.objects.filter(fund__in=funds_visible_to(user)).select_related("fund", "category")
+
+
+def ledger_of(fund: Fund) -> QuerySet[LedgerEntry]:
+    return (LedgerEntry.objects.filter(fund=fund)
+            .select_related("created_by", "reversed_by", "payout__application", "donation")
+            .order_by("-booked_on", "-id"))
+
+
+# ------------------------------------------------------------------ rules
+
+def _category_filter(category) -> Q:
+    if isinstance(category, AidCategory):
+        return Q(category=category)
+    if isinstance(category, str) and not category.isdigit():
+        return Q(category__code=category)
+    return Q(category_id=category)
+
+
+def _fund_filter(fund) -> Q:
+    if isinstance(fund, Fund):
+        return Q(fund=fund)
+    if isinstance(fund, str) and not fund.isdigit():
+        return Q(fund__slug=fund)
+    return Q(fund_id=fund)
+
+
+def rule_set_in_force(*, fund, category, on: date) -> RuleSet:
+    """The active version of ``fund`` and ``category`` whose period covers ``on`` (both ends inclusive).
+
+    ``fund`` and ``category`` may be instances, ids, or the fund slug / category code.
+    """
+    rule_set = (
+        RuleSet.objects.filter(_fund_filter(fund), _category_filter(category), status=RuleSet.Status.ACTIVE,
+                               effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .select_related("fund", "category")
+        .first()
+    )
+    if rule_set is None:
+        raise NoRuleSetInForce(fund=fund, category=category, on=on)
+    return rule_set
+
+
+def parameter_values_on(parameter_ids, on: date) -> dict[int, Decimal]:
+    """The value of each parameter valid on ``on`` (the latest one starting on or before it)."""
+    values: dict[int, Decimal] = {}
+    rows = (ParameterValue.objects.filter(parameter_id__in=list(parameter_ids), valid_from__lte=on)
+            .order_by("parameter_id", "valid_from").values_list("parameter_id", "value"))
+    for parameter_id, value in rows:
+        values[parameter_id] = value
+    return values
+
+
+def tier_rule(tier: Tier, parameter_value: Decimal | None = None) -> engine.TierRule:
+    return engine.TierRule(
+        lower=tier.lower,
+        upper=tier.upper,
+        kind=tier.kind,
+        rate=tier.rate,
+        amount=tier.amount,
+        range_min=tier.range_min,
+        range_max=tier.range_max,
+        parameter_code=tier.parameter.code if tier.parameter_id else None,
+        multiplier=tier.multiplier,
+        parameter_value=parameter_value,
+        label=tier.label,
+        parameter_name=tier.parameter.name if tier.parameter_id else "",
+    )
+
+
+def rules_of(rule_set: RuleSet, *, on: date | None = None) -> engine.Rules:
+    """``rule_set`` as pure engine rules, with parameter values as of ``on`` (default: today)."""
+    on = on or timezone.localdate()
+    tiers = list(rule_set.tiers.select_related("parameter").order_by("lower"))
+    parameter_ids = {t.parameter_id for t in tiers if t.parameter_id}
+    values = parameter_values_on(parameter_ids, on) if parameter_ids else {}
+    disease_codes = frozenset(rule_set.diseases.values_list("code", flat=True)) if rule_set.diseases_restricted \
+        else frozenset()
+    return engine.Rules(
+        rule_set_id=rule_set.pk,
+        version_name=rule_set.version_name,
+        basis=rule_set.basis,
+        minimum_basis=rule_set.minimum_basis,
+        case_cap=rule_set.case_cap,
+        annual_cap=rule_set.annual_cap,
+        case_minimum=rule_set.case_minimum,
+        max_awards_per_year=rule_set.max_awards_per_year,
+        window_days=rule_set.window_days,
+        membership_required=rule_set.membership_required,
+        diseases_restricted=rule_set.diseases_restricted,
+        disease_codes=disease_codes,
+        rounding=rule_set.rounding,
+        tiers=tuple(tier_rule(t, values.get(t.parameter_id)) for t in tiers),
+        effective_from=rule_set.effective_from,
+        effective_to=rule_set.effective_to,
+        date_basis=rule_set.date_basis,
+    )
+
+
+def rule_set_is_used(rule_set: RuleSet) -> bool:
+    """True once an application beyond draft was estimated or decided under it: then it is never edited."""
+    from cases.models import Application
+
+    return (
+        Application.objects.filter(Q(awarded_rule_set=rule_set) | Q(estimate_rule_set=rule_set))
+        .exclude(status=Application.Status.DRAFT)
+        .exists()
+    )
+
+
+def rule_sets_of_fund(fund: Fund) -> QuerySet[RuleSet]:
+    return (RuleSet.objects.filter(fund=fund).select_related("category", "fund")
+            .prefetch_related(Prefetch("tiers", queryset=Tier.objects.order_by("lower")))
+            .order_by("category__sort_order", "effective_from", "id"))
+
+
+# ------------------------------------------------------------------ money
+
+@dataclass(frozen=True)
+class FundPosition:
+    balance: Decimal
+    committed: Decimal
+    available: Decimal
+
+
+def fund_position(fund) -> FundPosition:
+    """Balance from the ledger; committed = approved payouts not yet paid (pending or in a sheet)."""
+    from cases.models import Payout
+
+    fund_id = getattr(fund, "pk", fund)
+    balance = LedgerEntry.objects.filter(fund_id=fund_id).aggregate(total=_sum("amount"))["total"]
+    committed = (Payout.objects.filter(fund_id=fund_id, status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
+                 .aggregate(total=_sum("amount"))["total"])
+    return FundPosition(balance=balance, committed=committed, available=balance - committed)
