@@ -1,0 +1,98 @@
+"""Reads of donors, campaigns and donations, always scoped to the user's district."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
+
+from donations.models import Campaign, Donation, DonationImport, Donor
+from funds.models import Fund
+from reliefdesk.scope import scope_queryset
+
+ZERO = Decimal("0.00")
+
+
+def funds_for_donations(user) -> QuerySet[Fund]:
+    """Funds the user may record donations for: those of his district (admin: all)."""
+    return scope_queryset(Fund.objects.filter(active=True).select_related("district"), user, station=None)
+
+
+def donors_visible_to(user) -> QuerySet[Donor]:
+    return scope_queryset(Donor.objects.select_related("district", "employer"), user, station=None)
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    return scope_queryset(Campaign.objects.select_related("fund", "fund__district"), user, station=None,
+                          district="fund__district")
+
+
+def donations_visible_to(user) -> QuerySet[Donation]:
+    return scope_queryset(
+        Donation.objects.select_related("fund", "campaign", "donor", "recorded_by"), user, station=None
+    )
+
+
+def imports_visible_to(user) -> QuerySet[DonationImport]:
+    return scope_queryset(DonationImport.objects.select_related("fund", "campaign", "uploaded_by", "job"), user,
+                          station=None, district="fund__district")
+
+
+def totals(queryset: QuerySet[Donation]) -> dict:
+    """Count and sum of the given rows, computed by the database."""
+    return queryset.order_by().aggregate(count=Count("id"), total=Coalesce(Sum("amount"), ZERO))
+
+
+def _counted(queryset: QuerySet[Donation]) -> QuerySet[Donation]:
+    """Donations that count towards a campaign: not voided."""
+    return queryset.exclude(status=Donation.Status.VOIDED)
+
+
+# The unit a donation is credited to: the unit itself, or the unit an individual gave through.
+UNIT_OF_DONOR = Case(
+    When(donor__kind=Donor.Kind.UNIT, then=F("donor__name")),
+    default=NullIf(F("donor__unit_name"), Value("")),
+    output_field=CharField(),
+)
+
+
+def campaign_summary(campaign: Campaign) -> dict:
+    """Total, count, progress, ranking of units, by channel and by month — SQL aggregates."""
+    donations = _counted(Donation.objects.filter(campaign=campaign))
+    head = totals(donations)
+    confirmed = totals(donations.filter(status=Donation.Status.CONFIRMED))
+    progress = None
+    if campaign.target:
+        progress = min(100, int(head["total"] * 100 / campaign.target))
+    units = list(
+        donations.annotate(unit=UNIT_OF_DONOR).exclude(unit__isnull=True).values("unit")
+        .annotate(count=Count("id"), total=Sum("amount")).order_by("-total", "unit")
+    )
+    channel_labels = dict(Donation.Channel.choices)
+    channels = [
+        {**row, "label": channel_labels.get(row["channel"], row["channel"])}
+        for row in donations.values("channel").annotate(count=Count("id"), total=Sum("amount")).order_by("-total")
+    ]
+    months = list(
+        donations.annotate(month=TruncMonth("received_on")).values("month")
+        .annotate(count=Count("id"), total=Sum("amount")).order_by("month")
+    )
+    return {
+        "count": head["count"],
+        "total": head["total"],
+        "confirmed_count": confirmed["count"],
+        "confirmed_total": confirmed["total"],
+        "progress": progress,
+        "units": units,
+        "channels": channels,
+        "months": months,
+    }
+
+
+def campaign_totals(queryset: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    """Campaigns with their running total and count (voided excluded) for the list page."""
+    counted = ~Q(donations__status=Donation.Status.VOIDED)
+    return queryset.annotate(
+        donation_count=Count("donations", filter=counted),
+        donation_total=Coalesce(Sum("donations__amount", filter=counted), ZERO),
+    )
