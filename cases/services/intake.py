@@ -1,0 +1,435 @@
+"""Writes of intake: members, family members, applications, documents, invoices, submit and withdraw.
+
+Each service takes keyword-only arguments and a required ``actor``, runs in
+one transaction, locks the rows it changes, checks role (403), scope (404)
+and state (DomainError), and writes history.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import validators
+from cases.estimate import ESTIMATE_FIELDS, refresh_estimate, rule_set_for
+from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member
+from cases.workflow import apply_transition, check_transition
+from reliefdesk.errors import DomainError, TransitionNotAllowed
+from reliefdesk.history import record_event
+from reliefdesk.models import Role, Station
+from reliefdesk.money import quantize_money
+from reliefdesk.scope import get_scoped_or_404, require_role
+
+S = Application.Status
+EDITABLE_STATUSES = (S.DRAFT, S.RETURNED)
+
+# Fields of an application the liaison may change while it is a draft or returned.
+APPLICATION_FIELDS = ("beneficiary", "event_date", "disease", "total_cost", "reimbursed", "other_aid",
+                      "assessed_loss", "narrative", "fund", "category")
+
+MAGIC = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+def _domain(error: ValidationError, field: str) -> DomainError:
+    message = error.messages[0] if hasattr(error, "messages") else str(error)
+    return DomainError(message, field=field, code=getattr(error, "code", None))
+
+
+def _check(validator, value, field: str) -> None:
+    try:
+        validator(value)
+    except ValidationError as exc:
+        raise _domain(exc, field) from None
+
+
+# --- Members ---------------------------------------------------------------
+
+def _clean_member_fields(fields: dict) -> dict:
+    cleaned = dict(fields)
+    if "name" in cleaned:
+        cleaned["name"] = (cleaned["name"] or "").strip()
+        if not cleaned["name"]:
+            raise DomainError(_("The name is required."), field="name")
+    if cleaned.get("phone"):
+        _check(validators.validate_mobile, cleaned["phone"], "phone")
+        cleaned["phone"] = cleaned["phone"].replace(" ", "").replace("-", "")
+    if cleaned.get("card_number"):
+        cleaned["card_number"] = validators.normalise_card_number(cleaned["card_number"])
+        _check(validators.validate_card_number, cleaned["card_number"], "card_number")
+    if "bank_name" in cleaned:
+        cleaned["bank_name"] = (cleaned["bank_name"] or "").strip()
+    return cleaned
+
+
+def member_register(*, actor, id_number: str, name: str, phone: str = "", employer=None, card_number: str = "",
+                    bank_name: str = "", member_since: dt.date | None = None, is_union_member: bool = True) -> Member:
+    """Register a union member; birth date and sex come from the ID number."""
+    require_role(actor, Role.LIAISON)
+    try:
+        facts = validators.parse_id_number(id_number)
+    except ValidationError as exc:
+        raise _domain(exc, "id_number") from None
+    fields = _clean_member_fields({"name": name, "phone": phone, "card_number": card_number,
+                                   "bank_name": bank_name})
+    with transaction.atomic():
+        if Member.objects.filter(id_number=facts.id_number).exists():
+            raise DomainError(_("A member with this ID number is already registered."), field="id_number")
+        member = Member.objects.create(id_number=facts.id_number, birth_date=facts.birth_date, sex=facts.sex,
+                                       employer=employer, member_since=member_since,
+                                       is_union_member=is_union_member, **fields)
+        record_event(member, actor=actor, action="member.registered")
+    return member
+
+
+MEMBER_FIELDS = ("name", "phone", "employer", "card_number", "bank_name", "member_since", "is_union_member")
+
+
+def member_update(*, actor, member: Member, **changes) -> Member:
+    """Change a member's contact and payment details (the ID number never changes)."""
+    require_role(actor, Role.LIAISON)
+    unknown = set(changes) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"member_update does not change {sorted(unknown)}")
+    changes = _clean_member_fields(changes)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        changed = {k: v for k, v in changes.items() if getattr(member, k) != v}
+        if not changed:
+            return member
+        old = {k: str(getattr(member, k) or "") for k in changed}
+        for key, value in changed.items():
+            setattr(member, key, value)
+        member.save(update_fields=[*changed, "updated_at"])
+        record_event(member, actor=actor, action="member.updated",
+                     data={"fields": sorted(changed), "old": {k: v for k, v in old.items() if k != "card_number"}})
+    return member
+
+
+def family_member_add(*, actor, member: Member, relation: str, name: str, id_number: str) -> FamilyMember:
+    require_role(actor, Role.LIAISON)
+    if relation not in FamilyMember.Relation.values:
+        raise DomainError(_("Choose the relation to the member."), field="relation")
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("The name is required."), field="name")
+    try:
+        facts = validators.parse_id_number(id_number)
+    except ValidationError as exc:
+        raise _domain(exc, "id_number") from None
+    if facts.id_number == member.id_number:
+        raise DomainError(_("This is the member's own ID number: choose the member himself as beneficiary."),
+                          field="id_number")
+    with transaction.atomic():
+        if member.family.filter(id_number=facts.id_number).exists():
+            raise DomainError(_("This family member is already registered."), field="id_number")
+        family = FamilyMember.objects.create(member=member, relation=relation, name=name, id_number=facts.id_number)
+        record_event(member, actor=actor, action="member.family_added", data={"family_member": family.pk})
+    return family
+
+
+# --- Applications ----------------------------------------------------------
+
+def allocate_reference(*, district, year: int) -> str:
+    """The next ``SY-2022-00031``: one atomic upsert, so concurrent creates never share or skip a number.
+
+    The counter row stays locked until the caller's transaction ends; if it
+    rolls back, so does the number.
+    """
+    table = Application._meta.apps.get_model("cases", "ReferenceCounter")._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (district_id, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (district_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [district.pk, year],
+        )
+        (sequence,) = cursor.fetchone()
+    return f"{district.code}-{year}-{sequence:05d}"
+
+
+def _clean_amounts(values: dict) -> dict:
+    for field in ("total_cost", "reimbursed", "other_aid", "assessed_loss"):
+        if field in values and values[field] is not None:
+            values[field] = quantize_money(values[field])
+            _check(validators.validate_money_not_negative, values[field], field)
+    return values
+
+
+def _derive(application: Application) -> None:
+    """self_paid = total − reimbursed − other; the check and the beneficiary copy live here."""
+    try:
+        validators.validate_amounts(application.total_cost, application.reimbursed, application.other_aid)
+    except ValidationError as exc:
+        raise _domain(exc, "reimbursed") from None
+    application.self_paid = quantize_money(max(application.total_cost - application.reimbursed
+                                               - application.other_aid, Decimal("0")))
+    if application.event_date:
+        _check(validators.validate_event_date, application.event_date, "event_date")
+    person = application.beneficiary or application.member
+    application.beneficiary_id_number = person.id_number
+    application.beneficiary_name = person.name
+
+
+def _check_fund_serves(fund, station: Station) -> None:
+    if fund.district_id and fund.district_id != station.district_id:
+        raise DomainError(_("This fund serves another district."), field="fund")
+    if not fund.active:
+        raise DomainError(_("This fund no longer takes applications."), field="fund")
+
+
+def _check_beneficiary(member: Member, beneficiary) -> None:
+    if beneficiary is not None and beneficiary.member_id != member.pk:
+        raise DomainError(_("The beneficiary must be the member or one of his family."), field="beneficiary")
+
+
+def application_create(*, actor, member: Member, station: Station, fund, category, beneficiary=None,
+                       event_date: dt.date | None = None, disease=None, total_cost=Decimal("0"),
+                       reimbursed=Decimal("0"), other_aid=Decimal("0"), assessed_loss=None,
+                       narrative: str = "") -> Application:
+    """A new draft with its reference, at one of the actor's stations."""
+    require_role(actor, Role.LIAISON)
+    station = get_scoped_or_404(Station.objects.select_related("district"), actor, station="id", pk=station.pk)
+    _check_fund_serves(fund, station)
+    _check_beneficiary(member, beneficiary)
+    amounts = _clean_amounts({"total_cost": total_cost, "reimbursed": reimbursed, "other_aid": other_aid,
+                              "assessed_loss": assessed_loss})
+    application = Application(member=member, beneficiary=beneficiary, station=station, district=station.district,
+                              fund=fund, category=category, created_by=actor, event_date=event_date,
+                              disease=disease, narrative=(narrative or "").strip(), **amounts)
+    _derive(application)
+    refresh_estimate(application, save=False)
+    with transaction.atomic():
+        application.reference = allocate_reference(district=station.district, year=timezone.localdate().year)
+        application.save()
+        record_event(application, actor=actor, action="application.created", to_status=application.status)
+    return application
+
+
+def _lock(application: Application, actor) -> Application:
+    """The application locked for update, or 404 when outside the actor's scope."""
+    return get_scoped_or_404(Application.objects.select_for_update(of=("self",)), actor, pk=application.pk)
+
+
+def _require_editable(application: Application) -> None:
+    if application.status not in EDITABLE_STATUSES:
+        raise TransitionNotAllowed(
+            _("This application is %(status)s: it can be changed only as a draft or when returned.")
+            % {"status": application.get_status_display()}
+        )
+
+
+def application_update(*, actor, application: Application, **changes) -> Application:
+    """Change the facts of a draft or returned case; self-paid and the estimate follow."""
+    require_role(actor, Role.LIAISON)
+    unknown = set(changes) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"application_update does not change {sorted(unknown)}")
+    changes = _clean_amounts(dict(changes))
+    if "narrative" in changes:
+        changes["narrative"] = (changes["narrative"] or "").strip()
+    with transaction.atomic():
+        application = _lock(application, actor)
+        _require_editable(application)
+        if "fund" in changes:
+            _check_fund_serves(changes["fund"], application.station)
+        if "beneficiary" in changes:
+            _check_beneficiary(application.member, changes["beneficiary"])
+        changed = []
+        for key, value in changes.items():
+            current = getattr(application, f"{key}_id") if key in ("beneficiary", "disease", "fund", "category") \
+                else getattr(application, key)
+            new = getattr(value, "pk", value) if key in ("beneficiary", "disease", "fund", "category") else value
+            if current != new:
+                setattr(application, key, value)
+                changed.append(key)
+        _derive(application)
+        refresh_estimate(application, save=False)
+        application.save(update_fields=sorted({*changed, "self_paid", "beneficiary_id_number", "beneficiary_name",
+                                               *ESTIMATE_FIELDS, "updated_at"}))
+        if changed:
+            record_event(application, actor=actor, action="application.edited", data={"fields": sorted(changed)})
+    return application
+
+
+def sniff_content_type(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, extension in MAGIC:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def document_add(*, actor, application: Application, kind: str, uploaded_file) -> Document:
+    """Store an uploaded PDF, JPEG or PNG (recognised by its content) with its SHA-256."""
+    require_role(actor, Role.LIAISON)
+    if kind not in Document.Kind.values:
+        raise DomainError(_("Choose what kind of document this is."), field="kind")
+    size = uploaded_file.size
+    if size > settings.DOCUMENT_MAX_BYTES:
+        raise DomainError(
+            _("%(name)s is %(size).1f MB; a document may be at most %(max).0f MB.")
+            % {"name": uploaded_file.name, "size": size / 1048576, "max": settings.DOCUMENT_MAX_BYTES / 1048576},
+            field="file",
+        )
+    if size == 0:
+        raise DomainError(_("%(name)s is empty.") % {"name": uploaded_file.name}, field="file")
+    uploaded_file.seek(0)
+    content = uploaded_file.read()
+    sniffed = sniff_content_type(content[:16])
+    if sniffed is None:
+        raise DomainError(
+            _("%(name)s is not a PDF, JPEG or PNG file (judged by its content, not its name).")
+            % {"name": uploaded_file.name},
+            field="file",
+        )
+    content_type, extension = sniffed
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        application = _lock(application, actor)
+        _require_editable(application)
+        document = Document(application=application, kind=kind, original_name=uploaded_file.name[:255],
+                            content_type=content_type, size=size, sha256=digest, uploaded_by=actor)
+        # The stored name is ours: nothing of the user's file name reaches the file system.
+        document.file.save(f"{application.reference}-{digest[:16]}{extension}", ContentFile(content), save=False)
+        document.save()
+        record_event(application, actor=actor, action="application.document_added",
+                     data={"document": document.pk, "kind": kind, "sha256": digest})
+    return document
+
+
+def document_delete(*, actor, document: Document) -> None:
+    """Remove a wrongly uploaded document from a draft or returned case."""
+    require_role(actor, Role.LIAISON)
+    with transaction.atomic():
+        application = _lock(document.application, actor)
+        _require_editable(application)
+        document = Document.objects.select_for_update().get(pk=document.pk, application=application)
+        name = document.file.name
+        record_event(application, actor=actor, action="application.document_removed",
+                     data={"kind": document.kind, "sha256": document.sha256, "name": document.original_name})
+        document.delete()
+        storage = document.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def normalise_invoice_numbers(numbers) -> list[str]:
+    if isinstance(numbers, str):
+        numbers = numbers.replace("，", ",").replace(";", ",").replace("\n", ",").split(",")
+    seen: list[str] = []
+    for raw in numbers:
+        number = "".join((raw or "").split()).upper()
+        if not number:
+            continue
+        if len(number) > 40:
+            raise DomainError(_("An invoice number has at most 40 characters: %(number)s") % {"number": number},
+                              field="invoice_numbers")
+        if number not in seen:
+            seen.append(number)
+    return seen
+
+
+def invoice_numbers_set(*, actor, application: Application, numbers) -> list[str]:
+    """Replace the case's invoice numbers (发票号码) with ``numbers``."""
+    require_role(actor, Role.LIAISON)
+    numbers = normalise_invoice_numbers(numbers)
+    with transaction.atomic():
+        application = _lock(application, actor)
+        _require_editable(application)
+        current = set(application.invoices.values_list("number", flat=True))
+        if current == set(numbers):
+            return numbers
+        application.invoices.exclude(number__in=numbers).delete()
+        InvoiceNumber.objects.bulk_create([InvoiceNumber(application=application, number=n)
+                                           for n in numbers if n not in current])
+        record_event(application, actor=actor, action="application.invoices_set",
+                     data={"added": sorted(set(numbers) - current), "removed": sorted(current - set(numbers))})
+    return numbers
+
+
+def submission_problems(application: Application) -> list[tuple[str | None, str]]:
+    """Everything that keeps the case from being submitted, as (field, message)."""
+    from funds.errors import NoRuleSetInForce
+
+    problems: list[tuple[str | None, str]] = []
+    if not application.event_date:
+        problems.append(("event_date", _("The event date is required.")))
+    if not application.narrative.strip():
+        problems.append(("narrative", _("Describe the situation (情况说明).")))
+    rule_set = None
+    try:
+        rule_set = rule_set_for(application)
+    except NoRuleSetInForce as exc:
+        problems.append(("event_date", str(exc.message)))
+    if rule_set is not None:
+        if rule_set.basis == rule_set.Basis.SELF_PAID and application.total_cost <= 0:
+            problems.append(("total_cost", _("Enter the total medical cost.")))
+        if rule_set.basis == rule_set.Basis.ASSESSED_LOSS and application.assessed_loss is None:
+            problems.append(("assessed_loss", _("Enter the assessed loss.")))
+        if rule_set.diseases_restricted:
+            if not application.disease_id:
+                problems.append(("disease", _("Choose the disease from the rule set's list.")))
+            elif not rule_set.diseases.filter(pk=application.disease_id).exists():
+                problems.append(("disease", _("%(disease)s is not on the list of %(version)s.")
+                                 % {"disease": application.disease.name, "version": rule_set.version_name}))
+        if application.beneficiary_id and not rule_set.family_allowed:
+            problems.append(("beneficiary", _("This rule set covers only the member himself, not his family.")))
+    present = set(application.documents.values_list("kind", flat=True))
+    labels = dict(Document.Kind.choices)
+    missing = [str(labels.get(kind, kind)) for kind in application.category.required_documents
+               if kind not in present]
+    if missing:
+        problems.append((None, _("Documents missing: %(kinds)s.") % {"kinds": "、".join(missing)}))
+    return problems
+
+
+def _submit(*, actor, application: Application, expected: tuple[str, ...]) -> Application:
+    require_role(actor, Role.LIAISON)
+    with transaction.atomic():
+        application = _lock(application, actor)
+        if application.status not in expected:
+            check_transition(application, "submit", actor=actor)  # the standard "not possible now" message
+            raise TransitionNotAllowed(
+                _("This application is %(status)s; use resubmit for a returned case.")
+                % {"status": application.get_status_display()}
+            )
+        check_transition(application, "submit", actor=actor)
+        problems = submission_problems(application)
+        if problems:
+            field, message = problems[0]
+            error = DomainError(" ".join(m for _f, m in problems), field=field, code="incomplete")
+            error.problems = problems
+            raise error
+        if not application.submitted_at:
+            application.submitted_at = timezone.now()
+        refresh_estimate(application, save=False)
+        apply_transition(application, "submit", actor=actor, update_fields=("submitted_at", *ESTIMATE_FIELDS))
+    return application
+
+
+def application_submit(*, actor, application: Application) -> Application:
+    """Draft → submitted, once everything the category and rule set require is there."""
+    return _submit(actor=actor, application=application, expected=(S.DRAFT,))
+
+
+def application_resubmit(*, actor, application: Application) -> Application:
+    """Returned → submitted after the liaison answered the reviewer's reason."""
+    return _submit(actor=actor, application=application, expected=(S.RETURNED,))
+
+
+def application_withdraw(*, actor, application: Application, reason: str) -> Application:
+    """The worker no longer wants the aid (before review); the reason is kept."""
+    require_role(actor, Role.LIAISON)
+    with transaction.atomic():
+        application = _lock(application, actor)
+        apply_transition(application, "withdraw", actor=actor, reason=reason or "")
+    return application
+
