@@ -1,0 +1,327 @@
+"""Approval batches: assemble verified cases, run the public notice, approve after the meeting.
+
+Approval is all or nothing: every case of the batch is frozen and gets its
+payout in one transaction with bulk statements, so a batch of ten thousand
+cases costs the same handful of queries as a batch of three.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Application, Batch, Payout
+from cases.services.review import lock_application
+from cases.workflow import TRANSITIONS, apply_transition, check_transition
+from funds.models import Fund
+from reliefdesk.errors import DomainError, TransitionNotAllowed
+from reliefdesk.history import bulk_record_events, record_event
+from reliefdesk.models import Role
+from reliefdesk.money import ZERO, format_money, quantize_money
+from reliefdesk.scope import district_of, get_scoped_or_404, require_role, scope_queryset
+from reliefdesk.workdays import add_working_days
+
+S = Application.Status
+B = Batch.Status
+
+# Rows per UPDATE/INSERT statement when approving: large enough that a batch of a
+# thousand cases is one statement each, small enough that PostgreSQL's CASE stays fast.
+BULK_CHUNK = 2000
+
+
+def lock_batch(batch: Batch | int, actor, *roles: str) -> Batch:
+    require_role(actor, *roles)
+    pk = batch.pk if isinstance(batch, Batch) else batch
+    return get_scoped_or_404(Batch.objects.select_for_update(of=("self",)).select_related("fund"), actor,
+                             station=None, pk=pk)
+
+
+def _status_error(batch: Batch, what: str) -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        _("The batch “%(title)s” is %(status)s; %(what)s is not possible now.")
+        % {"title": batch.title, "status": batch.get_status_display(), "what": what})
+
+
+def batch_create(*, actor, fund: Fund, title: str) -> Batch:
+    require_role(actor, Role.REVIEWER)
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("A batch needs a title."), field="title")
+    with transaction.atomic():
+        fund = get_scoped_or_404(Fund.objects.all(), actor, station=None, pk=fund.pk)
+        district = fund.district or district_of(actor)
+        if district is None:
+            raise DomainError(_("Choose a district fund for the batch."), field="fund")
+        if Batch.objects.filter(fund=fund, title=title).exists():
+            raise DomainError(_("This fund already has a batch with this title."), field="title")
+        batch = Batch.objects.create(title=title, fund=fund, district=district, created_by=actor)
+        record_event(batch, actor=actor, action="batch.created", to_status=batch.status)
+        return batch
+
+
+def batch_add_applications(*, batch: Batch | int, applications: Iterable, actor) -> list[Application]:
+    """Put verified cases of the batch's fund into it (verified → in_batch).
+
+    The rows are locked in id order, so two reviewers adding the same case to
+    two batches at once are serialised: the second finds it in_batch and is refused.
+    """
+    ids = sorted({a.pk if isinstance(a, Application) else int(a) for a in applications})
+    if not ids:
+        raise DomainError(_("Choose at least one application."), field="applications")
+    with transaction.atomic():
+        batch = lock_batch(batch, actor, Role.REVIEWER)
+        if batch.status != B.DRAFT:
+            raise _status_error(batch, _("adding applications"))
+        rows = list(scope_queryset(Application.objects.select_for_update(of=("self",)), actor)
+                    .filter(pk__in=ids).order_by("pk"))
+        if len(rows) != len(ids):
+            raise DomainError(_("Some of the chosen applications do not exist or are not yours to batch."))
+        refused = [a.reference for a in rows if a.status != S.VERIFIED or a.batch_id is not None]
+        if refused:
+            raise TransitionNotAllowed(
+                _("Only verified applications outside any batch can be added; not: %(refs)s.")
+                % {"refs": ", ".join(refused)})
+        other_fund = [a.reference for a in rows if a.fund_id != batch.fund_id]
+        if other_fund:
+            raise DomainError(_("These applications belong to another fund: %(refs)s.")
+                              % {"refs": ", ".join(other_fund)})
+        for application in rows:
+            application.batch = batch
+            apply_transition(application, "add_to_batch", actor=actor, update_fields=("batch",),
+                             data={"batch": batch.pk, "batch_title": batch.title})
+        return rows
+
+
+def batch_remove_application(*, batch: Batch | int, application: Application | int, actor,
+                             reason: str = "") -> Application:
+    with transaction.atomic():
+        batch = lock_batch(batch, actor, Role.REVIEWER, Role.APPROVER)
+        if batch.status == B.APPROVED:
+            raise _status_error(batch, _("removing an application"))
+        application = lock_application(application, actor, Role.REVIEWER, Role.APPROVER)
+        if application.batch_id != batch.pk:
+            raise DomainError(_("This application is not in this batch."))
+        application.batch = None
+        return apply_transition(application, "remove_from_batch", actor=actor, update_fields=("batch",),
+                                data={"batch": batch.pk, "batch_title": batch.title, "reason": reason.strip()})
+
+
+def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int | None = None) -> Batch:
+    with transaction.atomic():
+        batch = lock_batch(batch, actor, Role.REVIEWER)
+        if batch.status != B.DRAFT:
+            raise _status_error(batch, _("starting the public notice"))
+        if not batch.applications.filter(status=S.IN_BATCH).exists():
+            raise DomainError(_("Add applications to the batch before its public notice."))
+        days = days or batch.fund.notice_days
+        if days < 1:
+            raise DomainError(_("The notice lasts at least one working day."), field="days")
+        from_status = batch.status
+        batch.notice_start = start
+        batch.notice_days = days
+        batch.notice_end = add_working_days(start, days)
+        batch.status = B.PUBLIC_NOTICE
+        batch.save(update_fields=["notice_start", "notice_days", "notice_end", "status"])
+        record_event(batch, actor=actor, action="batch.notice_started", from_status=from_status,
+                     to_status=batch.status,
+                     data={"start": start.isoformat(), "days": days, "end": batch.notice_end.isoformat()})
+        return batch
+
+
+def application_record_objection(*, application: Application | int, actor, reason: str) -> Application:
+    """An objection during the notice takes the case out of its batch and back to review."""
+    with transaction.atomic():
+        application = lock_application(application, actor, Role.REVIEWER)
+        batch = Batch.objects.select_for_update().filter(pk=application.batch_id).first()
+        if batch is None or batch.status != B.PUBLIC_NOTICE:
+            raise TransitionNotAllowed(_("Objections are recorded on a case during its batch's public notice."))
+        application.batch = None
+        application.verified_at = None
+        return apply_transition(application, "objection", actor=actor, reason=reason or "",
+                                update_fields=("batch", "verified_at"),
+                                data={"batch": batch.pk, "batch_title": batch.title})
+
+
+def batch_send_back(*, batch: Batch | int, actor, reason: str) -> Batch:
+    """The meeting does not approve: the batch goes back to draft for the reviewer."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("A reason is required."), field="reason")
+    with transaction.atomic():
+        batch = lock_batch(batch, actor, Role.APPROVER)
+        if batch.status != B.PUBLIC_NOTICE:
+            raise _status_error(batch, _("sending it back"))
+        from_status = batch.status
+        batch.status = B.DRAFT
+        batch.last_reason = reason
+        batch.save(update_fields=["status", "last_reason"])
+        record_event(batch, actor=actor, action="batch.sent_back", from_status=from_status, to_status=batch.status,
+                     reason=reason)
+        return batch
+
+
+def batch_total(batch: Batch) -> Decimal:
+    return batch.applications.filter(status=S.IN_BATCH).aggregate(
+        total=Sum("proposed_amount", default=ZERO))["total"]
+
+
+def _snapshot(application: Application, rule_set_version: str) -> dict:
+    """The inputs the award used, stored with it so later edits never change a decided case."""
+    member = application.member
+    beneficiary = application.beneficiary
+    return {
+        "reference": application.reference,
+        "member": {"name": member.name, "id_number": member.id_number, "card_number": member.card_number,
+                   "bank_name": member.bank_name, "is_union_member": member.is_union_member},
+        "beneficiary": {
+            "name": application.beneficiary_name,
+            "id_number": application.beneficiary_id_number,
+            "relation": beneficiary.relation if beneficiary else "self",
+        },
+        "category": application.category.code,
+        "disease": ({"code": application.disease.code, "name": application.disease.name}
+                    if application.disease_id else None),
+        "event_date": application.event_date.isoformat() if application.event_date else None,
+        "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+        "amounts": {
+            "total_cost": str(application.total_cost),
+            "reimbursed": str(application.reimbursed),
+            "other_aid": str(application.other_aid),
+            "self_paid": str(application.self_paid),
+            "assessed_loss": str(application.assessed_loss) if application.assessed_loss is not None else None,
+        },
+        "rule_set": {"id": application.estimate_rule_set_id, "version": rule_set_version},
+        "rule_result": {
+            "eligible": application.estimate_eligible,
+            "amount": str(application.estimate_amount) if application.estimate_amount is not None else None,
+            "range_min": str(application.estimate_min) if application.estimate_min is not None else None,
+            "range_max": str(application.estimate_max) if application.estimate_max is not None else None,
+            "explanation": application.estimate_explanation,
+        },
+        "awarded_amount": str(application.proposed_amount),
+        "amount_reason": application.amount_reason,
+        "is_override": application.is_override,
+        "override_code": application.override_code,
+        "checklist": application.checklist,
+        "station": application.station_id,
+    }
+
+
+def _award_explanation(application: Application) -> str:
+    parts = [application.estimate_explanation]
+    if application.amount_reason:
+        parts.append(application.amount_reason)
+    return "\n".join(p for p in parts if p)
+
+
+def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_reference: str, attendees: str,
+                  today: dt.date | None = None) -> Batch:
+    """Approve every case of the batch after its notice, or nothing.
+
+    The batch row is locked first, so a second click (or a second tab)
+    waits for the first approval and then finds the batch approved.
+    """
+    from funds.selectors import fund_position
+
+    minutes_reference = (minutes_reference or "").strip()
+    attendees = (attendees or "").strip()
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        batch = lock_batch(batch, actor, Role.APPROVER)
+        if batch.status == B.APPROVED:
+            raise TransitionNotAllowed(
+                _("The batch “%(title)s” was already approved on %(when)s.")
+                % {"title": batch.title, "when": timezone.localtime(batch.approved_at).strftime("%Y-%m-%d %H:%M")})
+        if batch.status != B.PUBLIC_NOTICE:
+            raise _status_error(batch, _("approval"))
+        if not today > batch.notice_end:
+            raise TransitionNotAllowed(
+                _("The public notice runs until %(end)s: the batch can be approved from the next day.")
+                % {"end": batch.notice_end.isoformat()})
+        if meeting_date is None:
+            raise DomainError(_("Enter the meeting date."), field="meeting_date")
+        if meeting_date > today:
+            raise DomainError(_("The meeting date cannot be in the future."), field="meeting_date")
+        if not minutes_reference:
+            raise DomainError(_("Enter the minutes reference."), field="minutes_reference")
+        if not attendees:
+            raise DomainError(_("Enter who attended the meeting."), field="attendees")
+
+        # The fund row is locked so two batches of one fund cannot both spend the same balance.
+        fund = Fund.objects.select_for_update().get(pk=batch.fund_id)
+        applications = list(
+            Application.objects.select_for_update(of=("self",))
+            .filter(batch=batch, status=S.IN_BATCH)
+            .select_related("member", "beneficiary", "disease", "category", "estimate_rule_set")
+            .order_by("pk")
+        )
+        if not applications:
+            raise DomainError(_("The batch has no applications to approve."))
+        transition = TRANSITIONS["approve"]
+        for application in applications:
+            check_transition(application, "approve", actor=actor)
+        unconfirmed = [a.reference for a in applications if a.is_override and a.override_confirmed_at is None]
+        if unconfirmed:
+            raise DomainError(_("Confirm the exception amounts first: %(refs)s.") % {"refs": ", ".join(unconfirmed)})
+        no_amount = [a.reference for a in applications if not a.proposed_amount or a.proposed_amount <= 0]
+        if no_amount:
+            raise DomainError(_("These applications have no amount: %(refs)s.") % {"refs": ", ".join(no_amount)})
+        total = quantize_money(sum((a.proposed_amount for a in applications), ZERO))
+        available = fund_position(fund).available
+        if available < total:
+            raise DomainError(
+                _("The fund cannot cover this batch: it needs %(total)s yuan, %(available)s are available; "
+                  "shortfall %(shortfall)s yuan.")
+                % {"total": format_money(total), "available": format_money(available),
+                   "shortfall": format_money(total - available)},
+                code="shortfall")
+
+        now = timezone.now()
+        for application in applications:
+            rule_set = application.estimate_rule_set
+            application.award_snapshot = _snapshot(application, rule_set.version_name if rule_set else "")
+            application.awarded_explanation = _award_explanation(application)
+            application.awarded_amount = application.proposed_amount
+            application.awarded_rule_set_id = application.estimate_rule_set_id
+            application.status = transition.target
+            application.approved_at = now
+            application.updated_at = now
+        Application.objects.bulk_update(
+            applications,
+            ["status", "approved_at", "updated_at", "awarded_amount", "awarded_rule_set", "awarded_explanation",
+             "award_snapshot"],
+            batch_size=BULK_CHUNK,
+        )
+        Payout.objects.bulk_create(
+            [
+                Payout(application=a, fund_id=batch.fund_id, batch=batch, district_id=a.district_id,
+                       station_id=a.station_id, amount=a.awarded_amount, payee_name=a.member.name,
+                       payee_id_number=a.member.id_number, card_number=a.member.card_number,
+                       bank_name=a.member.bank_name)
+                for a in applications
+            ],
+            batch_size=BULK_CHUNK,
+        )
+        bulk_record_events(applications, actor=actor, action="application.approve", from_status=S.IN_BATCH,
+                           to_status=transition.target,
+                           data={"batch": batch.pk, "batch_title": batch.title,
+                                 "minutes_reference": minutes_reference})
+
+        from_status = batch.status
+        batch.status = B.APPROVED
+        batch.meeting_date = meeting_date
+        batch.minutes_reference = minutes_reference
+        batch.attendees = attendees
+        batch.approved_by = actor
+        batch.approved_at = now
+        batch.save(update_fields=["status", "meeting_date", "minutes_reference", "attendees", "approved_by",
+                                  "approved_at"])
+        record_event(batch, actor=actor, action="batch.approved", from_status=from_status, to_status=batch.status,
+                     data={"count": len(applications), "total": str(total), "meeting_date": meeting_date.isoformat(),
+                           "minutes_reference": minutes_reference})
+        return batch
