@@ -95,4 +95,4 @@ def campaign_totals(queryset: QuerySet[Campaign]) -> QuerySet[Campaign]:
     return queryset.annotate(
         donation_count=Count("donations", filter=counted),
         donation_total=Coalesce(Sum("donations__amount", filter=counted), ZERO),
-    )
+    ).order_by("-starts_on", "name")

@@ -137,7 +137,8 @@ def donor_update(*, actor, donor: Donor, **changes) -> Donor:
         before = {field: str(getattr(donor, field) or "") for field in DONOR_FIELDS}
         for field in DONOR_FIELDS:
             if field in changes:
-                setattr(donor, field, changes[field] if changes[field] is not None else "")
+                value = changes[field]
+                setattr(donor, field, value if value is not None or field == "employer" else "")
         donor.name = donor.name.strip()
         if not donor.name:
             raise DomainError(_("Enter the donor's name."), field="name")

@@ -1,0 +1,117 @@
+"""Forms of the donation pages. ``status`` is never a form field: it moves through services."""
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import Campaign, Donation, Donor
+from donations.selectors import campaigns_visible_to, donors_visible_to, funds_for_donations
+from reliefdesk.models import District, Employer
+from reliefdesk.scope import employer_scope_q, is_admin
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class DonationForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("fund"), queryset=None)
+    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=None, required=False)
+    donor = forms.ModelChoiceField(label=_("donor"), queryset=None, required=False,
+                                   help_text=_("Pick a known donor, or enter a new one below. Leave both empty "
+                                               "for an anonymous donation."))
+    new_donor_name = forms.CharField(label=_("new donor's name"), max_length=200, required=False)
+    new_donor_kind = forms.ChoiceField(label=_("new donor's kind"), choices=Donor.Kind.choices,
+                                       initial=Donor.Kind.INDIVIDUAL, required=False)
+    amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=12, decimal_places=2, min_value=0.01)
+    received_on = forms.DateField(label=_("date received"), widget=DATE_INPUT)
+    channel = forms.ChoiceField(label=_("channel"), choices=Donation.Channel.choices)
+    external_reference = forms.CharField(label=_("transaction number"), max_length=64, required=False,
+                                         help_text=_("The bank or QR-code transaction number, where there is one."))
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    confirm = forms.BooleanField(label=_("Confirm immediately (credits the fund)"), required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds_for_donations(user).filter(district__isnull=False)
+        self.fields["campaign"].queryset = campaigns_visible_to(user)
+        self.fields["donor"].queryset = donors_visible_to(user)
+        self.helper = _helper(_("Record donation"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("donor") and data.get("new_donor_name"):
+            self.add_error("new_donor_name", _("Pick a known donor or enter a new one, not both."))
+        campaign, fund = data.get("campaign"), data.get("fund")
+        if campaign and fund and campaign.fund_id != fund.pk:
+            self.add_error("campaign", _("This campaign belongs to another fund."))
+        return data
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DonorForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=Donor.Kind.choices)
+    name = forms.CharField(label=_("name"), max_length=200)
+    unit_name = forms.CharField(label=_("单位"), max_length=200, required=False,
+                                help_text=_("For an individual: the unit through which he gave."))
+    employer = forms.ModelChoiceField(label=_("employer"), queryset=None, required=False)
+    contact = forms.CharField(label=_("contact"), max_length=200, required=False)
+    district = forms.ModelChoiceField(label=_("district"), queryset=District.objects.all(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Employer.objects.filter(employer_scope_q(user))
+        if not is_admin(user):
+            del self.fields["district"]
+        self.helper = _helper(_("Save"))
+
+
+class CampaignForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("fund"), queryset=None)
+    name = forms.CharField(label=_("name"), max_length=200)
+    starts_on = forms.DateField(label=_("starts"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("ends"), widget=DATE_INPUT, required=False)
+    target = forms.DecimalField(label=_("target amount"), max_digits=12, decimal_places=2, required=False)
+    channel_notes = forms.CharField(label=_("channel notes"), widget=forms.Textarea(attrs={"rows": 3}),
+                                    required=False, help_text=_("E.g. the dedicated QR code and bank account."))
+
+    def __init__(self, *args, user, editing: Campaign | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds_for_donations(user)
+        if editing is not None:
+            del self.fields["fund"]
+        self.helper = _helper(_("Save"))
+
+
+class ImportUploadForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("fund"), queryset=None)
+    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=None, required=False)
+    file = forms.FileField(label=_("spreadsheet (.xlsx)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds_for_donations(user).filter(district__isnull=False)
+        self.fields["campaign"].queryset = campaigns_visible_to(user)
+        self.helper = _helper(_("Upload and check"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an .xlsx spreadsheet (use the template)."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        campaign, fund = data.get("campaign"), data.get("fund")
+        if campaign and fund and campaign.fund_id != fund.pk:
+            self.add_error("campaign", _("This campaign belongs to another fund."))
+        return data

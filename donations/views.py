@@ -1,0 +1,345 @@
+"""Donation pages for finance: entry, list, detail, receipts, donors, campaigns and imports."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from donations import exports, imports, services
+from donations.filters import DonationFilter
+from donations.forms import CampaignForm, DonationForm, DonorForm, ImportUploadForm, VoidForm
+from donations.models import Campaign, Donation, DonationImport, Donor
+from donations.selectors import (
+    campaign_summary,
+    campaign_totals,
+    campaigns_visible_to,
+    donations_visible_to,
+    donors_visible_to,
+    imports_visible_to,
+    totals,
+)
+from reliefdesk.errors import DomainError
+from reliefdesk.history import history_for
+from reliefdesk.jobs import start_job
+from reliefdesk.money import amount_in_capitals
+from reliefdesk.scope import get_scoped_or_404, require_role
+from reliefdesk.xlsx import xlsx_response
+
+PAGE_SIZE = 50
+
+
+def _finance(request) -> None:
+    require_role(request.user, *services.DONATION_ROLES)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _apply_errors(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+# --- donations -------------------------------------------------------------
+
+@require_GET
+def donation_list(request):
+    _finance(request)
+    donation_filter = DonationFilter(request.GET or None, queryset=donations_visible_to(request.user),
+                                     request=request)
+    rows = donation_filter.qs
+    return render(request, "donations/donation_list.html", {
+        "filter": donation_filter,
+        "page_obj": _page(request, rows),
+        "totals": totals(rows),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def donation_create(request):
+    _finance(request)
+    initial = {"confirm": True}
+    if request.GET.get("campaign"):
+        campaign = campaigns_visible_to(request.user).filter(pk=request.GET["campaign"]).first()
+        if campaign:
+            initial.update(campaign=campaign, fund=campaign.fund)
+    form = DonationForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            donor = data["donor"]
+            if donor is None and data["new_donor_name"].strip() and data["new_donor_kind"] != Donor.Kind.ANONYMOUS:
+                donor = (donors_visible_to(request.user)
+                         .filter(district=data["fund"].district, kind=data["new_donor_kind"],
+                                 name=data["new_donor_name"].strip(), unit_name="").first()
+                         or services.donor_create(actor=request.user, kind=data["new_donor_kind"],
+                                                  name=data["new_donor_name"], district=data["fund"].district))
+            donation = services.donation_record(
+                actor=request.user, fund=data["fund"], campaign=data["campaign"], donor=donor,
+                amount=data["amount"], received_on=data["received_on"], channel=data["channel"],
+                external_reference=data["external_reference"], note=data["note"], confirm=data["confirm"],
+            )
+        except DomainError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Donation recorded with receipt number %(n)s.")
+                             % {"n": donation.receipt_number})
+            return redirect("donations:donation-detail", pk=donation.pk)
+    return render(request, "donations/donation_form.html", {"form": form})
+
+
+@require_GET
+def donation_detail(request, pk: int):
+    _finance(request)
+    donation = get_scoped_or_404(donations_visible_to(request.user).select_related("import_batch"), request.user,
+                                 station=None, pk=pk)
+    return render(request, "donations/donation_detail.html", {
+        "donation": donation,
+        "void_form": VoidForm(),
+        "events": history_for(donation),
+        "ledger_entries": donation.ledger_entries.order_by("id"),
+    })
+
+
+@require_POST
+def donation_confirm(request, pk: int):
+    _finance(request)
+    donation = get_scoped_or_404(donations_visible_to(request.user), request.user, station=None, pk=pk)
+    try:
+        services.donation_confirm(donation=donation, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Donation confirmed: the fund has been credited."))
+    return redirect("donations:donation-detail", pk=donation.pk)
+
+
+@require_POST
+def donation_void(request, pk: int):
+    _finance(request)
+    donation = get_scoped_or_404(donations_visible_to(request.user), request.user, station=None, pk=pk)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for voiding this donation."))
+        return redirect("donations:donation-detail", pk=donation.pk)
+    try:
+        services.donation_void(donation=donation, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Donation voided."))
+    return redirect("donations:donation-detail", pk=donation.pk)
+
+
+@require_GET
+def donation_receipt(request, pk: int):
+    _finance(request)
+    donation = get_scoped_or_404(donations_visible_to(request.user), request.user, station=None, pk=pk)
+    return render(request, "donations/receipt.html", {"receipts": [_receipt(donation)]})
+
+
+def _receipt(donation: Donation) -> dict:
+    return {"donation": donation, "capitals": amount_in_capitals(donation.amount)}
+
+
+# --- donors ----------------------------------------------------------------
+
+@require_GET
+def donor_list(request):
+    _finance(request)
+    from django.db.models import Count, Q, Sum
+
+    query = request.GET.get("q", "").strip()
+    donors = donors_visible_to(request.user).annotate(
+        donation_count=Count("donations", filter=~Q(donations__status=Donation.Status.VOIDED)),
+        donation_total=Sum("donations__amount", filter=~Q(donations__status=Donation.Status.VOIDED)),
+    ).order_by("name", "pk")
+    if query:
+        donors = donors.filter(Q(name__icontains=query) | Q(unit_name__icontains=query))
+    return render(request, "donations/donor_list.html", {"page_obj": _page(request, donors), "q": query})
+
+
+@require_http_methods(["GET", "POST"])
+def donor_create(request):
+    _finance(request)
+    form = DonorForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.donor_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Donor saved."))
+            return redirect("donations:donor-list")
+    return render(request, "donations/donor_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def donor_update(request, pk: int):
+    _finance(request)
+    donor = get_scoped_or_404(donors_visible_to(request.user), request.user, station=None, pk=pk)
+    initial = {"kind": donor.kind, "name": donor.name, "unit_name": donor.unit_name, "employer": donor.employer,
+               "contact": donor.contact, "district": donor.district}
+    form = DonorForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "district"}
+        try:
+            services.donor_update(actor=request.user, donor=donor, **changes)
+        except DomainError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Donor saved."))
+            return redirect("donations:donor-list")
+    return render(request, "donations/donor_form.html", {"form": form, "donor": donor})
+
+
+# --- campaigns -------------------------------------------------------------
+
+@require_GET
+def campaign_list(request):
+    _finance(request)
+    campaigns = campaign_totals(campaigns_visible_to(request.user))
+    return render(request, "donations/campaign_list.html", {"page_obj": _page(request, campaigns)})
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    _finance(request)
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("donations:campaign-detail", pk=campaign.pk)
+    return render(request, "donations/campaign_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_update(request, pk: int):
+    _finance(request)
+    campaign = get_scoped_or_404(campaigns_visible_to(request.user), request.user, station=None,
+                                 district="fund__district", pk=pk)
+    initial = {field: getattr(campaign, field) for field in services.CAMPAIGN_FIELDS}
+    form = CampaignForm(request.POST or None, user=request.user, editing=campaign, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except DomainError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("donations:campaign-detail", pk=campaign.pk)
+    return render(request, "donations/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+def _scoped_campaign(request, pk: int) -> Campaign:
+    return get_scoped_or_404(campaigns_visible_to(request.user), request.user, station=None,
+                             district="fund__district", pk=pk)
+
+
+@require_GET
+def campaign_detail(request, pk: int):
+    _finance(request)
+    campaign = _scoped_campaign(request, pk)
+    return render(request, "donations/campaign_detail.html", {
+        "campaign": campaign,
+        "summary": campaign_summary(campaign),
+        "recent": donations_visible_to(request.user).filter(campaign=campaign)[:20],
+    })
+
+
+@require_GET
+def campaign_export(request, pk: int):
+    _finance(request)
+    campaign = _scoped_campaign(request, pk)
+    sheets = exports.campaign_sheets(campaign, campaign_summary(campaign))
+    return xlsx_response(sheets, f"campaign-{campaign.pk}.xlsx")
+
+
+@require_GET
+def campaign_receipts(request, pk: int):
+    """Every receipt of a campaign (not voided), one per printed page."""
+    _finance(request)
+    campaign = _scoped_campaign(request, pk)
+    donations = (donations_visible_to(request.user).filter(campaign=campaign)
+                 .exclude(status=Donation.Status.VOIDED).order_by("receipt_year", "receipt_seq"))
+    return render(request, "donations/receipt.html", {"receipts": [_receipt(d) for d in donations.iterator()],
+                                                      "campaign": campaign})
+
+
+# --- imports ---------------------------------------------------------------
+
+@require_GET
+def import_template(request):
+    _finance(request)
+    return xlsx_response([imports.template_sheet()], "donation-import-template.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _finance(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            imp = imports.import_upload(actor=request.user, fund=data["fund"], campaign=data["campaign"],
+                                        upload=data["file"])
+        except DomainError as error:
+            _apply_errors(form, error)
+        else:
+            detail = reverse("donations:import-detail", args=[imp.pk])
+            if imports.needs_background(imp):
+                job = start_job(kind="donation_import_validate", actor=request.user,
+                                params={"import_id": imp.pk, "next_url": detail,
+                                        "title": _("Checking %(name)s") % {"name": imp.original_name}})
+                DonationImport.objects.filter(pk=imp.pk).update(job=job)
+                return redirect("job-detail", pk=job.pk)
+            imports.validate_import(imp)
+            return HttpResponseRedirect(detail)
+    recent = imports_visible_to(request.user)[:10]
+    return render(request, "donations/import_upload.html", {"form": form, "recent": recent})
+
+
+@require_GET
+def import_detail(request, pk: int):
+    _finance(request)
+    imp = get_scoped_or_404(imports_visible_to(request.user), request.user, station=None,
+                            district="fund__district", pk=pk)
+    return render(request, "donations/import_detail.html", {
+        "imp": imp,
+        "bad_rows": len({e["row"] for e in imp.errors if e.get("row")}),
+        "file_errors": [e for e in imp.errors if not e.get("row")],
+        "row_errors": [e for e in imp.errors if e.get("row")],
+        "imported": imp.donations.count() if imp.status == DonationImport.Status.COMMITTED else 0,
+    })
+
+
+@require_POST
+def import_commit(request, pk: int):
+    _finance(request)
+    imp = get_scoped_or_404(imports_visible_to(request.user), request.user, station=None,
+                            district="fund__district", pk=pk)
+    confirm = request.POST.get("confirm") == "on"
+    detail = reverse("donations:import-detail", args=[imp.pk])
+    if imp.status == DonationImport.Status.VALIDATED and imp.rows_ok > settings.BACKGROUND_ROWS_THRESHOLD:
+        job = start_job(kind="donation_import_commit", actor=request.user, total=imp.rows_ok,
+                        params={"import_id": imp.pk, "confirm": confirm, "next_url": detail,
+                                "title": _("Importing %(name)s") % {"name": imp.original_name}})
+        DonationImport.objects.filter(pk=imp.pk).update(job=job)
+        return redirect("job-detail", pk=job.pk)
+    try:
+        imp = imports.commit_import(imp, actor=request.user, confirm=confirm)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(n)s donations imported.") % {"n": imp.rows_ok})
+    return HttpResponseRedirect(detail)
