@@ -297,8 +297,9 @@ def import_upload(request):
             _apply_errors(form, error)
         else:
             detail = reverse("donations:import-detail", args=[imp.pk])
-            if imports.needs_background(imp):
-                job = start_job(kind="donation_import_validate", actor=request.user,
+            rows = imports.estimated_rows(imp)
+            if imports.needs_background(rows):
+                job = start_job(kind="donation_import_validate", actor=request.user, total=rows,
                                 params={"import_id": imp.pk, "next_url": detail,
                                         "title": _("Checking %(name)s") % {"name": imp.original_name}})
                 DonationImport.objects.filter(pk=imp.pk).update(job=job)

@@ -1,0 +1,457 @@
+"""Importing a unit's donation spreadsheet: check every row first, then all rows or none.
+
+The spreadsheet is read once with openpyxl in read-only mode (flat memory).
+Checking writes the good rows to a plain CSV beside the upload, so the
+commit does not parse the workbook a second time; the commit then writes
+everything in one transaction, in chunks of bulk inserts (donations, ledger
+credits, history), with receipt numbers taken from the counter as one block
+per year.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from donations.models import Campaign, Donation, DonationImport, Donor
+from donations.services import DONATION_ROLES, allocate_receipt_numbers, receipt_number
+from funds.models import Fund
+from reliefdesk.errors import DomainError, TransitionNotAllowed
+from reliefdesk.history import bulk_record_events, record_event
+from reliefdesk.money import quantize_money, to_decimal
+from reliefdesk.scope import get_scoped_or_404, require_role
+from reliefdesk.xlsx import Sheet, read_rows
+
+COLUMNS = ["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"]
+REQUIRED_COLUMNS = ["金额", "日期", "渠道"]
+
+# The 渠道 column holds the Chinese labels finance staff use.
+CHANNELS = {
+    "二维码": Donation.Channel.QR,
+    "银行转账": Donation.Channel.BANK,
+    "现金": Donation.Channel.CASH,
+    "工资代扣": Donation.Channel.PAYROLL,
+    "其他": Donation.Channel.OTHER,
+}
+CHANNEL_LABELS = {code: label for label, code in CHANNELS.items()}
+ANONYMOUS_NAMES = {"匿名", "anonymous", "Anonymous"}
+
+CHUNK = 5000
+# At most this many errors are kept for the preview (the count is always exact).
+MAX_ERRORS_KEPT = 2000
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+@dataclass(frozen=True)
+class GoodRow:
+    row: int
+    donor_name: str
+    unit: str
+    amount: Decimal
+    received_on: dt.date
+    channel: str
+    reference: str
+    note: str
+
+
+def template_sheet() -> Sheet:
+    """The downloadable template: the header and two example rows."""
+    return Sheet(
+        title="捐款明细",
+        header=COLUMNS,
+        rows=[
+            ["张三", "顺义区第一中学", Decimal("10.00"), dt.date(2022, 3, 5), "二维码", "WX2022030500001", ""],
+            ["", "顺义区第一中学", Decimal("1000.00"), dt.date(2022, 3, 6), "银行转账", "ICBC20220306001", "单位捐款"],
+        ],
+        widths=[14, 24, 12, 12, 10, 22, 20],
+        money_columns=[2],
+        text_columns=[5],
+    )
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def parse_amount(value) -> tuple[Decimal | None, str | None]:
+    """(amount, None) or (None, the reason it is not an amount)."""
+    if value is None or _text(value) == "":
+        return None, _("The amount is missing.")
+    try:
+        amount = to_decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
+        return None, _("The amount is not a number.")
+    if not amount.is_finite():
+        return None, _("The amount is not a number.")
+    if amount <= 0:
+        return None, _("The amount must be above zero.")
+    if amount != amount.quantize(Decimal("0.01")):
+        return None, _("The amount has more than two decimals.")
+    if amount >= Decimal("10000000000"):
+        return None, _("The amount is too large.")
+    return quantize_money(amount), None
+
+
+def donor_key(name: str, unit: str) -> tuple[str, str, str] | None:
+    """(kind, name, unit_name) of the row's donor, or None for an anonymous gift."""
+    if name in ANONYMOUS_NAMES:
+        name = ""
+    if not name and not unit:
+        return None
+    if not name or name == unit:
+        return (Donor.Kind.UNIT, unit, "")
+    return (Donor.Kind.INDIVIDUAL, name, unit)
+
+
+def file_sha256(fileobj) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        digest.update(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest()
+
+
+def count_rows(path) -> int:
+    """Data rows as the sheet declares them (cheap: the dimension record, not a full read)."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = workbook.worksheets[0]
+        if ws.max_row is None:  # no dimension record: count the rows instead
+            return max(0, sum(1 for _row in ws.iter_rows(values_only=True)) - 1)
+        return max(0, ws.max_row - 1)
+    finally:
+        workbook.close()
+
+
+def parsed_path(imp: DonationImport) -> Path:
+    return Path(imp.file.path).with_suffix(".rows.csv")
+
+
+# --- upload ----------------------------------------------------------------
+
+def import_upload(*, actor, fund: Fund, campaign: Campaign | None, upload) -> DonationImport:
+    """Save the uploaded file; checking follows (inline, or as a job for a large file)."""
+    require_role(actor, *DONATION_ROLES)
+    with transaction.atomic():
+        fund = get_scoped_or_404(Fund.objects.all(), actor, station=None, pk=fund.pk)
+        if campaign is not None and campaign.fund_id != fund.pk:
+            raise DomainError(_("This campaign belongs to another fund."), field="campaign")
+        sha = file_sha256(upload)
+        imp = DonationImport(fund=fund, campaign=campaign, original_name=upload.name[:255], sha256=sha,
+                             uploaded_by=actor)
+        imp.file.save(Path(upload.name).name, upload, save=False)
+        imp.save()
+        record_event(imp, actor=actor, action="donation_import.uploaded", to_status=imp.status,
+                     data={"file": imp.original_name, "sha256": sha})
+    return imp
+
+
+def estimated_rows(imp: DonationImport) -> int:
+    try:
+        return count_rows(imp.file.path)
+    except Exception:  # an unreadable file is reported by the check itself
+        return 0
+
+
+def needs_background(rows: int) -> bool:
+    return rows > settings.BACKGROUND_ROWS_THRESHOLD
+
+
+# --- checking --------------------------------------------------------------
+
+class _Errors:
+    def __init__(self):
+        self.items: list[dict] = []
+        self.count = 0
+        self.rows: set[int] = set()
+
+    def add(self, row: int | None, column: str, message: str) -> None:
+        self.count += 1
+        if row is not None:
+            self.rows.add(row)
+        if len(self.items) < MAX_ERRORS_KEPT:
+            self.items.append({"row": row, "column": column, "message": str(message)})
+
+
+def _header_map(header: tuple) -> dict[str, int]:
+    names = [_text(cell) for cell in header]
+    return {name: names.index(name) for name in COLUMNS if name in names}
+
+
+def _iter_rows(path) -> Iterator[tuple[int, tuple]]:
+    rows = read_rows(path)
+    try:
+        header = next(rows)
+    except StopIteration:
+        return
+    yield 1, header
+    for number, row in enumerate(rows, start=2):
+        if row is None or all(cell is None or _text(cell) == "" for cell in row):
+            continue
+        yield number, row
+
+
+def _taken_references(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (channel, reference) pairs are already recorded — a few chunked queries."""
+    taken: set[tuple[str, str]] = set()
+    by_channel: dict[str, list[str]] = {}
+    for channel, reference in pairs:
+        by_channel.setdefault(channel, []).append(reference)
+    for channel, references in by_channel.items():
+        for start in range(0, len(references), CHUNK):
+            chunk = references[start:start + CHUNK]
+            taken.update(
+                (channel, ref) for ref in Donation.objects.filter(channel=channel, external_reference__in=chunk)
+                .values_list("external_reference", flat=True)
+            )
+    return taken
+
+
+def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
+    """Check every row; record each bad row and why, and the count and total of the good ones."""
+    errors = _Errors()
+    good: list[GoodRow] = []
+    seen_refs: dict[tuple[str, str], int] = {}
+    total_rows = 0
+    try:
+        rows = _iter_rows(imp.file.path)
+        first = next(rows, None)
+    except Exception:
+        first = None
+        rows = iter(())
+        errors.add(None, "", _("The file is not a readable .xlsx spreadsheet."))
+    if first is None and not errors.count:
+        errors.add(None, "", _("The spreadsheet is empty."))
+    columns = _header_map(first[1]) if first else {}
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if first is not None and missing:
+        errors.add(1, "", _("Columns missing from the header row: %(columns)s. Use the template.")
+                   % {"columns": "、".join(missing)})
+        rows = iter(())
+
+    def cell(row, name):
+        index = columns.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    for number, row in rows:
+        total_rows += 1
+        ok = True
+        amount, problem = parse_amount(cell(row, "金额"))
+        if problem:
+            errors.add(number, "金额", problem)
+            ok = False
+        raw_date = cell(row, "日期")
+        received_on = parse_date(raw_date)
+        if received_on is None:
+            errors.add(number, "日期", _("The date is missing.") if _text(raw_date) == ""
+                       else _("“%(value)s” is not a date (write 2022-03-05).") % {"value": _text(raw_date)})
+            ok = False
+        channel_text = _text(cell(row, "渠道"))
+        channel = CHANNELS.get(channel_text)
+        if channel is None:
+            errors.add(number, "渠道", _("Unknown channel “%(value)s”: use 二维码, 银行转账, 现金, 工资代扣 or 其他.")
+                       % {"value": channel_text})
+            ok = False
+        reference = _text(cell(row, "流水号"))[:64]
+        if reference and channel:
+            key = (channel, reference)
+            if key in seen_refs:
+                errors.add(number, "流水号", _("Transaction number %(ref)s appears twice in this file (row %(row)s).")
+                           % {"ref": reference, "row": seen_refs[key]})
+                ok = False
+            else:
+                seen_refs[key] = number
+        if ok:
+            good.append(GoodRow(number, _text(cell(row, "捐赠方"))[:200], _text(cell(row, "单位"))[:200], amount,
+                                received_on, channel, reference, _text(cell(row, "备注"))[:300]))
+        if progress and total_rows % 1000 == 0:
+            progress(total_rows, None)
+
+    taken = _taken_references(set(seen_refs))
+    if taken:
+        kept = []
+        for item in good:
+            if item.reference and (item.channel, item.reference) in taken:
+                errors.add(item.row, "流水号", _("Transaction number %(ref)s is already recorded.")
+                           % {"ref": item.reference})
+            else:
+                kept.append(item)
+        good = kept
+
+    earlier = (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
+               .exclude(pk=imp.pk).first())
+    if earlier is not None:
+        errors.add(None, "", _("This file was already imported on %(date)s (%(rows)s rows).")
+                   % {"date": f"{earlier.created_at:%Y-%m-%d}", "rows": earlier.rows_ok})
+
+    good_total = sum((item.amount for item in good), Decimal("0.00"))
+    _write_parsed(imp, good if not errors.count else [])
+    imp.rows_total = total_rows
+    imp.rows_ok = len(good)
+    imp.total_ok = good_total
+    imp.errors = errors.items
+    imp.status = DonationImport.Status.REJECTED if errors.count else DonationImport.Status.VALIDATED
+    if not errors.count and not good:
+        imp.status = DonationImport.Status.REJECTED
+        imp.errors = [{"row": None, "column": "", "message": str(_("The spreadsheet has no donation rows."))}]
+    imp.save(update_fields=["rows_total", "rows_ok", "total_ok", "errors", "status"])
+    if progress:
+        progress(total_rows, total_rows)
+    return imp
+
+
+def bad_row_count(imp: DonationImport) -> int:
+    return max(0, imp.rows_total - imp.rows_ok)
+
+
+def _write_parsed(imp: DonationImport, good: list[GoodRow]) -> None:
+    with open(parsed_path(imp), "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        for item in good:
+            writer.writerow([item.row, item.donor_name, item.unit, str(item.amount), item.received_on.isoformat(),
+                             item.channel, item.reference, item.note])
+
+
+def _read_parsed(imp: DonationImport) -> Iterator[GoodRow]:
+    with open(parsed_path(imp), newline="", encoding="utf-8") as handle:
+        for row, name, unit, amount, received_on, channel, reference, note in csv.reader(handle):
+            yield GoodRow(int(row), name, unit, Decimal(amount), dt.date.fromisoformat(received_on), channel,
+                          reference, note)
+
+
+# --- commit ----------------------------------------------------------------
+
+def _donors_for(keys: set[tuple[str, str, str]], *, district, actor) -> dict[tuple[str, str, str], int]:
+    """Ids of the donors with these keys, creating the missing ones in bulk."""
+    found: dict[tuple[str, str, str], int] = {}
+    names = sorted({key[1] for key in keys})
+
+    def fetch(chunk_names):
+        for pk, kind, name, unit_name in Donor.objects.filter(district=district, name__in=chunk_names).values_list(
+                "pk", "kind", "name", "unit_name"):
+            if (kind, name, unit_name) in keys:
+                found[(kind, name, unit_name)] = pk
+
+    for start in range(0, len(names), CHUNK):
+        fetch(names[start:start + CHUNK])
+    missing = [key for key in keys if key not in found]
+    if missing:
+        created = Donor.objects.bulk_create(
+            [Donor(kind=kind, name=name, unit_name=unit_name, district=district) for kind, name, unit_name in missing],
+            batch_size=2000,
+        )
+        for donor in created:
+            found[(donor.kind, donor.name, donor.unit_name)] = donor.pk
+        bulk_record_events(created, actor=actor, action="donor.created", data={"source": "import"})
+    return found
+
+
+def commit_import(imp: DonationImport, *, actor, confirm: bool = True,
+                  progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
+    """Write every checked row in one transaction, or nothing."""
+    require_role(actor, *DONATION_ROLES)
+    with transaction.atomic():
+        imp = get_scoped_or_404(DonationImport.objects.select_for_update(of=("self",)).select_related("fund"),
+                                actor, station=None, district="fund__district", pk=imp.pk)
+        if imp.status != DonationImport.Status.VALIDATED:
+            raise TransitionNotAllowed(_("Only a checked spreadsheet without errors can be imported."))
+        if not parsed_path(imp).exists():
+            raise DomainError(_("The checked rows are no longer available: upload the file again."))
+        fund = imp.fund
+        district = fund.district
+        rows = list(_iter_chunks(_read_parsed(imp)))
+        all_rows = [item for chunk in rows for item in chunk]
+        taken = _taken_references({(item.channel, item.reference) for item in all_rows if item.reference})
+        if taken:
+            raise DomainError(_("%(n)s transaction numbers were recorded since the check: upload the file again.")
+                              % {"n": len(taken)})
+        if (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
+                .exclude(pk=imp.pk).exists()):
+            raise DomainError(_("This file was already imported."))
+        donor_ids = _donors_for({key for item in all_rows if (key := donor_key(item.donor_name, item.unit))},
+                                district=district, actor=actor)
+        years: dict[int, int] = {}
+        for item in all_rows:
+            years[item.received_on.year] = years.get(item.received_on.year, 0) + 1
+        next_seq = {year: allocate_receipt_numbers(fund=fund, year=year, count=count)
+                    for year, count in sorted(years.items())}
+        status = Donation.Status.CONFIRMED if confirm else Donation.Status.RECORDED
+        done = 0
+        for chunk in rows:
+            objects = []
+            for item in chunk:
+                year = item.received_on.year
+                seq = next_seq[year]
+                next_seq[year] += 1
+                key = donor_key(item.donor_name, item.unit)
+                objects.append(Donation(
+                    fund=fund, district=district, campaign_id=imp.campaign_id,
+                    donor_id=donor_ids[key] if key else None, amount=item.amount, received_on=item.received_on,
+                    channel=item.channel, external_reference=item.reference or None, note=item.note,
+                    receipt_year=year, receipt_seq=seq, receipt_number=receipt_number(fund, year, seq),
+                    status=status, import_batch=imp, recorded_by=actor,
+                ))
+            created = Donation.objects.bulk_create(objects, batch_size=2000)
+            if confirm:
+                from funds.ledger import bulk_post_donation_credits
+
+                bulk_post_donation_credits(donations=created, actor=actor)
+            bulk_record_events(created, actor=actor, action="donation.imported", to_status=status,
+                               data={"import": imp.pk})
+            done += len(created)
+            if progress:
+                progress(done, len(all_rows))
+        imp.status = DonationImport.Status.COMMITTED
+        imp.save(update_fields=["status"])
+        record_event(imp, actor=actor, action="donation_import.committed", from_status=DonationImport.Status.VALIDATED,
+                     to_status=DonationImport.Status.COMMITTED,
+                     data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm})
+    return imp
+
+
+def _iter_chunks(items: Iterator[GoodRow]) -> Iterator[list[GoodRow]]:
+    chunk: list[GoodRow] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

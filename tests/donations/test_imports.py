@@ -1,0 +1,208 @@
+"""Importing a unit's spreadsheet: every bad row and why, then all rows or none, never twice."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from donations import imports, services
+from donations.models import Donation, DonationImport, Donor
+from funds.models import LedgerEntry
+from reliefdesk.models import HistoryEvent, Job
+from tests.donations.conftest import GOOD_ROWS, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def checked(finance, fund, rows, *, campaign=None, name="unit.xlsx", **kw):
+    imp = imports.import_upload(actor=finance, fund=fund, campaign=campaign, upload=upload(rows, name, **kw))
+    return imports.validate_import(imp)
+
+
+def messages_by_row(imp):
+    return {(e["row"], e["column"]): e["message"] for e in imp.errors}
+
+
+def test_a_clean_file_is_checked_with_the_count_and_total_of_its_rows(finance, shunyi_fund, shunyi_campaign):
+    imp = checked(finance, shunyi_fund, GOOD_ROWS, campaign=shunyi_campaign)
+    assert imp.status == DonationImport.Status.VALIDATED
+    assert (imp.rows_total, imp.rows_ok, imp.total_ok) == (4, 4, Decimal("1021.50"))
+    assert imp.errors == []
+    assert not Donation.objects.exists()
+
+
+def test_every_kind_of_bad_row_is_reported_with_its_reason(finance, shunyi_fund):
+    services.donation_record(actor=finance, fund=shunyi_fund, campaign=None, donor=None, amount=Decimal("5"),
+                             received_on=dt.date(2022, 3, 1), channel="qr", external_reference="WX-OLD")
+    rows = [
+        ["张三", "单位A", None, "2022-03-05", "二维码", "R1", ""],          # 2 missing amount
+        ["张三", "单位A", "十元", "2022-03-05", "二维码", "R2", ""],          # 3 not a number
+        ["张三", "单位A", -10, "2022-03-05", "二维码", "R3", ""],            # 4 not positive
+        ["张三", "单位A", 0, "2022-03-05", "二维码", "R4", ""],              # 5 zero
+        ["张三", "单位A", 10, "2022-02-30", "二维码", "R5", ""],             # 6 bad date
+        ["张三", "单位A", 10, None, "二维码", "R6", ""],                     # 7 missing date
+        ["张三", "单位A", 10, "2022-03-05", "支付宝", "R7", ""],             # 8 unknown channel
+        ["张三", "单位A", 10, "2022-03-05", "二维码", "R8", ""],             # 9 good
+        ["李四", "单位A", 10, "2022-03-05", "二维码", "R8", ""],             # 10 duplicate within the file
+        ["王五", "单位A", 10, "2022-03-05", "二维码", "WX-OLD", ""],         # 11 already recorded
+        ["赵六", "单位A", 10.555, "2022-03-05", "二维码", "R9", ""],         # 12 three decimals
+    ]
+    imp = checked(finance, shunyi_fund, rows)
+    found = messages_by_row(imp)
+    assert imp.status == DonationImport.Status.REJECTED
+    assert found[(2, "金额")] == "The amount is missing."
+    assert found[(3, "金额")] == "The amount is not a number."
+    assert found[(4, "金额")] == found[(5, "金额")] == "The amount must be above zero."
+    assert "is not a date" in found[(6, "日期")]
+    assert found[(7, "日期")] == "The date is missing."
+    assert "Unknown channel" in found[(8, "渠道")] and "支付宝" in found[(8, "渠道")]
+    assert "appears twice" in found[(10, "流水号")] and "row 9" in found[(10, "流水号")]
+    assert "already recorded" in found[(11, "流水号")]
+    assert "two decimals" in found[(12, "金额")]
+    assert (imp.rows_total, imp.rows_ok, imp.total_ok) == (11, 1, Decimal("10.00"))
+    assert Donation.objects.count() == 1
+
+
+def test_a_file_without_the_required_columns_or_not_a_spreadsheet_is_refused(finance, shunyi_fund):
+    imp = checked(finance, shunyi_fund, [["张三", 10]], header=["捐赠方", "钱"])
+    assert imp.status == DonationImport.Status.REJECTED
+    assert "金额" in imp.errors[0]["message"] and "日期" in imp.errors[0]["message"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    junk = imports.import_upload(actor=finance, fund=shunyi_fund, campaign=None,
+                                 upload=SimpleUploadedFile("junk.xlsx", b"not a workbook"))
+    junk = imports.validate_import(junk)
+    assert junk.status == DonationImport.Status.REJECTED and "readable" in junk.errors[0]["message"]
+
+
+def test_committing_records_every_row_with_consecutive_receipts_donors_and_ledger_credits(finance, shunyi_fund,
+                                                                                      shunyi_campaign):
+    services.donation_record(actor=finance, fund=shunyi_fund, campaign=None, donor=None, amount=Decimal("1"),
+                             received_on=dt.date(2022, 1, 1), channel="cash")
+    imp = checked(finance, shunyi_fund, GOOD_ROWS, campaign=shunyi_campaign)
+    imports.commit_import(imp, actor=finance, confirm=True)
+    imp.refresh_from_db()
+    assert imp.status == DonationImport.Status.COMMITTED
+    donations = list(Donation.objects.filter(import_batch=imp).order_by("receipt_seq"))
+    assert [d.receipt_number for d in donations] == [f"SHUNYI-2022-00000{n}" for n in (2, 3, 4, 5)]
+    assert all(d.status == Donation.Status.CONFIRMED and d.campaign == shunyi_campaign for d in donations)
+    assert [(d.donor.kind, d.donor.name, d.donor.unit_name) if d.donor else None for d in donations] == [
+        ("individual", "张三", "顺义区第一中学"), ("individual", "李四", "顺义区第一中学"),
+        ("unit", "顺义区医院", ""), ("individual", "王五", "")]
+    assert donations[2].received_on == dt.date(2022, 4, 1) and donations[1].amount == Decimal("10.50")
+    assert LedgerEntry.objects.filter(donation__import_batch=imp).aggregate(s=Sum("amount"))["s"] == Decimal("1021.50")
+    assert HistoryEvent.objects.filter(action="donation.imported").count() == 4
+
+
+def test_a_failure_in_the_middle_records_nothing(finance, shunyi_fund):
+    imp = checked(finance, shunyi_fund, GOOD_ROWS)
+    with mock.patch("funds.ledger.bulk_post_donation_credits", side_effect=RuntimeError("disk full")):
+        with pytest.raises(RuntimeError):
+            imports.commit_import(imp, actor=finance, confirm=True)
+    imp.refresh_from_db()
+    assert imp.status == DonationImport.Status.VALIDATED
+    assert not Donation.objects.exists() and not Donor.objects.exists() and not LedgerEntry.objects.exists()
+    # The counter gave its numbers back: the next entry continues without a gap.
+    donation = services.donation_record(actor=finance, fund=shunyi_fund, campaign=None, donor=None,
+                                        amount=Decimal("1"), received_on=dt.date(2022, 1, 1), channel="cash")
+    assert donation.receipt_number == "SHUNYI-2022-000001"
+
+
+def test_a_file_with_errors_cannot_be_committed(finance, shunyi_fund):
+    imp = checked(finance, shunyi_fund, GOOD_ROWS + [["x", "", "abc", "2022-01-01", "现金", "", ""]])
+    from reliefdesk.errors import TransitionNotAllowed
+
+    with pytest.raises(TransitionNotAllowed):
+        imports.commit_import(imp, actor=finance)
+    assert not Donation.objects.exists()
+
+
+def test_importing_the_same_file_again_refuses_every_row_as_a_duplicate(finance, shunyi_fund):
+    first = checked(finance, shunyi_fund, GOOD_ROWS[:3])
+    imports.commit_import(first, actor=finance)
+    again = checked(finance, shunyi_fund, GOOD_ROWS[:3])
+    assert again.status == DonationImport.Status.REJECTED
+    assert {e["row"] for e in again.errors if e["column"] == "流水号"} == {2, 3, 4}
+    assert again.rows_ok == 0
+    assert Donation.objects.count() == 3
+
+
+def test_a_file_without_references_is_recognised_by_its_checksum(finance, shunyi_fund):
+    rows = [["张三", "单位A", 10, "2022-03-05", "现金", "", ""], ["李四", "单位A", 20, "2022-03-05", "现金", "", ""]]
+    imports.commit_import(checked(finance, shunyi_fund, rows), actor=finance)
+    again = checked(finance, shunyi_fund, rows, name="copy.xlsx")
+    assert again.status == DonationImport.Status.REJECTED
+    assert "already imported" in again.errors[0]["message"]
+    assert Donation.objects.count() == 2
+
+
+def test_unconfirmed_import_records_without_crediting(finance, shunyi_fund):
+    imp = checked(finance, shunyi_fund, GOOD_ROWS)
+    imports.commit_import(imp, actor=finance, confirm=False)
+    assert set(Donation.objects.values_list("status", flat=True)) == {"recorded"}
+    assert not LedgerEntry.objects.exists()
+
+
+def test_the_template_has_the_columns_finance_fills_in(client, finance):
+    client.force_login(finance)
+    response = client.get(reverse("donations:import-template"))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    header = next(workbook.active.iter_rows(values_only=True))
+    assert list(header) == ["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"]
+
+
+def test_upload_preview_and_commit_through_the_pages(client, finance, shunyi_fund, shunyi_campaign):
+    client.force_login(finance)
+    bad = GOOD_ROWS + [["坏行", "单位A", "abc", "2022-03-05", "现金", "", ""]]
+    response = client.post(reverse("donations:import-upload"),
+                           {"fund": shunyi_fund.pk, "campaign": shunyi_campaign.pk, "file": upload(bad)})
+    imp = DonationImport.objects.get()
+    assert response["Location"] == reverse("donations:import-detail", args=[imp.pk])
+    page = client.get(response["Location"])
+    assert page.context["bad_rows"] == 1 and "The amount is not a number." in page.content.decode()
+    assert client.post(reverse("donations:import-commit", args=[imp.pk])).status_code == 302
+    assert not Donation.objects.exists()
+
+    client.post(reverse("donations:import-upload"),
+                {"fund": shunyi_fund.pk, "campaign": shunyi_campaign.pk, "file": upload(GOOD_ROWS, "fixed.xlsx")})
+    fixed = DonationImport.objects.exclude(pk=imp.pk).get()
+    assert fixed.status == DonationImport.Status.VALIDATED
+    assert client.get(reverse("donations:import-commit", args=[fixed.pk])).status_code == 405
+    client.post(reverse("donations:import-commit", args=[fixed.pk]), {"confirm": "on"})
+    assert Donation.objects.filter(status="confirmed").aggregate(s=Sum("amount"))["s"] == Decimal("1021.50")
+
+
+def test_a_large_file_is_checked_and_imported_as_a_background_job(client, finance, shunyi_fund, settings,
+                                                                 django_capture_on_commit_callbacks):
+    settings.BACKGROUND_ROWS_THRESHOLD = 3
+    client.force_login(finance)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("donations:import-upload"),
+                               {"fund": shunyi_fund.pk, "file": upload(GOOD_ROWS)})
+    job = Job.objects.get(kind="donation_import_validate")
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.done == 4
+    imp = DonationImport.objects.get()
+    assert imp.status == DonationImport.Status.VALIDATED
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("donations:import-commit", args=[imp.pk]), {"confirm": "on"})
+    job = Job.objects.get(kind="donation_import_commit")
+    assert job.status == Job.Status.DONE, job.message
+    assert Donation.objects.count() == 4
+    assert client.get(reverse("job-detail", args=[job.pk]), {"format": "json"}).json()["next_url"] == reverse(
+        "donations:import-detail", args=[imp.pk])
+
+
+def test_daxing_finance_cannot_see_or_commit_a_shunyi_import(client, finance, daxing_finance, shunyi_fund):
+    imp = checked(finance, shunyi_fund, GOOD_ROWS)
+    client.force_login(daxing_finance)
+    assert client.get(reverse("donations:import-detail", args=[imp.pk])).status_code == 404
+    assert client.post(reverse("donations:import-commit", args=[imp.pk])).status_code == 404
+    assert not Donation.objects.exists()
