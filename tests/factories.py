@@ -417,3 +417,14 @@ def reviewed_application(**kwargs):
     application.checklist = {code: True for code in application.category.checklist}
     application.save(update_fields=["checklist"])
     return application
+
+
+def make_payouts(count: int, *, fund, station, amounts=None, batch=None) -> list:
+    """``count`` approved cases of ``station`` with a pending payout each (one approved batch)."""
+    batch = batch or BatchFactory(fund=fund, district=fund.district, status=cm.Batch.Status.APPROVED)
+    amounts = list(amounts) if amounts is not None else [Decimal("12400.00")] * count
+    return [
+        PayoutFactory(application__fund=fund, application__station=station, application__awarded_amount=amount,
+                      application__batch=batch, batch=batch)
+        for amount in amounts[:count]
+    ]
