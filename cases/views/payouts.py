@@ -1,0 +1,315 @@
+"""Finance pages: fund position, payouts, payout sheets, bank results, reissues."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.forms.payouts import (
+    MarkFailedForm,
+    MarkPaidForm,
+    PayoutSelectionForm,
+    ReissueForm,
+    ResultUploadForm,
+    SheetCancelForm,
+)
+from cases.models import Payout, PayoutSheet
+from cases.selectors import payouts as selectors
+from cases.services import payouts as services
+from reliefdesk.errors import DomainError
+from reliefdesk.history import history_for
+from reliefdesk.models import Role
+from reliefdesk.scope import require_role
+from reliefdesk.xlsx import XLSX_CONTENT_TYPE
+
+PAGE_SIZE = 50
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _require_finance(request) -> None:
+    require_role(request.user, Role.FINANCE)
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@require_GET
+def finance_home(request):
+    _require_finance(request)
+    return render(request, "cases/finance_home.html", selectors.finance_overview(request.user))
+
+
+@require_GET
+def payout_list(request):
+    _require_finance(request)
+    filterset = selectors.payout_list(request.user, request.GET or None)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "payouts": page.object_list,
+        "paid_form": MarkPaidForm(user=request.user),
+        "failed_form": MarkFailedForm(user=request.user),
+    }
+    return render(request, "cases/payout_list.html", context)
+
+
+def _payout_detail(request, payout, *, reissue_form=None, status=200):
+    context = {
+        "payout": payout,
+        "live_sheet": selectors.live_sheet_of(payout),
+        "reissued_as": Payout.objects.filter(reissue_of=payout).first(),
+        "events": history_for(payout),
+        "reissue_form": reissue_form or ReissueForm(
+            action=reverse("cases:payout-reissue", args=[payout.pk]),
+            initial={"bank_name": payout.bank_name},
+        ),
+    }
+    return render(request, "cases/payout_detail.html", context, status=status)
+
+
+@require_GET
+def payout_detail(request, pk: int):
+    _require_finance(request)
+    payout = selectors.get_payout(request.user, pk)
+    return _payout_detail(request, payout)
+
+
+@require_POST
+def payout_reissue(request, pk: int):
+    _require_finance(request)
+    payout = selectors.get_payout(request.user, pk)
+    form = ReissueForm(request.POST, action=reverse("cases:payout-reissue", args=[payout.pk]))
+    if form.is_valid():
+        try:
+            new = services.payout_reissue(payout=payout, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Payout reissued to the card ending %(last4)s; put it in a new sheet.")
+                             % {"last4": new.card_number[-4:]})
+            return redirect("cases:payout-detail", pk=new.pk)
+    return _payout_detail(request, payout, reissue_form=form, status=400)
+
+
+@require_POST
+def sheet_create(request):
+    _require_finance(request)
+    form = PayoutSelectionForm(request.POST, user=request.user)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, reverse("cases:payout-list"))
+    payouts = list(form.cleaned_data["payouts"])
+    funds = {p.fund_id: p.fund for p in Payout.objects.filter(pk__in=[p.pk for p in payouts]).select_related("fund")}
+    if len(funds) != 1:
+        messages.error(request, _("A sheet holds the payouts of one fund only: select payouts of one fund."))
+        return _back(request, reverse("cases:payout-list"))
+    try:
+        sheet = services.sheet_create(actor=request.user, fund=next(iter(funds.values())), payouts=payouts)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(request, reverse("cases:payout-list"))
+    messages.success(request, ngettext("Sheet %(number)s created with %(count)d payout.",
+                                       "Sheet %(number)s created with %(count)d payouts.", sheet.row_count)
+                     % {"number": sheet.number, "count": sheet.row_count})
+    return redirect("cases:sheet-detail", pk=sheet.pk)
+
+
+@require_POST
+def payouts_mark_paid(request):
+    _require_finance(request)
+    form = MarkPaidForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            done = services.payouts_mark_paid(payouts=form.cleaned_data["payouts"], actor=request.user,
+                                              paid_on=form.cleaned_data["paid_on"],
+                                              bank_reference=form.cleaned_data["bank_reference"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, ngettext("%(count)d payout recorded as paid.",
+                                               "%(count)d payouts recorded as paid.", len(done)) % {"count": len(done)})
+    else:
+        _form_errors(request, form)
+    return _back(request, reverse("cases:payout-list"))
+
+
+@require_POST
+def payouts_mark_failed(request):
+    _require_finance(request)
+    form = MarkFailedForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            done = services.payouts_mark_failed(payouts=form.cleaned_data["payouts"], actor=request.user,
+                                                reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, ngettext("%(count)d payout recorded as failed.",
+                                               "%(count)d payouts recorded as failed.", len(done))
+                             % {"count": len(done)})
+    else:
+        _form_errors(request, form)
+    return _back(request, reverse("cases:payout-list"))
+
+
+@require_GET
+def sheet_list(request):
+    _require_finance(request)
+    sheets = selectors.sheets_visible_to(request.user).order_by("-created_at", "-id")
+    status = request.GET.get("status", "")
+    if status in PayoutSheet.Status.values:
+        sheets = sheets.filter(status=status)
+    page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/sheet_list.html", {"page_obj": page, "sheets": page.object_list,
+                                                     "statuses": PayoutSheet.Status.choices, "status": status})
+
+
+def _sheet_context(request, sheet, **extra):
+    context = {
+        "sheet": sheet,
+        "lines": selectors.sheet_lines(sheet),
+        "totals": selectors.sheet_totals(sheet),
+        "exports": selectors.sheet_exports(sheet),
+        "events": history_for(sheet),
+        "upload_form": ResultUploadForm(action=reverse("cases:sheet-import", args=[sheet.pk])),
+        "cancel_form": SheetCancelForm(action=reverse("cases:sheet-cancel", args=[sheet.pk])),
+        "paid_form": MarkPaidForm(user=request.user),
+        "failed_form": MarkFailedForm(user=request.user),
+        "background": sheet.row_count > settings.BACKGROUND_ROWS_THRESHOLD,
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def sheet_detail(request, pk: int):
+    _require_finance(request)
+    sheet = selectors.get_sheet(request.user, pk)
+    return render(request, "cases/sheet_detail.html", _sheet_context(request, sheet))
+
+
+@require_POST
+def sheet_export(request, pk: int):
+    _require_finance(request)
+    sheet = selectors.get_sheet(request.user, pk)
+    if sheet.row_count > settings.BACKGROUND_ROWS_THRESHOLD:
+        from cases.jobs import EXPORT_KIND
+        from reliefdesk.jobs import start_job
+
+        job = start_job(kind=EXPORT_KIND, actor=request.user, total=sheet.row_count,
+                        params={"sheet_id": sheet.pk, "title": _("Payout sheet %(number)s") % {"number": sheet.number},
+                                "next_url": reverse("cases:sheet-detail", args=[sheet.pk])})
+        return redirect("job-detail", pk=job.pk)
+    try:
+        result = services.sheet_export(sheet=sheet, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:sheet-detail", pk=sheet.pk)
+    stream = open(result.path, "rb")  # noqa: SIM115 - FileResponse closes it
+    os.unlink(result.path)  # the open stream keeps the data readable (POSIX)
+    return FileResponse(stream, as_attachment=True, filename=result.filename, content_type=XLSX_CONTENT_TYPE)
+
+
+@require_POST
+def sheet_cancel(request, pk: int):
+    _require_finance(request)
+    sheet = selectors.get_sheet(request.user, pk)
+    form = SheetCancelForm(request.POST, action=reverse("cases:sheet-cancel", args=[sheet.pk]))
+    if form.is_valid():
+        try:
+            services.sheet_cancel(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Sheet %(number)s cancelled; its payouts are pending again.")
+                             % {"number": sheet.number})
+            return redirect("cases:sheet-detail", pk=sheet.pk)
+    return render(request, "cases/sheet_detail.html", _sheet_context(request, sheet, cancel_form=form), status=400)
+
+
+def _upload_path(sheet, token: str) -> Path:
+    return services.result_upload_dir() / f"{sheet.pk}-{token}.xlsx"
+
+
+@require_POST
+def sheet_import(request, pk: int):
+    """Upload the bank's result file: check every row and show the preview; nothing is written yet."""
+    _require_finance(request)
+    sheet = selectors.get_sheet(request.user, pk)
+    form = ResultUploadForm(request.POST, request.FILES, action=reverse("cases:sheet-import", args=[sheet.pk]))
+    if not form.is_valid():
+        return render(request, "cases/sheet_detail.html", _sheet_context(request, sheet, upload_form=form),
+                      status=400)
+    token = uuid.uuid4().hex
+    path = _upload_path(sheet, token)
+    with open(path, "wb") as handle:
+        for chunk in form.cleaned_data["file"].chunks():
+            handle.write(chunk)
+    try:
+        report = services.sheet_import_results(sheet=sheet, actor=request.user, file=path,
+                                               paid_on=form.cleaned_data["paid_on"])
+    except DomainError as exc:
+        path.unlink(missing_ok=True)
+        messages.error(request, exc.message)
+        return redirect("cases:sheet-detail", pk=sheet.pk)
+    if not report.valid:
+        path.unlink(missing_ok=True)
+    return render(request, "cases/sheet_import_preview.html", {
+        "sheet": sheet, "report": report, "token": token if report.valid else "",
+        "paid_on": form.cleaned_data["paid_on"], "file_name": form.cleaned_data["file"].name,
+    })
+
+
+@require_POST
+def sheet_import_commit(request, pk: int):
+    """Apply the checked file: every row or none."""
+    _require_finance(request)
+    sheet = selectors.get_sheet(request.user, pk)
+    token = request.POST.get("token", "")
+    path = _upload_path(sheet, token) if _TOKEN.match(token) else None
+    if path is None or not path.exists():
+        raise Http404(_("The checked file is no longer available; upload it again."))
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    try:
+        paid_on = forms.DateField().clean(request.POST.get("paid_on"))
+    except ValidationError:
+        messages.error(request, _("The payment date is not a valid date."))
+        return redirect("cases:sheet-detail", pk=sheet.pk)
+    try:
+        report = services.sheet_import_results(sheet=sheet, actor=request.user, file=path, commit=True,
+                                               paid_on=paid_on)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:sheet-detail", pk=sheet.pk)
+    path.unlink(missing_ok=True)
+    messages.success(request, _("Recorded %(paid)d paid and %(failed)d failed; %(skipped)d rows were already "
+                                "recorded.") % {"paid": report.paid_count, "failed": report.failed_count,
+                                                "skipped": len(report.already_rows)})
+    return redirect("cases:sheet-detail", pk=sheet.pk)

@@ -1,0 +1,136 @@
+"""The bank's spreadsheet, read back the way the bank and finance staff read it."""
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cases.exports import DETAIL_HEADER, SUMMARY_HEADER
+from cases.models import ExportLog, Payout, PayoutSheet
+from cases.services import payouts as services
+from reliefdesk.models import Job
+from tests import factories as f
+
+AMOUNTS = [Decimal("12400.00"), Decimal("30000.00"), Decimal("7500.50")]
+
+
+@pytest.fixture
+def sheet(finance, shunyi_fund, station1):
+    payouts = f.make_payouts(3, fund=shunyi_fund, station=station1, amounts=AMOUNTS)
+    return services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+
+
+def _export(sheet, actor):
+    result = services.sheet_export(sheet=sheet, actor=actor)
+    workbook = load_workbook(result.path)
+    os.unlink(result.path)
+    return workbook
+
+
+def test_the_spreadsheet_has_exactly_the_bank_columns_rows_and_total(finance, sheet):
+    finance.first_name, finance.last_name = "财务", "钱"
+    finance.save()
+    workbook = _export(sheet, finance)
+
+    assert workbook.sheetnames == ["拨付明细", "汇总"]
+    detail = workbook["拨付明细"]
+    rows = list(detail.iter_rows(values_only=True))
+    assert rows[0] == ("序号", "申请编号", "收款人", "身份证号", "卡号", "开户行", "救助类别", "金额(元)", "审批批次", "服务站")
+    assert rows[0] == DETAIL_HEADER
+    assert len(rows) == 4
+    payouts = list(Payout.objects.filter(sheet_lines__sheet=sheet).order_by("sheet_lines__position")
+                   .select_related("application__category", "batch", "station"))
+    for number, (row, payout) in enumerate(zip(rows[1:], payouts), start=1):
+        assert row == (number, payout.application.reference, payout.payee_name, payout.payee_id_number,
+                       payout.card_number, payout.bank_name, "大病医疗救助", float(payout.amount), payout.batch.title,
+                       "顺义第一工会服务站")
+    for cell in detail["H"][1:]:
+        assert cell.data_type == "n"
+        assert cell.number_format == "#,##0.00"
+    for column in ("D", "E"):
+        assert all(cell.data_type == "s" for cell in detail[column])
+    assert sum(Decimal(str(r[7])) for r in rows[1:]) == Decimal("49900.50")
+
+    summary = list(workbook["汇总"].iter_rows(values_only=True))
+    assert summary[0] == SUMMARY_HEADER == ("笔数", "合计金额(元)", "基金", "生成时间", "生成人")
+    assert len(summary) == 2
+    count, total, fund, generated_at, generated_by = summary[1]
+    assert (count, total, fund, generated_by) == (3, 49900.5, sheet.fund.name, finance.get_full_name())
+    assert workbook["汇总"]["B2"].number_format == "#,##0.00"
+    assert generated_at is not None
+
+
+def test_every_export_is_logged_and_exporting_again_gives_the_same_rows(finance, sheet):
+    first = list(_export(sheet, finance)["拨付明细"].iter_rows(values_only=True))
+    second = list(_export(sheet, finance)["拨付明细"].iter_rows(values_only=True))
+
+    assert first == second
+    logs = list(ExportLog.objects.filter(sheet=sheet))
+    assert len(logs) == 2
+    assert all((log.user_id, log.row_count, log.total) == (finance.pk, 3, Decimal("49900.50")) for log in logs)
+    assert PayoutSheet.objects.get(pk=sheet.pk).status == PayoutSheet.Status.EXPORTED
+
+
+def test_text_that_looks_like_a_formula_is_not_a_formula_in_the_spreadsheet(finance, shunyi_fund, station1):
+    (payout,) = f.make_payouts(1, fund=shunyi_fund, station=station1)
+    Payout.objects.filter(pk=payout.pk).update(payee_name='=HYPERLINK("http://evil","x")',
+                                               bank_name="+cmd|' /C calc'!A0")
+    sheet = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=[payout])
+
+    detail = _export(sheet, finance)["拨付明细"]
+
+    assert detail["C2"].data_type == "s"
+    assert not str(detail["C2"].value).startswith("=")
+    assert detail["C2"].value == '\'=HYPERLINK("http://evil","x")'
+    assert detail["F2"].value.startswith("'+")
+
+
+def test_a_reviewer_cannot_export_and_gets_403(client, reviewer, sheet):
+    client.force_login(reviewer)
+    response = client.post(reverse("cases:sheet-export", args=[sheet.pk]))
+    assert response.status_code == 403
+    assert not ExportLog.objects.exists()
+
+
+def test_finance_of_another_district_gets_404_on_a_shunyi_sheet(client, daxing_finance, sheet):
+    client.force_login(daxing_finance)
+    assert client.get(reverse("cases:sheet-detail", args=[sheet.pk])).status_code == 404
+    assert client.post(reverse("cases:sheet-export", args=[sheet.pk])).status_code == 404
+    assert not ExportLog.objects.exists()
+
+
+def test_the_export_view_downloads_the_xlsx_and_marks_the_sheet_exported(client, finance, sheet, tmp_path):
+    client.force_login(finance)
+    response = client.post(reverse("cases:sheet-export", args=[sheet.pk]))
+
+    assert response.status_code == 200
+    assert sheet.number in response["Content-Disposition"]
+    path = tmp_path / "download.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    rows = list(load_workbook(path)["拨付明细"].iter_rows(values_only=True))
+    assert len(rows) == 4
+    assert PayoutSheet.objects.get(pk=sheet.pk).status == PayoutSheet.Status.EXPORTED
+    assert ExportLog.objects.filter(sheet=sheet, user=finance).count() == 1
+
+
+def test_a_large_sheet_is_built_in_the_background_and_downloaded_from_the_job(
+        client, finance, sheet, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.BACKGROUND_ROWS_THRESHOLD = 2
+    client.force_login(finance)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:sheet-export", args=[sheet.pk]))
+
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert (job.status, job.kind, job.done, job.total) == (Job.Status.DONE, "payout_sheet_export", 3, 3)
+    download = client.get(reverse("job-download", args=[job.pk]))
+    assert download.status_code == 200
+    path = tmp_path / "job.xlsx"
+    path.write_bytes(b"".join(download.streaming_content))
+    assert len(list(load_workbook(path)["拨付明细"].iter_rows(values_only=True))) == 4
+    assert ExportLog.objects.filter(sheet=sheet).count() == 1
