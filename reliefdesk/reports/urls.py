@@ -1,5 +1,10 @@
 from django.urls import path
 
+from reliefdesk.reports import views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/", views.export, name="export"),
+]
