@@ -75,6 +75,7 @@ class StationDashboard:
     total: int
     returned: list  # returned cases, oldest first, each with last_reason
     drafts: list
+    submitted: list  # in the district's hands now
     recently_paid: list
 
 
@@ -84,6 +85,8 @@ def station_dashboard(*, user, paid_since_days: int = 60, limit: int = 20) -> St
     counts = {row["status"]: row["n"] for row in visible.order_by().values("status").annotate(n=Count("id"))}
     returned = list(visible.filter(status=S.RETURNED).order_by("updated_at")[:limit])
     drafts = list(visible.filter(status=S.DRAFT).order_by("-updated_at")[:limit])
+    submitted = list(visible.filter(status__in=(S.SUBMITTED, S.IN_REVIEW, S.VERIFIED, S.IN_BATCH, S.APPROVED))
+                     .order_by("-submitted_at")[:limit])
     since = timezone.now() - dt.timedelta(days=paid_since_days)
     recently_paid = list(visible.filter(status=S.PAID, paid_at__gte=since).order_by("-paid_at")[:limit])
     return StationDashboard(
@@ -91,6 +94,7 @@ def station_dashboard(*, user, paid_since_days: int = 60, limit: int = 20) -> St
         total=sum(counts.values()),
         returned=returned,
         drafts=drafts,
+        submitted=submitted,
         recently_paid=recently_paid,
     )
 

@@ -1,0 +1,192 @@
+"""Forms and the list filter of intake. Labels are the Chinese ones the stations know."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases import validators
+from cases.models import Application, Document, FamilyMember
+from funds.models import AidCategory, Disease, Fund
+from reliefdesk.models import Employer
+from reliefdesk.scope import employer_scope_q, stations_visible_to
+
+MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"),
+               "validators": [validators.validate_money_not_negative]}
+
+
+def _money(label, *, required=True):
+    return forms.DecimalField(label=label, required=required, localize=False,
+                              widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+                              **MONEY_FIELD)
+
+
+class IdNumberField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("身份证号"))
+        kwargs.setdefault("max_length", 24)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        return validators.parse_id_number(value).id_number
+
+
+class MemberFindForm(forms.Form):
+    id_number = IdNumberField(help_text=_("18 characters; the last may be X."))
+
+
+class MemberForm(forms.Form):
+    id_number = IdNumberField()
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False, validators=[validators.validate_mobile])
+    employer = forms.ModelChoiceField(label=_("工作单位"), queryset=Employer.objects.none(), required=False)
+    card_number = forms.CharField(label=_("卡号"), max_length=30, required=False,
+                                  validators=[validators.validate_card_number],
+                                  help_text=_("The union service card or bank card the aid is paid to."))
+    bank_name = forms.CharField(label=_("开户行"), max_length=100, required=False)
+    member_since = forms.DateField(label=_("union member since"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Employer.objects.filter(employer_scope_q(user)).distinct()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("card_number") and not cleaned.get("bank_name"):
+            self.add_error("bank_name", _("Name the bank of the card."))
+        return cleaned
+
+
+class FamilyMemberForm(forms.Form):
+    relation = forms.ChoiceField(label=_("relation"), choices=FamilyMember.Relation.choices)
+    family_name = forms.CharField(label=_("姓名"), max_length=50)
+    family_id_number = IdNumberField()
+
+
+class BeneficiaryForm(forms.Form):
+    """Who receives the aid, and (for a new case) at which station it is entered."""
+
+    beneficiary = forms.ChoiceField(label=_("受助人"), widget=forms.RadioSelect)
+    station = forms.ModelChoiceField(label=_("service station"), queryset=None, required=False)
+
+    def __init__(self, *args, member, user, with_station=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("self", _("%(name)s (the member himself)") % {"name": member.name})]
+        choices += [(str(fm.pk), f"{fm.name}（{fm.get_relation_display()}）") for fm in member.family.all()]
+        self.fields["beneficiary"].choices = choices
+        self.family = {str(fm.pk): fm for fm in member.family.all()}
+        stations = stations_visible_to(user).filter(active=True)
+        if with_station:
+            self.fields["station"].queryset = stations
+            self.fields["station"].required = True
+            if len(stations) == 1:
+                self.fields["station"].initial = stations[0].pk
+        else:
+            del self.fields["station"]
+
+    def clean_beneficiary(self):
+        value = self.cleaned_data["beneficiary"]
+        return None if value == "self" else self.family[value]
+
+
+class FactsForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
+    category = forms.ModelChoiceField(label=_("救助类别"), queryset=AidCategory.objects.all())
+    event_date = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 validators=[validators.validate_event_date])
+    disease = forms.ModelChoiceField(label=_("疾病名称"), queryset=Disease.objects.all(), required=False)
+    total_cost = _money(_("医疗总费用"))
+    reimbursed = _money(_("医保报销"))
+    other_aid = _money(_("其他救助"))
+    self_paid = forms.DecimalField(label=_("实际自付额"), required=False, disabled=True,
+                                   help_text=_("Total medical cost minus reimbursed minus other aid."))
+    assessed_loss = _money(_("assessed loss"), required=False)
+    narrative = forms.CharField(label=_("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        district_id = application.district_id
+        self.fields["fund"].queryset = Fund.objects.filter(active=True).filter(
+            Q(district_id=district_id) | Q(district__isnull=True))
+        self.fields["self_paid"].initial = application.self_paid
+        self.fields["assessed_loss"].help_text = _("Only for sudden events and disasters.")
+
+    def clean(self):
+        cleaned = super().clean()
+        total, reimbursed, other = (cleaned.get(k) for k in ("total_cost", "reimbursed", "other_aid"))
+        if None not in (total, reimbursed, other):
+            try:
+                validators.validate_amounts(total, reimbursed, other)
+            except forms.ValidationError as exc:
+                self.add_error("reimbursed", exc)
+        return cleaned
+
+
+class DocumentsForm(forms.Form):
+    """One file input per document kind, and the invoice numbers."""
+
+    invoice_numbers = forms.CharField(
+        label=_("发票号码"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The numbers of the medical invoices, one per line or separated by commas."),
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        required = application.category.required_documents
+        kinds = [k for k in Document.Kind.values if k in required] + \
+                [k for k in Document.Kind.values if k not in required]
+        labels = dict(Document.Kind.choices)
+        self.kinds = kinds
+        for kind in kinds:
+            self.fields[f"file_{kind}"] = forms.FileField(
+                label=labels[kind], required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"}),
+            )
+        self.required_kinds = [k for k in kinds if k in required]
+
+    def files_by_kind(self):
+        return [(kind, self.cleaned_data.get(f"file_{kind}")) for kind in self.kinds
+                if self.cleaned_data.get(f"file_{kind}")]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search",
+                                  help_text=_("Name, ID number or application number"))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Application.Status.choices)
+    category = django_filters.ModelChoiceFilter(label=_("救助类别"), queryset=AidCategory.objects.all())
+    station = django_filters.ModelChoiceFilter(label=_("service station"), queryset=None)
+    fund = django_filters.ModelChoiceFilter(label=_("fund"), queryset=Fund.objects.all())
+    created_from = django_filters.DateFilter(label=_("created from"), field_name="created_at", lookup_expr="date__gte",
+                                             widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = django_filters.DateFilter(label=_("created to"), field_name="created_at", lookup_expr="date__lte",
+                                           widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Application
+        fields = ["q", "status", "category", "station", "fund", "created_from", "created_to"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["station"].queryset = stations_visible_to(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(beneficiary_name__icontains=value) | Q(member__name__icontains=value)
+            | Q(beneficiary_id_number__icontains=value.upper()) | Q(member__id_number__icontains=value.upper())
+            | Q(reference__icontains=value)
+        )

@@ -1,0 +1,453 @@
+"""The liaison's pages: station dashboard, the guided new application, the case, the list.
+
+Views are thin: a scoped lookup, a form, a service call; a refused action
+comes back beside its field or as a message.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import workflow
+from cases.estimate import assess
+from cases.forms.intake import (
+    BeneficiaryForm,
+    DocumentsForm,
+    FactsForm,
+    FamilyMemberForm,
+    MemberFindForm,
+    MemberForm,
+    WithdrawForm,
+)
+from cases.models import Application, Document, FamilyMember, Member
+from cases.selectors import intake as sel
+from cases.services import intake as svc
+from funds.models import AidCategory, Disease, Fund
+from reliefdesk.errors import DomainError
+from reliefdesk.history import history_for
+from reliefdesk.models import Role
+from reliefdesk.money import format_money, quantize_money
+from reliefdesk.scope import get_scoped_or_404, require_role, role_of
+
+S = Application.Status
+
+STEPS = [
+    ("member", _("Member")),
+    ("beneficiary", _("受助人")),
+    ("facts", _("Event and amounts")),
+    ("documents", _("Documents")),
+    ("review", _("Review and submit")),
+]
+
+
+def _steps(current: str, application: Application | None = None):
+    return {"steps": [(code, label) for code, label in STEPS], "current_step": current, "application": application}
+
+
+def _apply_error(form, error: DomainError) -> None:
+    field = error.field if error.field in getattr(form, "fields", {}) else None
+    form.add_error(field, error.message)
+
+
+# --- Dashboard and list ----------------------------------------------------
+
+@require_GET
+def dashboard(request):
+    require_role(request.user, Role.LIAISON)
+    data = sel.station_dashboard(user=request.user)
+    status_counts = [(code, label, data.counts.get(code, 0)) for code, label in S.choices]
+    return render(request, "cases/dashboard.html", {"data": data, "status_counts": status_counts})
+
+
+@require_GET
+def application_list(request):
+    queryset, filterset = sel.application_list(user=request.user, data=request.GET)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "cases/application_list.html", {
+        "filter": filterset, "page_obj": page, "applications": page.object_list,
+        "sort": request.GET.get("sort") or "-created",
+        "can_create": role_of(request.user) in (Role.LIAISON, Role.ADMIN),
+    })
+
+
+# --- Step 1: find or register the member -----------------------------------
+
+@require_http_methods(["GET", "POST"])
+def application_new(request):
+    """Find the member by ID number; if he is new, register him on the same page."""
+    require_role(request.user, Role.LIAISON)
+    find_form = MemberFindForm(request.GET or None)
+    member_form = None
+    member = None
+    if request.method == "POST":
+        member_form = MemberForm(request.POST, user=request.user)
+        if member_form.is_valid():
+            data = member_form.cleaned_data
+            try:
+                member = svc.member_register(actor=request.user, **data)
+            except DomainError as error:
+                _apply_error(member_form, error)
+            else:
+                messages.success(request, _("%(name)s is registered.") % {"name": member.name})
+                return redirect("cases:application-new-for-member", member_pk=member.pk)
+        find_form = MemberFindForm(initial={"id_number": request.POST.get("id_number", "")})
+    elif find_form.is_bound and find_form.is_valid():
+        number = find_form.cleaned_data["id_number"]
+        member = Member.objects.select_related("employer").filter(id_number=number).first()
+        if member is None:
+            member_form = MemberForm(initial={"id_number": number}, user=request.user)
+    return render(request, "cases/member_find.html", {
+        "find_form": find_form, "member_form": member_form, "member": member, **_steps("member"),
+    })
+
+
+# --- Step 2: beneficiary -----------------------------------------------------
+
+def _default_fund_and_category(station):
+    fund = (Fund.objects.filter(active=True, district_id=station.district_id).first()
+            or Fund.objects.filter(active=True, district__isnull=True).first())
+    category = AidCategory.objects.first()
+    if fund is None or category is None:
+        raise DomainError(_("No fund takes applications in this district yet."))
+    return fund, category
+
+
+@require_http_methods(["GET", "POST"])
+def application_new_for_member(request, member_pk: int):
+    """Choose the beneficiary (or add a family member); saving creates the draft."""
+    require_role(request.user, Role.LIAISON)
+    member = get_object_or_404(Member.objects.select_related("employer"), pk=member_pk)
+    form = BeneficiaryForm(member=member, user=request.user, initial={"beneficiary": "self"})
+    family_form = FamilyMemberForm(prefix="family")
+    if request.method == "POST" and "add_family" in request.POST:
+        family_form = FamilyMemberForm(request.POST, prefix="family")
+        if family_form.is_valid():
+            try:
+                family = svc.family_member_add(actor=request.user, member=member,
+                                               relation=family_form.cleaned_data["relation"],
+                                               name=family_form.cleaned_data["family_name"],
+                                               id_number=family_form.cleaned_data["family_id_number"])
+            except DomainError as error:
+                field = {"name": "family_name", "id_number": "family_id_number"}.get(error.field, error.field)
+                family_form.add_error(field if field in family_form.fields else None, error.message)
+            else:
+                messages.success(request, _("%(name)s added to the family.") % {"name": family.name})
+                return redirect(request.path)
+    elif request.method == "POST":
+        form = BeneficiaryForm(request.POST, member=member, user=request.user)
+        if form.is_valid():
+            station = form.cleaned_data["station"]
+            try:
+                fund, category = _default_fund_and_category(station)
+                application = svc.application_create(actor=request.user, member=member, station=station, fund=fund,
+                                                     category=category, beneficiary=form.cleaned_data["beneficiary"])
+            except DomainError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(request, _("Draft %(reference)s saved.") % {"reference": application.reference})
+                return redirect("cases:application-step", pk=application.pk, step="facts")
+    return render(request, "cases/application_beneficiary.html", {
+        "member": member, "form": form, "family_form": family_form, **_steps("beneficiary"),
+    })
+
+
+# --- Steps 2–5 of an existing draft ---------------------------------------
+
+def _editable(request, pk: int) -> Application:
+    require_role(request.user, Role.LIAISON)
+    application = sel.application_get(user=request.user, pk=pk)
+    if application.status not in svc.EDITABLE_STATUSES:
+        messages.error(request, _("This application is %(status)s and can no longer be changed.")
+                       % {"status": application.get_status_display()})
+        raise _Redirect(reverse("cases:application-detail", args=[application.pk]))
+    return application
+
+
+class _Redirect(Exception):
+    def __init__(self, url):
+        self.url = url
+
+
+def _next_or_stay(request, application, step: str, next_step: str):
+    if "next" in request.POST:
+        return redirect("cases:application-step", pk=application.pk, step=next_step)
+    messages.success(request, _("Draft saved."))
+    return redirect("cases:application-step", pk=application.pk, step=step)
+
+
+@require_http_methods(["GET", "POST"])
+def application_step(request, pk: int, step: str):
+    try:
+        application = _editable(request, pk)
+    except _Redirect as redirect_to:
+        return redirect(redirect_to.url)
+    handler = {"beneficiary": _step_beneficiary, "facts": _step_facts, "documents": _step_documents,
+               "review": _step_review}.get(step)
+    if handler is None:
+        raise Http404
+    return handler(request, application)
+
+
+def _step_beneficiary(request, application):
+    initial = {"beneficiary": str(application.beneficiary_id) if application.beneficiary_id else "self"}
+    form = BeneficiaryForm(request.POST or None, member=application.member, user=request.user, with_station=False,
+                           initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.application_update(actor=request.user, application=application,
+                                   beneficiary=form.cleaned_data["beneficiary"])
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            return _next_or_stay(request, application, "beneficiary", "facts")
+    return render(request, "cases/application_beneficiary.html", {
+        "member": application.member, "form": form, "family_form": None, **_steps("beneficiary", application),
+    })
+
+
+FACT_FIELDS = ("fund", "category", "event_date", "disease", "total_cost", "reimbursed", "other_aid",
+               "assessed_loss", "narrative")
+
+
+def _step_facts(request, application):
+    initial = {name: getattr(application, name) for name in FACT_FIELDS}
+    form = FactsForm(request.POST or None, application=application, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in FACT_FIELDS}
+        changes["narrative"] = changes["narrative"] or ""
+        try:
+            svc.application_update(actor=request.user, application=application, **changes)
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            return _next_or_stay(request, application, "facts", "documents")
+    return render(request, "cases/application_facts.html", {
+        "form": form, "estimate_url": reverse("cases:estimate", args=[application.pk]),
+        **_steps("facts", application),
+    })
+
+
+def _step_documents(request, application):
+    invoices = list(application.invoices.values_list("number", flat=True))
+    form = DocumentsForm(request.POST or None, request.FILES or None, application=application,
+                         initial={"invoice_numbers": "\n".join(invoices)})
+    if request.method == "POST" and form.is_valid():
+        failed = False
+        # Every file that passes is kept on the draft, even when another one is refused.
+        for kind, upload in form.files_by_kind():
+            try:
+                svc.document_add(actor=request.user, application=application, kind=kind, uploaded_file=upload)
+            except DomainError as error:
+                form.add_error(f"file_{kind}", error.message)
+                failed = True
+        try:
+            svc.invoice_numbers_set(actor=request.user, application=application,
+                                    numbers=form.cleaned_data["invoice_numbers"])
+        except DomainError as error:
+            form.add_error("invoice_numbers", error.message)
+            failed = True
+        if not failed:
+            return _next_or_stay(request, application, "documents", "review")
+    documents = list(application.documents.all())
+    present = {d.kind for d in documents}
+    labels = dict(Document.Kind.choices)
+    checklist = [(kind, labels.get(kind, kind), kind in present) for kind in application.category.required_documents]
+    return render(request, "cases/application_documents.html", {
+        "form": form, "documents": documents, "checklist": checklist,
+        "file_fields": [form[f"file_{kind}"] for kind in form.kinds],
+        "conflicts": sel.invoice_conflicts(application, request.user),
+        **_steps("documents", application),
+    })
+
+
+def _step_review(request, application):
+    if request.method == "POST":
+        raise Http404
+    return render(request, "cases/application_review.html", {
+        "problems": svc.submission_problems(application),
+        "documents": application.documents.all(),
+        "invoices": application.invoices.all(),
+        "duplicates": sel.duplicate_warnings(application, request.user),
+        "conflicts": sel.invoice_conflicts(application, request.user),
+        **_steps("review", application),
+    })
+
+
+# --- The live estimate -------------------------------------------------------
+
+def _money_param(request, name):
+    value = request.GET.get(name, "").strip()
+    if value == "":
+        return Decimal("0.00")
+    try:
+        result = quantize_money(value)
+    except (InvalidOperation, ValueError):
+        raise ValidationError(name) from None
+    if result < 0:
+        raise ValidationError(name)
+    return result
+
+
+@require_GET
+def estimate(request, pk: int):
+    """The engine's result for the values now in the form (nothing is saved)."""
+    application = sel.application_get(user=request.user, pk=pk)
+    try:
+        total, reimbursed, other = (_money_param(request, n) for n in ("total_cost", "reimbursed", "other_aid"))
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "error": _("Enter a valid amount."), "field": exc.message})
+    loss = request.GET.get("assessed_loss", "").strip()
+    fund = Fund.objects.filter(pk=request.GET.get("fund") or application.fund_id).first()
+    category = AidCategory.objects.filter(pk=request.GET.get("category") or application.category_id).first()
+    if fund is None or category is None:
+        return JsonResponse({"ok": False, "error": _("Choose the fund and the category.")})
+    application.fund, application.category = fund, category
+    application.total_cost, application.reimbursed, application.other_aid = total, reimbursed, other
+    try:
+        application.assessed_loss = quantize_money(loss) if loss else None
+    except (InvalidOperation, ValueError):
+        application.assessed_loss = None
+    application.self_paid = max(total - reimbursed - other, Decimal("0.00"))
+    event = parse_date(request.GET.get("event_date") or "") if request.GET.get("event_date") else None
+    application.event_date = event or application.event_date
+    disease_id = request.GET.get("disease")
+    application.disease = Disease.objects.filter(pk=disease_id).first() if disease_id else None
+    payload = {"ok": True, "self_paid": format_money(application.self_paid),
+               "over_total": reimbursed + other > total}
+    try:
+        rule_set, result = assess(application)
+    except DomainError as error:
+        payload.update({"ok": False, "error": str(error.message)})
+        return JsonResponse(payload)
+    payload.update({
+        "rule_set": rule_set.version_name,
+        "eligible": result.eligible,
+        "amount": format_money(result.amount) if result.amount is not None else None,
+        "range_min": format_money(result.range_min) if result.range_min is not None else None,
+        "range_max": format_money(result.range_max) if result.range_max is not None else None,
+        "explanation": result.explanation,
+        "explanation_en": result.explanation_en,
+        "reasons": list(result.reasons),
+        "reasons_en": list(result.reasons_en),
+    })
+    return JsonResponse(payload)
+
+
+# --- Transitions (POST only) -------------------------------------------------
+
+def _transition(request, pk: int, service, success: str, **kwargs):
+    application = sel.application_get(user=request.user, pk=pk)
+    try:
+        service(actor=request.user, application=application, **kwargs)
+    except DomainError as error:
+        for _field, message in getattr(error, "problems", [(None, error.message)]):
+            messages.error(request, message)
+        return None
+    messages.success(request, success % {"reference": application.reference})
+    return application
+
+
+@require_POST
+def application_submit(request, pk: int):
+    if _transition(request, pk, svc.application_submit, _("%(reference)s is submitted to the district.")):
+        return redirect("cases:dashboard")
+    return redirect("cases:application-step", pk=pk, step="review")
+
+
+@require_POST
+def application_resubmit(request, pk: int):
+    _transition(request, pk, svc.application_resubmit, _("%(reference)s is submitted again."))
+    return redirect("cases:application-detail", pk=pk)
+
+
+@require_POST
+def application_withdraw(request, pk: int):
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _transition(request, pk, svc.application_withdraw, _("%(reference)s is withdrawn."), reason=reason)
+    return redirect("cases:application-detail", pk=pk)
+
+
+# --- The case, its print form and its documents -----------------------------
+
+@require_GET
+def application_detail(request, pk: int):
+    application = sel.application_get(user=request.user, pk=pk)
+    role = role_of(request.user)
+    events = list(history_for(application))
+    labels = dict(S.choices)
+    for event in events:
+        event.action_label = workflow.ACTION_LABELS.get(event.action, event.action)
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
+    documents = list(application.documents.all())
+    present = {d.kind for d in documents}
+    kind_labels = dict(Document.Kind.choices)
+    checklist = [(kind, kind_labels.get(kind, kind), kind in present)
+                 for kind in application.category.required_documents]
+    actions = workflow.allowed_actions(application, role)
+    return render(request, "cases/application_detail.html", {
+        "application": application,
+        "documents": documents,
+        "checklist": checklist,
+        "invoices": list(application.invoices.all()),
+        "duplicates": sel.duplicate_warnings(application, request.user),
+        "conflicts": sel.invoice_conflicts(application, request.user),
+        "events": events,
+        "can_edit": role in (Role.LIAISON, Role.ADMIN) and application.status in svc.EDITABLE_STATUSES,
+        "can_withdraw": "withdraw" in actions and role in (Role.LIAISON, Role.ADMIN),
+        "can_resubmit": application.status == S.RETURNED and role in (Role.LIAISON, Role.ADMIN),
+        "withdraw_form": WithdrawForm(),
+    })
+
+
+@require_GET
+def application_print(request, pk: int):
+    application = sel.application_get(user=request.user, pk=pk)
+    return render(request, "cases/application_print.html", {
+        "application": application,
+        "documents": application.documents.all(),
+        "invoices": application.invoices.all(),
+    })
+
+
+def _document(request, pk: int, document_pk: int) -> Document:
+    return get_scoped_or_404(Document.objects.select_related("application"), request.user,
+                             station="application__station", district="application__district",
+                             pk=document_pk, application_id=pk)
+
+
+@require_GET
+def document_download(request, pk: int, document_pk: int):
+    """A document, only to those who may see its case."""
+    document = _document(request, pk, document_pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing.")) from None
+    response = FileResponse(handle, content_type=document.content_type, as_attachment="download" in request.GET,
+                            filename=document.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def document_delete(request, pk: int, document_pk: int):
+    document = _document(request, pk, document_pk)
+    try:
+        svc.document_delete(actor=request.user, document=document)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s removed.") % {"name": document.original_name})
+    return redirect("cases:application-step", pk=pk, step="documents")
