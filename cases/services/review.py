@@ -181,12 +181,12 @@ def application_acknowledge_invoices(*, application: Application | int, actor) -
         application.invoices_acknowledged_at = timezone.now()
         application.save(update_fields=["invoices_acknowledged_by", "invoices_acknowledged_at", "updated_at"])
         record_event(application, actor=actor, action="application.invoices_acknowledged",
-                     data={"conflicts": [str(c) for c in conflicts][:50]})
+                     data={"invoices": sorted({c.number for c in conflicts})[:50]})
         return application
 
 
 def application_verify(*, application: Application | int, actor) -> Application:
-    from cases.selectors.intake import invoice_conflicts
+    from cases.selectors.intake import has_invoice_conflicts
 
     with transaction.atomic():
         application = lock_application(application, actor, Role.REVIEWER)
@@ -198,7 +198,7 @@ def application_verify(*, application: Application | int, actor) -> Application:
                 % {"items": "、".join(str(CHECKLIST_LABELS.get(code, code)) for code in missing)}, field="checklist")
         if application.proposed_amount is None:
             raise TransitionNotAllowed(_("Save the amount first."), field="amount")
-        if application.invoices_acknowledged_at is None and list(invoice_conflicts(application)):
+        if application.invoices_acknowledged_at is None and has_invoice_conflicts(application):
             raise TransitionNotAllowed(
                 _("Another application claims the same invoice: acknowledge the double-invoice warning first."))
         application.verified_at = timezone.now()

@@ -1,0 +1,125 @@
+"""Reads for approval batches: lists, the batch page, the cases that can join it, the public notice."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from cases.models import Application, Batch
+from cases.selectors.intake import applications_visible_to
+from reliefdesk.money import ZERO
+from reliefdesk.scope import get_scoped_or_404, scope_queryset
+
+S = Application.Status
+B = Batch.Status
+
+# Cases that a batch holds or held to approval (removed and objected cases leave it).
+MEMBER_STATUSES = (S.IN_BATCH, S.APPROVED, S.PAID, S.PAYMENT_FAILED)
+
+
+def _money_sum(field: str, **extra):
+    return Coalesce(Sum(field, **extra), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def batches_visible_to(user) -> QuerySet[Batch]:
+    return scope_queryset(Batch.objects.select_related("fund", "district", "created_by", "approved_by"), user,
+                          station=None)
+
+
+def batch_list(*, user, data=None) -> tuple[QuerySet[Batch], object]:
+    from cases.forms.batches import BatchFilter
+
+    in_batch = Q(applications__status__in=MEMBER_STATUSES)
+    queryset = batches_visible_to(user).annotate(
+        case_count=Count("applications", filter=in_batch),
+        total=_money_sum("applications__proposed_amount", filter=in_batch),
+        override_count=Count("applications", filter=in_batch & Q(applications__is_override=True)),
+    ).order_by("-created_at", "-id")
+    filterset = BatchFilter(data or None, queryset=queryset, user=user)
+    if filterset.is_bound and filterset.is_valid():
+        queryset = filterset.qs
+    return queryset, filterset
+
+
+def batch_get(*, user, pk: int) -> Batch:
+    return get_scoped_or_404(Batch.objects.select_related("fund", "district", "created_by", "approved_by"), user,
+                             station=None, pk=pk)
+
+
+def batch_applications(batch: Batch) -> QuerySet[Application]:
+    return (batch.applications.filter(status__in=MEMBER_STATUSES)
+            .select_related("category", "member", "station", "override_confirmed_by")
+            .order_by("station__code", "reference"))
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    name: str
+    count: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class BatchTotals:
+    by_category: list[CategoryTotal]
+    count: int
+    total: Decimal
+    overrides: int
+    unconfirmed_overrides: int
+
+
+def batch_totals(batch: Batch) -> BatchTotals:
+    rows = list(
+        batch.applications.filter(status__in=MEMBER_STATUSES).order_by()
+        .values("category__sort_order", "category__name")
+        .annotate(n=Count("id"), total=_money_sum("proposed_amount"),
+                  overrides=Count("id", filter=Q(is_override=True)),
+                  unconfirmed=Count("id", filter=Q(is_override=True, override_confirmed_at__isnull=True)))
+        .order_by("category__sort_order", "category__name")
+    )
+    return BatchTotals(
+        by_category=[CategoryTotal(r["category__name"], r["n"], r["total"]) for r in rows],
+        count=sum(r["n"] for r in rows),
+        total=sum((r["total"] for r in rows), ZERO),
+        overrides=sum(r["overrides"] for r in rows),
+        unconfirmed_overrides=sum(r["unconfirmed"] for r in rows),
+    )
+
+
+def batch_candidates(*, batch: Batch, user, data=None) -> tuple[QuerySet[Application], object]:
+    """Verified cases of the batch's fund outside any batch, filtered for the checkbox list."""
+    from cases.forms.batches import CandidateFilter
+
+    queryset = (applications_visible_to(user)
+                .filter(status=S.VERIFIED, batch__isnull=True, fund_id=batch.fund_id)
+                .order_by("verified_at", "id"))
+    filterset = CandidateFilter(data or None, queryset=queryset, user=user)
+    if filterset.is_bound and filterset.is_valid():
+        queryset = filterset.qs
+    return queryset, filterset
+
+
+def notice_rows(batch: Batch) -> QuerySet[Application]:
+    """The cases on the public-notice list (公示名单)."""
+    return (batch.applications.filter(status__in=MEMBER_STATUSES)
+            .select_related("category", "member", "station")
+            .order_by("station__code", "reference"))
+
+
+def notice_sheet(batch: Batch, rows) -> "object":
+    """The public-notice list as a spreadsheet: the same masked rows as the printable page."""
+    from django.utils.translation import gettext as _
+
+    from reliefdesk.masking import mask_id_number, mask_name
+    from reliefdesk.xlsx import Sheet
+
+    def lines():
+        for index, application in enumerate(rows, start=1):
+            yield (index, mask_name(application.member.name), mask_id_number(application.member.id_number),
+                   application.station.name, application.category.name, application.proposed_amount)
+
+    header = [_("No."), _("Name"), _("ID number"), _("Service station"), _("Category"), _("Amount (yuan)")]
+    return Sheet(title=_("Public notice"), header=header, rows=lines(), widths=[6, 12, 22, 28, 22, 14],
+                 money_columns=[5], text_columns=[2])

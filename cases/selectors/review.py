@@ -1,0 +1,95 @@
+"""Reads for district review: the reviewer's queue, the review page and the overrides report."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cases.models import Application
+from cases.selectors.intake import applications_visible_to, duplicate_warnings, invoice_conflicts
+from reliefdesk.errors import DomainError
+from reliefdesk.history import history_for
+from reliefdesk.scope import get_scoped_or_404
+
+S = Application.Status
+
+QUEUE_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
+
+
+def review_queue(*, user, data=None) -> tuple[QuerySet[Application], object]:
+    """Submitted and in-review cases of the user's district, oldest submission first."""
+    from cases.forms.review import ReviewQueueFilter
+
+    queryset = (applications_visible_to(user).filter(status__in=QUEUE_STATUSES)
+                .select_related("assigned_reviewer").order_by("submitted_at", "id"))
+    filterset = ReviewQueueFilter(data or None, queryset=queryset, user=user)
+    if filterset.is_bound and filterset.is_valid():
+        queryset = filterset.qs
+    return queryset, filterset
+
+
+def days_waiting(application: Application, today=None) -> int | None:
+    if application.submitted_at is None:
+        return None
+    today = today or timezone.localdate()
+    return (today - timezone.localdate(application.submitted_at)).days
+
+
+def application_for_review(*, user, pk: int) -> Application:
+    return get_scoped_or_404(
+        Application.objects.select_related(
+            "fund", "category", "member", "member__employer", "beneficiary", "station", "district", "disease",
+            "estimate_rule_set", "assigned_reviewer", "batch", "override_confirmed_by", "invoices_acknowledged_by",
+        ),
+        user, pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class RuleAssessment:
+    """The funds engine's answer for the case now, or why there is none."""
+
+    rule_set: object | None
+    result: object | None
+    error: str = ""
+
+
+def rule_assessment(application: Application) -> RuleAssessment:
+    from cases.estimate import assess
+
+    try:
+        rule_set, result = assess(application)
+    except DomainError as exc:
+        return RuleAssessment(None, None, str(exc.message))
+    return RuleAssessment(rule_set, result)
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    application: Application
+    assessment: RuleAssessment
+    duplicates: list
+    invoice_conflicts: list
+    invoices: list
+    documents: list
+    history: list
+
+
+def review_context(*, user, application: Application) -> ReviewContext:
+    return ReviewContext(
+        application=application,
+        assessment=rule_assessment(application),
+        duplicates=duplicate_warnings(application, user),
+        invoice_conflicts=invoice_conflicts(application, user),
+        invoices=list(application.invoices.all()),
+        documents=list(application.documents.all()),
+        history=list(history_for(application)),
+    )
+
+
+def override_report(*, user) -> QuerySet[Application]:
+    """Every case with an exception amount, newest first, with who confirmed it."""
+    return (applications_visible_to(user).filter(is_override=True)
+            .select_related("batch", "override_confirmed_by", "assigned_reviewer")
+            .order_by("-updated_at", "-id"))
