@@ -6,7 +6,7 @@ Decimal like the money it shows; every label is escaped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from html import escape
 
 from reliefdesk.money import format_money
@@ -24,8 +24,8 @@ def _count(value) -> str:
     return f"{int(value):,}"
 
 
-def _nice_ceiling(value: Decimal) -> Decimal:
-    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at or above ``value`` (a round top for an axis)."""
+def _nice_step(value: Decimal) -> Decimal:
+    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at or above ``value``: a round step for an axis."""
     if value <= 0:
         return Decimal("1")
     exponent = value.adjusted()
@@ -38,9 +38,26 @@ def _nice_ceiling(value: Decimal) -> Decimal:
     return value
 
 
+def _axis(values: Sequence[Decimal], ticks: int = 4) -> tuple[Decimal, Decimal]:
+    """Round bounds around ``values``: a balance that moves little still shows its movement."""
+    low, high = min(values), max(values)
+    spread = high - low
+    step = _nice_step(spread / ticks if spread else (abs(high) / ticks or Decimal(1)))
+    bottom = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    top = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
+    if top == bottom:
+        top = bottom + step
+    while (top - bottom) / step > ticks:
+        step = _nice_step(step * Decimal("1.01"))
+        bottom = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
+        top = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
+    return bottom, top
+
+
 def _empty(title: str, message: str, width: int) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 48" width="100%" role="img" '
+        f'style="max-width:{width}px" '
         f'aria-label="{escape(title)}" class="report-chart" {FONT}>'
         f"<title>{escape(title)}</title>"
         f'<text x="{width // 2}" y="28" text-anchor="middle" font-size="13" fill="#6c757d">{escape(message)}</text>'
@@ -62,6 +79,7 @@ def bar_chart(items: Sequence[tuple[str, Decimal | int]], *, title: str, empty_m
     height = top + row_height * len(items) + 8
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'style="max-width:{width}px" '
         f'aria-label="{escape(title)}" class="report-chart" {FONT}>',
         f"<title>{escape(title)}</title>",
     ]
@@ -87,15 +105,12 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], *, t
     series = [(name, points) for name, points in series if points]
     if not series:
         return _empty(title, empty_message, width)
-    left, right, top, bottom = 92, 16, 16, 40
+    left, right, top, bottom = 92, 36, 16, 40
     legend_height = 20 * len(series) if len(series) > 1 else 0
     plot_w = Decimal(width - left - right)
     plot_h = Decimal(height - top - bottom)
     values = [Decimal(v) for _name, points in series for _x, v in points]
-    low = min(min(values), Decimal(0))
-    high = _nice_ceiling(max(values)) if max(values) > 0 else Decimal(0)
-    if high == low:
-        high = low + 1
+    low, high = _axis(values)
     labels = [x for x, _v in series[0][1]]
     steps = max(len(labels) - 1, 1)
 
@@ -110,6 +125,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], *, t
     total_height = height + legend_height
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_height}" width="100%" role="img" '
+        f'style="max-width:{width}px" '
         f'aria-label="{escape(title)}" class="report-chart" {FONT}>',
         f"<title>{escape(title)}</title>",
     ]

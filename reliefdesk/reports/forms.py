@@ -45,12 +45,12 @@ class PeriodForm(forms.Form):
         self.helper.layout = Layout(
             Row(
                 Column("kind", css_class="col-6 col-md-2"),
-                Column("year", css_class="col-6 col-md-1"),
+                Column("year", css_class="col-6 col-md-2"),
                 Column("quarter", css_class="col-6 col-md-1"),
                 Column("month", css_class="col-6 col-md-1"),
                 Column("start", css_class="col-6 col-md-2"),
                 Column("end", css_class="col-6 col-md-2"),
-                Column("fund", css_class="col-12 col-md-3"),
+                Column("fund", css_class="col-12 col-md-2"),
             ),
             Submit("show", _("Show"), css_class="btn-primary"),
         )

@@ -47,3 +47,19 @@ def test_a_line_chart_draws_a_line_per_fund_with_a_point_per_month():
 def test_a_line_chart_with_one_month_still_draws_its_point():
     svg = charts.line_chart([("顺义", [("2022-01", Decimal("10.00"))])], title="余额")
     assert svg.count("<circle") == 1
+
+
+def test_the_balance_axis_hugs_the_figures_so_a_small_movement_shows():
+    svg = charts.line_chart([("顺义", [("2022-01", Decimal("991999.45")), ("2022-02", Decimal("979599.45")),
+                                      ("2022-03", Decimal("944699.45"))])], title="余额")
+    assert "940,000.00" in svg and "1,000,000.00" in svg
+    assert ">0.00<" not in svg
+
+
+def test_a_flat_or_negative_balance_still_gets_an_axis():
+    flat = charts.line_chart([("顺义", [("2022-01", Decimal("500000.00")), ("2022-02", Decimal("500000.00"))])],
+                             title="余额")
+    assert flat.count("<circle") == 2
+    negative = charts.line_chart([("顺义", [("2022-01", Decimal("-120.00")), ("2022-02", Decimal("30.00"))])],
+                                 title="余额")
+    assert "-150.00" in negative or "-200.00" in negative
