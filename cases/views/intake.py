@@ -86,7 +86,7 @@ def application_list(request):
 def application_new(request):
     """Find the member by ID number; if he is new, register him on the same page."""
     require_role(request.user, Role.LIAISON)
-    find_form = MemberFindForm(request.GET or None)
+    find_form = MemberFindForm(request.GET or None, auto_id="find_%s")
     member_form = None
     member = None
     if request.method == "POST":
@@ -100,7 +100,7 @@ def application_new(request):
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": member.name})
                 return redirect("cases:application-new-for-member", member_pk=member.pk)
-        find_form = MemberFindForm(initial={"id_number": request.POST.get("id_number", "")})
+        find_form = MemberFindForm(initial={"id_number": request.POST.get("id_number", "")}, auto_id="find_%s")
     elif find_form.is_bound and find_form.is_valid():
         number = find_form.cleaned_data["id_number"]
         member = Member.objects.select_related("employer").filter(id_number=number).first()

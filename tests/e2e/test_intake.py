@@ -1,0 +1,91 @@
+"""A liaison in a browser: a whole application with documents and the live estimate, and a wrong ID number."""
+from __future__ import annotations
+
+import pytest
+
+from cases.models import Application, Member
+from tests import factories as f
+from tests.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_liaison_enters_a_complete_application_sees_the_estimate_submits_and_finds_it_on_his_dashboard(
+        page, live_server, liaison1, station1, shunyi_fund, medical, shunyi_rules, tmp_path):
+    employer = f.EmployerFactory(district=station1.district, name="顺义区第一中学")
+    login(page, live_server, "liaison1")
+    number = f.make_id_number(seq=731)
+
+    page.goto(live_server.url + "/cases/applications/new/")
+    page.fill("#find_id_number", number)
+    page.click("[data-testid=find-member] button[type=submit]")
+    page.wait_for_selector("[data-testid=register-member]")
+    page.fill("#id_name", "刘德华")
+    page.fill("#id_phone", "13912345678")
+    page.select_option("#id_employer", str(employer.pk))
+    page.fill("#id_card_number", f.luhn_complete("622202020000765432"))
+    page.fill("#id_bank_name", "中国银行顺义支行")
+    page.click("[data-testid=register-member] button[type=submit]")
+    page.wait_for_selector("[data-testid=beneficiary-form]")
+
+    page.check("input[name=beneficiary][value=self]")
+    page.click("[data-testid=beneficiary-form] button[name=next]")
+    page.wait_for_selector("[data-testid=facts-form]")
+    page.select_option("#id_fund", str(shunyi_fund.pk))
+    page.select_option("#id_category", str(medical.pk))
+    page.fill("#id_event_date", "2022-02-10")
+    page.fill("#id_total_cost", "100000")
+    page.fill("#id_reimbursed", "30000")
+    page.fill("#id_other_aid", "8000")
+    page.fill("#id_narrative", "脑梗住院治疗，家庭困难。")
+    # The estimate follows the typing before anything is saved.
+    page.wait_for_function("document.getElementById('estimate-amount').textContent.includes('12,400.00')")
+    assert "62,000.00" in page.locator("#estimate-explanation").inner_text()
+    assert page.input_value("#id_self_paid") == "62000.00"
+    page.click("[data-testid=facts-form] button[name=next]")
+    page.wait_for_selector("[data-testid=documents-form]")
+
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(PDF)
+    for kind in medical.required_documents:
+        page.set_input_files(f"#id_file_{kind}", str(scan))
+    page.fill("#id_invoice_numbers", "110022001, 110022002")
+    page.click("[data-testid=documents-form] button[name=next]")
+    page.wait_for_selector("[data-testid=summary]")
+    assert "12,400.00" in page.locator("[data-testid=estimate]").inner_text()
+    assert page.locator("[data-testid=problems]").count() == 0
+
+    page.click("button:has-text('提交')")
+    page.wait_for_selector("[data-testid=submitted]")
+    application = Application.objects.get(member__id_number=number)
+    assert application.status == Application.Status.SUBMITTED
+    assert application.documents.count() == len(medical.required_documents)
+    assert application.reference in page.locator("[data-testid=submitted]").inner_text()
+
+
+def test_a_wrong_id_number_shows_the_error_beside_the_field_and_keeps_every_other_value(
+        page, live_server, liaison1, station1):
+    login(page, live_server, "liaison1")
+    good = f.make_id_number(seq=732)
+    page.goto(live_server.url + "/cases/applications/new/?id_number=" + good)
+    page.wait_for_selector("[data-testid=register-member]")
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    card = f.luhn_complete("622202020000765432")
+    page.fill("#id_id_number", wrong)
+    page.fill("#id_name", "刘德华")
+    page.fill("#id_phone", "13912345678")
+    page.fill("#id_card_number", card)
+    page.fill("#id_bank_name", "中国银行顺义支行")
+    page.click("[data-testid=register-member] button[type=submit]")
+    page.wait_for_selector("[data-testid=register-member] .invalid-feedback")
+
+    error = page.locator("[data-testid=register-member] #div_id_id_number .invalid-feedback")
+    assert error.count() == 1 and error.inner_text().strip()
+    assert page.input_value("[data-testid=register-member] #id_id_number") == wrong
+    assert page.input_value("#id_name") == "刘德华"
+    assert page.input_value("#id_phone") == "13912345678"
+    assert page.input_value("#id_card_number") == card
+    assert page.input_value("#id_bank_name") == "中国银行顺义支行"
+    assert not Member.objects.filter(name="刘德华").exists()
