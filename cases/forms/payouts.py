@@ -22,9 +22,9 @@ class PayoutFilter(django_filters.FilterSet):
     fund = django_filters.ModelChoiceFilter(label=_("fund"), queryset=Fund.objects.none())
     batch = django_filters.ModelChoiceFilter(label=_("审批批次"), queryset=Batch.objects.none())
     created_from = django_filters.DateFilter(label=_("approved from"), field_name="created_at", lookup_expr="date__gte",
-                                             widget=forms.DateInput(attrs={"type": "date"}))
+                                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     created_to = django_filters.DateFilter(label=_("approved until"), field_name="created_at", lookup_expr="date__lte",
-                                           widget=forms.DateInput(attrs={"type": "date"}))
+                                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     class Meta:
         model = Payout
@@ -59,7 +59,7 @@ class PayoutSelectionForm(forms.Form):
 
 
 class MarkPaidForm(PayoutSelectionForm):
-    paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs={"type": "date"}),
+    paid_on = forms.DateField(label=_("paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                               initial=timezone.localdate)
     bank_reference = forms.CharField(label=_("bank reference"), max_length=64)
 
@@ -83,7 +83,7 @@ class ResultUploadForm(forms.Form):
                            help_text=_("Columns: 申请编号, 结果 (成功/失败), 银行流水号, 失败原因, optional 金额(元)."),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     paid_on = forms.DateField(label=_("paid on"), initial=timezone.localdate,
-                              widget=forms.DateInput(attrs={"type": "date"}),
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                               help_text=_("The bank's value date for the paid rows."))
 
     def __init__(self, *args, action: str = "", **kwargs):
