@@ -8,9 +8,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from cases.forms.intake import (
     MemberForm,
     WithdrawForm,
 )
-from cases.models import Application, Document, FamilyMember, Member
+from cases.models import Application, Document, Member
 from cases.selectors import intake as sel
 from cases.services import intake as svc
 from funds.models import AidCategory, Disease, Fund
