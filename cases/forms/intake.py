@@ -52,7 +52,7 @@ class MemberForm(forms.Form):
                                   help_text=_("The union service card or bank card the aid is paid to."))
     bank_name = forms.CharField(label=_("开户行"), max_length=100, required=False)
     member_since = forms.DateField(label=_("union member since"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +100,7 @@ class BeneficiaryForm(forms.Form):
 class FactsForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
     category = forms.ModelChoiceField(label=_("救助类别"), queryset=AidCategory.objects.all())
-    event_date = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    event_date = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  validators=[validators.validate_event_date])
     disease = forms.ModelChoiceField(label=_("疾病名称"), queryset=Disease.objects.all(), required=False)
     total_cost = _money(_("医疗总费用"))
@@ -169,9 +169,9 @@ class ApplicationFilter(django_filters.FilterSet):
     station = django_filters.ModelChoiceFilter(label=_("service station"), queryset=None)
     fund = django_filters.ModelChoiceFilter(label=_("fund"), queryset=Fund.objects.all())
     created_from = django_filters.DateFilter(label=_("created from"), field_name="created_at", lookup_expr="date__gte",
-                                             widget=forms.DateInput(attrs={"type": "date"}))
+                                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     created_to = django_filters.DateFilter(label=_("created to"), field_name="created_at", lookup_expr="date__lte",
-                                           widget=forms.DateInput(attrs={"type": "date"}))
+                                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     class Meta:
         model = Application

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import workflow
@@ -41,12 +42,19 @@ from reliefdesk.scope import get_scoped_or_404, require_role, role_of
 S = Application.Status
 
 STEPS = [
-    ("member", _("Member")),
-    ("beneficiary", _("受助人")),
-    ("facts", _("Event and amounts")),
-    ("documents", _("Documents")),
-    ("review", _("Review and submit")),
+    ("member", gettext_lazy("Member")),
+    ("beneficiary", gettext_lazy("受助人")),
+    ("facts", gettext_lazy("Event and amounts")),
+    ("documents", gettext_lazy("Documents")),
+    ("review", gettext_lazy("Review and submit")),
 ]
+
+
+# History actions of intake that are not status changes.
+INTAKE_ACTION_LABELS = {
+    "application.invoices_set": gettext_lazy("Invoice numbers changed"),
+    "application.document_removed": gettext_lazy("Document removed"),
+}
 
 
 def _steps(current: str, application: Application | None = None):
@@ -386,7 +394,8 @@ def application_detail(request, pk: int):
     events = list(history_for(application))
     labels = dict(S.choices)
     for event in events:
-        event.action_label = workflow.ACTION_LABELS.get(event.action, event.action)
+        event.action_label = workflow.ACTION_LABELS.get(event.action) or INTAKE_ACTION_LABELS.get(event.action,
+                                                                                                event.action)
         event.from_label = labels.get(event.from_status, event.from_status)
         event.to_label = labels.get(event.to_status, event.to_status)
     documents = list(application.documents.all())
