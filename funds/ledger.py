@@ -163,23 +163,29 @@ __all__ = [
 ]
 
 
-def bulk_post_donation_credits(*, donations: Iterable, actor) -> list[LedgerEntry]:
-    """Credit many confirmed donations at once (a spreadsheet import of 100,000 rows), each once."""
-    donations = list(donations)
-    if not donations:
-        return []
-    booked = LedgerEntry.objects.filter(donation_id__in=[d.pk for d in donations], kind=K.DONATION).count()
-    if booked:
-        raise LedgerRefused(_("%(count)d of these donations are already booked in the ledger.") % {"count": booked},
-                            code="donation_booked")
+def bulk_post_donation_credits(*, donations, actor) -> int:
+    """Credit many confirmed donations at once, each once; returns the number of entries.
+
+    ``donations`` is a queryset (e.g. the rows of one spreadsheet import):
+    the credits are written by one INSERT … SELECT in the database, so
+    100,000 donations cost one statement, not 100,000 model instances.
+    """
+    from django.db import connection
+
+    if LedgerEntry.objects.filter(donation__in=donations.values("pk"), kind=K.DONATION).exists():
+        raise LedgerRefused(_("Some of these donations are already booked in the ledger."), code="donation_booked")
+    ids_sql, ids_params = donations.order_by().values("id").query.sql_with_params()
     creator = _actor(actor)
-    rows = [
-        LedgerEntry(fund_id=d.fund_id, kind=K.DONATION, amount=quantize_money(d.amount), booked_on=d.received_on,
-                    description=" ".join(["捐款", d.receipt_number or ""]).strip(), donation_id=d.pk,
-                    created_by=creator)
-        for d in donations
-    ]
-    return LedgerEntry.objects.bulk_create(rows, batch_size=1000)
+    ledger = LedgerEntry._meta.db_table
+    donation_table = donations.model._meta.db_table
+    sql = (
+        f"INSERT INTO {ledger} (fund_id, kind, amount, booked_on, description, reason, donation_id, created_by_id,"
+        f" created_at) SELECT d.fund_id, %s, d.amount, d.received_on, %s || d.receipt_number, '', d.id, %s, %s"
+        f" FROM {donation_table} d WHERE d.id IN ({ids_sql})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [K.DONATION, "捐款 ", creator.pk if creator else None, timezone.now(), *ids_params])
+        return cursor.rowcount
 
 
 __all__ += ["bulk_post_donation_credits"]

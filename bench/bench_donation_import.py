@@ -1,0 +1,108 @@
+"""Time and peak memory of checking and importing a unit spreadsheet of 100,000 donations.
+
+Runs against a throwaway database on the server of DATABASE_URL (created and
+dropped here), so it never touches real data:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reliefdesk .venv/bin/python bench/bench_donation_import.py [rows]
+"""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reliefdesk.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+CHANNELS = ["二维码", "银行转账", "现金", "工资代扣", "其他"]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_sheet(path: str, rows: int) -> None:
+    """Built in a child process so its memory does not count against the import."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("捐款明细")
+    ws.append(["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"])
+    start = dt.date(2022, 3, 1)
+    for n in range(rows):
+        channel = CHANNELS[n % len(CHANNELS)]
+        ws.append([f"职工{n % 20000}", f"爱心单位{n % 300}", (n % 100) + 1 + (n % 7) / 10,
+                   start + dt.timedelta(days=n % 200), channel, f"BENCH-{n:07d}", ""])
+    workbook.save(path)
+
+
+def main(rows: int) -> None:
+    from django.core.files import File
+
+    from donations import imports
+    from donations.models import Donation, DonationImport
+    from funds.models import Fund, LedgerEntry
+    from reliefdesk.models import District, Role, StaffAssignment
+    from django.contrib.auth import get_user_model
+
+    district = District.objects.create(code="SY", name="顺义")
+    fund = Fund.objects.create(slug="shunyi", name="顺义温暖基金", district=district)
+    user = get_user_model().objects.create(username="bench-finance")
+    StaffAssignment.objects.create(user=user, role=Role.FINANCE, district=district)
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings.MEDIA_ROOT = folder
+        sheet = os.path.join(folder, "bench.xlsx")
+        began = time.perf_counter()
+        child = multiprocessing.get_context("fork").Process(target=write_sheet, args=(sheet, rows))
+        child.start()
+        child.join()
+        print(f"spreadsheet of {rows:,} rows written in {time.perf_counter() - began:.1f} s "
+              f"({os.path.getsize(sheet) / 1e6:.1f} MB)")
+        base = peak_mb()
+
+        began = time.perf_counter()
+        with open(sheet, "rb") as handle:
+            imp = imports.import_upload(actor=user, fund=fund, campaign=None, upload=File(handle, name="bench.xlsx"))
+        imp = imports.validate_import(imp)
+        checked = time.perf_counter() - began
+        assert imp.status == DonationImport.Status.VALIDATED, imp.errors[:3]
+        print(f"check:  {checked:6.1f} s  {imp.rows_ok:,} good rows, {imp.total_ok:,.2f} yuan, "
+              f"peak RSS {peak_mb():.0f} MB (before: {base:.0f} MB)")
+
+        began = time.perf_counter()
+        imports.commit_import(imp, actor=user, confirm=True)
+        committed = time.perf_counter() - began
+        print(f"commit: {committed:6.1f} s  {Donation.objects.count():,} donations, "
+              f"{LedgerEntry.objects.count():,} ledger credits, peak RSS {peak_mb():.0f} MB")
+
+        began = time.perf_counter()
+        again = imports.validate_import(imports.import_upload(
+            actor=user, fund=fund, campaign=None, upload=File(open(sheet, "rb"), name="again.xlsx")))
+        print(f"re-import check: {time.perf_counter() - began:6.1f} s  {again.rows_total - again.rows_ok:,} rows "
+              f"refused as duplicates")
+        print(f"total check + commit: {checked + committed:.1f} s")
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME") or "reliefdesk"
+    connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}),
+                                        "NAME": f"{test_name}_bench_donations"}
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        main(count)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
