@@ -75,7 +75,9 @@ class SheetCancelForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.add_input(Submit("submit", _("Cancel the sheet"), css_class="btn-outline-danger"))
+        button = Submit("submit", _("Cancel the sheet"))
+        button.field_classes = "btn btn-outline-danger"
+        self.helper.add_input(button)
 
 
 class ResultUploadForm(forms.Form):
@@ -90,8 +92,7 @@ class ResultUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.attrs = {"enctype": "multipart/form-data"}
-        self.helper.add_input(Submit("submit", _("Check the file"), css_class="btn-primary"))
+        self.helper.add_input(Submit("submit", _("Check the file")))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -114,7 +115,7 @@ class ReissueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.add_input(Submit("submit", _("Reissue the payout"), css_class="btn-primary"))
+        self.helper.add_input(Submit("submit", _("Reissue the payout")))
 
     def clean_card_number(self):
         return normalise_card_number(self.cleaned_data["card_number"])
