@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -376,3 +377,24 @@ def test_the_live_estimate_answers_for_the_values_as_typed(client, draft, liaiso
 def test_the_live_estimate_is_404_for_another_station(client, draft, liaison2):
     client.force_login(liaison2)
     assert client.get(url("estimate", draft.pk)).status_code == 404
+
+
+def test_the_forms_carry_the_chinese_labels_and_buttons_the_stations_know(client, draft, liaison1):
+    client.force_login(liaison1)
+    member_page = client.get(url("application-new"), {"id_number": f.make_id_number(seq=901)}).content.decode()
+    facts_page = client.get(url("application-step", draft.pk, "facts")).content.decode()
+    beneficiary_page = client.get(url("application-step", draft.pk, "beneficiary")).content.decode()
+    review_page = client.get(url("application-step", draft.pk, "review")).content.decode()
+    labels = {" ".join(text.split()) for text in re.findall(r"<(?:label|legend)[^>]*>([^<]*)", member_page + facts_page
+                                                              + beneficiary_page)}
+    for label in ("身份证号", "姓名", "手机号", "工作单位", "卡号", "开户行", "受助人", "救助类别", "发生日期", "疾病名称",
+                  "医疗总费用", "医保报销", "其他救助", "实际自付额", "情况说明"):
+        assert label in labels, label
+    assert "保存草稿" in facts_page and "提交" in review_page
+
+
+def test_editing_a_draft_shows_its_saved_values(client, draft, liaison1):
+    client.force_login(liaison1)
+    html = client.get(url("application-step", draft.pk, "facts")).content.decode()
+    assert 'value="2022-02-10"' in html
+    assert 'value="100000.00"' in html and "脑梗住院，家庭困难。" in html
