@@ -137,19 +137,9 @@ def application_new_for_member(request, member_pk: int):
     form = BeneficiaryForm(member=member, user=request.user, initial={"beneficiary": "self"})
     family_form = FamilyMemberForm(prefix="family")
     if request.method == "POST" and "add_family" in request.POST:
-        family_form = FamilyMemberForm(request.POST, prefix="family")
-        if family_form.is_valid():
-            try:
-                family = svc.family_member_add(actor=request.user, member=member,
-                                               relation=family_form.cleaned_data["relation"],
-                                               name=family_form.cleaned_data["family_name"],
-                                               id_number=family_form.cleaned_data["family_id_number"])
-            except DomainError as error:
-                field = {"name": "family_name", "id_number": "family_id_number"}.get(error.field, error.field)
-                family_form.add_error(field if field in family_form.fields else None, error.message)
-            else:
-                messages.success(request, _("%(name)s added to the family.") % {"name": family.name})
-                return redirect(request.path)
+        family_form, done = _add_family(request, member)
+        if done:
+            return done
     elif request.method == "POST":
         form = BeneficiaryForm(request.POST, member=member, user=request.user)
         if form.is_valid():
@@ -205,20 +195,45 @@ def application_step(request, pk: int, step: str):
     return handler(request, application)
 
 
+def _add_family(request, member):
+    """The family-member sub-form of the beneficiary step; returns (form, redirect or None)."""
+    family_form = FamilyMemberForm(request.POST, prefix="family")
+    if family_form.is_valid():
+        try:
+            family = svc.family_member_add(actor=request.user, member=member,
+                                           relation=family_form.cleaned_data["relation"],
+                                           name=family_form.cleaned_data["family_name"],
+                                           id_number=family_form.cleaned_data["family_id_number"])
+        except DomainError as error:
+            field = {"name": "family_name", "id_number": "family_id_number"}.get(error.field, error.field)
+            family_form.add_error(field if field in family_form.fields else None, error.message)
+        else:
+            messages.success(request, _("%(name)s added to the family.") % {"name": family.name})
+            return family_form, redirect(request.path)
+    return family_form, None
+
+
 def _step_beneficiary(request, application):
     initial = {"beneficiary": str(application.beneficiary_id) if application.beneficiary_id else "self"}
-    form = BeneficiaryForm(request.POST or None, member=application.member, user=request.user, with_station=False,
-                           initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.application_update(actor=request.user, application=application,
-                                   beneficiary=form.cleaned_data["beneficiary"])
-        except DomainError as error:
-            _apply_error(form, error)
-        else:
-            return _next_or_stay(request, application, "beneficiary", "facts")
+    form = BeneficiaryForm(member=application.member, user=request.user, with_station=False, initial=initial)
+    family_form = FamilyMemberForm(prefix="family")
+    if request.method == "POST" and "add_family" in request.POST:
+        family_form, done = _add_family(request, application.member)
+        if done:
+            return done
+    elif request.method == "POST":
+        form = BeneficiaryForm(request.POST, member=application.member, user=request.user, with_station=False)
+        if form.is_valid():
+            try:
+                svc.application_update(actor=request.user, application=application,
+                                       beneficiary=form.cleaned_data["beneficiary"])
+            except DomainError as error:
+                _apply_error(form, error)
+            else:
+                return _next_or_stay(request, application, "beneficiary", "facts")
     return render(request, "cases/application_beneficiary.html", {
-        "member": application.member, "form": form, "family_form": None, **_steps("beneficiary", application),
+        "member": application.member, "form": form, "family_form": family_form,
+        **_steps("beneficiary", application),
     })
 
 

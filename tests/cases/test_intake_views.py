@@ -398,3 +398,27 @@ def test_editing_a_draft_shows_its_saved_values(client, draft, liaison1):
     html = client.get(url("application-step", draft.pk, "facts")).content.decode()
     assert 'value="2022-02-10"' in html
     assert 'value="100000.00"' in html and "脑梗住院，家庭困难。" in html
+
+
+def test_a_family_member_added_on_the_beneficiary_step_can_be_chosen(client, draft, liaison1):
+    client.force_login(liaison1)
+    step = url("application-step", draft.pk, "beneficiary")
+    response = client.post(step, {"add_family": "1", "family-relation": "child", "family-family_name": "王小明",
+                                  "family-family_id_number": f.make_id_number(area="110114", seq=77)})
+    assert response.status_code == 302
+    child = draft.member.family.get()
+    client.post(step, {"beneficiary": str(child.pk), "save": "1"})
+    draft.refresh_from_db()
+    assert (draft.beneficiary, draft.beneficiary_name, draft.beneficiary_id_number) == (
+        child, "王小明", child.id_number)
+
+
+def test_a_family_member_with_a_wrong_id_number_comes_back_with_the_name_kept(client, draft, liaison1):
+    client.force_login(liaison1)
+    response = client.post(url("application-step", draft.pk, "beneficiary"), {
+        "add_family": "1", "family-relation": "spouse", "family-family_name": "李华",
+        "family-family_id_number": "110114197501011234"})
+    assert response.status_code == 200
+    assert "family_id_number" in response.context["family_form"].errors
+    assert "李华" in response.content.decode()
+    assert not draft.member.family.exists()
