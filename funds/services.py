@@ -1,0 +1,195 @@
+"""Writes of the funds area: revising, editing and activating rule sets.
+
+A version that has been used is never edited: a revision is a new draft,
+and activating it closes the previous version's period the day before, in
+one transaction, so the periods of a fund and category never overlap.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from funds.errors import RuleSetLocked
+from funds.models import RuleSet, Tier
+from funds.selectors import rule_set_is_used, rule_sets_visible_to
+from reliefdesk.errors import DomainError, TransitionNotAllowed
+from reliefdesk.history import record_event
+from reliefdesk.scope import get_scoped_or_404, require_role
+
+EDITABLE_FIELDS = (
+    "version_name", "effective_from", "effective_to", "date_basis", "basis", "minimum_basis", "case_cap",
+    "annual_cap", "case_minimum", "max_awards_per_year", "window_days", "membership_required", "family_allowed",
+    "diseases_restricted", "rounding", "source_note",
+)
+TIER_FIELDS = ("lower", "upper", "kind", "rate", "amount", "range_min", "range_max", "parameter_id", "multiplier",
+               "label")
+
+
+def _locked(rule_set: RuleSet, actor) -> RuleSet:
+    """Lock the row after the scope check; an outsider gets 404."""
+    get_scoped_or_404(rule_sets_visible_to(actor), actor, station=None, district="fund__district", pk=rule_set.pk)
+    return RuleSet.objects.select_for_update().select_related("fund", "category").get(pk=rule_set.pk)
+
+
+def edit_refusal(rule_set: RuleSet) -> str | None:
+    """Why ``rule_set`` may not be edited, or None when it may."""
+    if rule_set.status != RuleSet.Status.DRAFT:
+        return _("Only a draft is edited; revise this version to change it.")
+    if rule_set_is_used(rule_set):
+        return _("Applications were judged under this version, so it is never edited; revise it instead.")
+    return None
+
+
+def _check_editable(rule_set: RuleSet) -> None:
+    refusal = edit_refusal(rule_set)
+    if refusal:
+        raise RuleSetLocked(refusal, code="locked")
+
+
+def rule_set_revise(*, rule_set: RuleSet, actor) -> RuleSet:
+    """Copy ``rule_set`` with its tiers and disease list into a new draft."""
+    with transaction.atomic():
+        require_role(actor)
+        source = _locked(rule_set, actor)
+        draft = RuleSet.objects.create(
+            fund=source.fund, category=source.category, status=RuleSet.Status.DRAFT,
+            version_name=_("%(name)s (revision)") % {"name": source.version_name},
+            effective_from=(source.effective_to + dt.timedelta(days=1)) if source.effective_to
+            else source.effective_from,
+            effective_to=None, revised_from=source, created_by=actor,
+            **{name: getattr(source, name) for name in EDITABLE_FIELDS
+               if name not in ("version_name", "effective_from", "effective_to")},
+        )
+        Tier.objects.bulk_create([
+            Tier(rule_set=draft, **{name: getattr(tier, name) for name in TIER_FIELDS})
+            for tier in source.tiers.all()
+        ])
+        draft.diseases.set(source.diseases.all())
+        record_event(draft, actor=actor, action="rule_set.revised", to_status=draft.status,
+                     data={"revised_from": source.pk})
+        return draft
+
+
+def rule_set_create(*, fund, category, actor, **values) -> RuleSet:
+    """A new, empty draft version of ``fund`` and ``category``."""
+    from funds.selectors import funds_visible_to
+
+    with transaction.atomic():
+        require_role(actor)
+        fund = get_scoped_or_404(funds_visible_to(actor), actor, station=None, district="district", pk=fund.pk)
+        unknown = set(values) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        rule_set = RuleSet.objects.create(fund=fund, category=category, status=RuleSet.Status.DRAFT,
+                                          created_by=actor, **values)
+        record_event(rule_set, actor=actor, action="rule_set.created", to_status=rule_set.status)
+        return rule_set
+
+
+def rule_set_update(*, rule_set: RuleSet, actor, diseases: Iterable | None = None, **values) -> RuleSet:
+    """Change a draft that no case has used; ``values`` are fields of EDITABLE_FIELDS."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        require_role(actor)
+        locked = _locked(rule_set, actor)
+        _check_editable(locked)
+        changed = {name: value for name, value in values.items() if getattr(locked, name) != value}
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        if changed:
+            locked.full_clean(exclude=["fund", "category", "created_by", "revised_from"], validate_unique=False)
+            locked.save(update_fields=list(changed))
+        data = {"changed": sorted(changed)}
+        if diseases is not None:
+            before = set(locked.diseases.values_list("pk", flat=True))
+            locked.diseases.set(diseases)
+            after = set(locked.diseases.values_list("pk", flat=True))
+            if before != after:
+                data["diseases"] = {"added": sorted(after - before), "removed": sorted(before - after)}
+        record_event(locked, actor=actor, action="rule_set.edited", data=data)
+        return locked
+
+
+def rule_set_save_tiers(*, rule_set: RuleSet, actor, tiers: list[dict]) -> list[Tier]:
+    """Replace a draft's tiers with ``tiers`` (cleaned rows of the tier formset).
+
+    Replacing instead of updating row by row keeps the no-overlap constraint
+    from tripping over the intermediate states of a shift of bounds.
+    """
+    with transaction.atomic():
+        require_role(actor)
+        locked = _locked(rule_set, actor)
+        _check_editable(locked)
+        rows = sorted(tiers, key=lambda row: row["lower"])
+        for previous, current in zip(rows, rows[1:]):
+            if previous.get("upper") is None or previous["upper"] > current["lower"]:
+                raise DomainError(_("Tiers overlap: each tier must start where the previous one ends or later."),
+                                  code="overlap")
+        locked.tiers.all().delete()
+        created = Tier.objects.bulk_create([
+            Tier(rule_set=locked, lower=row["lower"], upper=row.get("upper"), kind=row["kind"], rate=row.get("rate"),
+                 amount=row.get("amount"), range_min=row.get("range_min"), range_max=row.get("range_max"),
+                 parameter=row.get("parameter"), multiplier=row.get("multiplier"), label=row.get("label") or "")
+            for row in rows
+        ])
+        record_event(locked, actor=actor, action="rule_set.tiers_saved", data={"tiers": len(created)})
+        return created
+
+
+def rule_set_activate(*, rule_set: RuleSet, actor, effective_from: dt.date) -> RuleSet:
+    """Put a draft in force from ``effective_from``; the version in force then ends the day before."""
+    with transaction.atomic():
+        require_role(actor)
+        locked = _locked(rule_set, actor)
+        if locked.status != RuleSet.Status.DRAFT:
+            raise TransitionNotAllowed(_("Only a draft can be activated."), code="not_draft")
+        if not locked.tiers.exists():
+            raise DomainError(_("A rule set needs at least one tier before it is activated."), code="no_tiers")
+        if locked.effective_to is not None and locked.effective_to < effective_from:
+            raise DomainError(_("The version would end before it starts."), field="effective_from", code="period")
+        others = list(
+            RuleSet.objects.select_for_update()
+            .filter(fund=locked.fund, category=locked.category, status=RuleSet.Status.ACTIVE)
+            .exclude(pk=locked.pk).order_by("effective_from")
+        )
+        closed = []
+        for other in others:
+            other_end = other.effective_to
+            ends_before = other_end is not None and other_end < effective_from
+            starts_after = locked.effective_to is not None and other.effective_from > locked.effective_to
+            if ends_before or starts_after:
+                continue
+            if other.effective_from >= effective_from:
+                raise DomainError(
+                    _("Version “%(name)s” already starts on %(date)s; the new version would overlap it.")
+                    % {"name": other.version_name, "date": other.effective_from.isoformat()},
+                    field="effective_from", code="overlap")
+            previous_end = other.effective_to
+            other.effective_to = effective_from - dt.timedelta(days=1)
+            other.save(update_fields=["effective_to"])
+            record_event(other, actor=actor, action="rule_set.period_ended",
+                         data={"effective_to": other.effective_to.isoformat(),
+                               "was": previous_end.isoformat() if previous_end else None,
+                               "superseded_by": locked.pk})
+            closed.append(other.pk)
+        locked.effective_from = effective_from
+        locked.status = RuleSet.Status.ACTIVE
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["effective_from", "status"])
+        except IntegrityError as exc:
+            raise DomainError(_("The new period overlaps another active version."), field="effective_from",
+                              code="overlap") from exc
+        record_event(locked, actor=actor, action="rule_set.activated", from_status=RuleSet.Status.DRAFT,
+                     to_status=RuleSet.Status.ACTIVE,
+                     data={"effective_from": effective_from.isoformat(), "closed": closed})
+        return locked
+
+
+__all__ = ["rule_set_activate", "rule_set_create", "rule_set_revise", "rule_set_save_tiers", "rule_set_update",
+           "edit_refusal"]
