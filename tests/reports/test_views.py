@@ -190,3 +190,10 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(client, station1,
         many = _queries(client)
     assert few == many
     assert Payout.objects.count() == 20
+
+
+def test_the_navigation_leads_district_staff_and_liaisons_to_the_reports(client, reviewer, liaison1, approver):
+    for user in (reviewer, liaison1, approver):
+        client.force_login(user)
+        html = client.get(reverse("reports:dashboard")).content.decode()
+        assert f'href="{reverse("reports:dashboard")}"' in html
