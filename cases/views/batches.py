@@ -73,9 +73,9 @@ def _detail_context(request, batch: Batch, **forms) -> dict:
     if batch.status == Batch.Status.PUBLIC_NOTICE and is_approver:
         context["position"] = fund_position(batch.fund)
         context["notice_over"] = batch.notice_end is not None and context["today"] > batch.notice_end
-    from reliefdesk.history import history_for
+    from cases.selectors.review import labelled_history
 
-    context["history"] = list(history_for(batch))
+    context["history"] = labelled_history(batch)
     return context
 
 

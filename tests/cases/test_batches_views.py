@@ -305,3 +305,11 @@ def test_the_liaison_cannot_open_batches(client, liaison1, noticed):
     client.force_login(liaison1)
     assert client.get(reverse("cases:batch-list")).status_code == 403
     assert client.get(reverse("cases:batch-detail", args=[noticed.pk])).status_code == 403
+
+
+def test_the_batch_timeline_names_each_step(client, reviewer, noticed):
+    client.force_login(reviewer)
+    response = client.get(reverse("cases:batch-detail", args=[noticed.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    labels = [str(e.action_label) for e in response.context["history"]]
+    assert labels == ["Batch created", "Public notice started"]
+    assert "Public notice started" in response.content.decode()
