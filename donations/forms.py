@@ -20,6 +20,14 @@ def _helper(label) -> FormHelper:
     return helper
 
 
+def _preselect_only_fund(form) -> None:
+    """Finance of a district usually has one fund: choose it for him."""
+    if "fund" not in form.initial:
+        funds = list(form.fields["fund"].queryset[:2])
+        if len(funds) == 1:
+            form.initial["fund"] = funds[0]
+
+
 class DonationForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("fund"), queryset=None)
     campaign = forms.ModelChoiceField(label=_("campaign"), queryset=None, required=False)
@@ -40,6 +48,7 @@ class DonationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].queryset = funds_for_donations(user).filter(district__isnull=False)
+        _preselect_only_fund(self)
         self.fields["campaign"].queryset = campaigns_visible_to(user)
         self.fields["donor"].queryset = donors_visible_to(user)
         self.helper = _helper(_("Record donation"))
@@ -100,6 +109,7 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].queryset = funds_for_donations(user).filter(district__isnull=False)
+        _preselect_only_fund(self)
         self.fields["campaign"].queryset = campaigns_visible_to(user)
         self.helper = _helper(_("Upload and check"))
 

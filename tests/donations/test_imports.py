@@ -15,7 +15,7 @@ from donations import imports, services
 from donations.models import Donation, DonationImport, Donor
 from funds.models import LedgerEntry
 from reliefdesk.models import HistoryEvent, Job
-from tests.donations.conftest import GOOD_ROWS, upload
+from tests.donations.conftest import GOOD_ROWS, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +134,18 @@ def test_importing_the_same_file_again_refuses_every_row_as_a_duplicate(finance,
 
 
 def test_a_file_without_references_is_recognised_by_its_checksum(finance, shunyi_fund):
-    rows = [["张三", "单位A", 10, "2022-03-05", "现金", "", ""], ["李四", "单位A", 20, "2022-03-05", "现金", "", ""]]
-    imports.commit_import(checked(finance, shunyi_fund, rows), actor=finance)
-    again = checked(finance, shunyi_fund, rows, name="copy.xlsx")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = xlsx_bytes([["张三", "单位A", 10, "2022-03-05", "现金", "", ""],
+                       ["李四", "单位A", 20, "2022-03-05", "现金", "", ""]])
+
+    def check(name):
+        imp = imports.import_upload(actor=finance, fund=shunyi_fund, campaign=None,
+                                    upload=SimpleUploadedFile(name, data))
+        return imports.validate_import(imp)
+
+    imports.commit_import(check("unit.xlsx"), actor=finance)
+    again = check("copy.xlsx")
     assert again.status == DonationImport.Status.REJECTED
     assert "already imported" in again.errors[0]["message"]
     assert Donation.objects.count() == 2
