@@ -1,0 +1,314 @@
+"""Fund pages: money position and ledger, rule sets with their timeline, chart, try-it, editing and what-if."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from funds import charts, engine, ledger, services
+from funds.errors import RuleSetLocked
+from funds.filters import LedgerFilter
+from funds.forms import ActivateForm, AdjustmentForm, ReversalForm, RuleSetForm, TierFormSet, TryForm, WhatIfForm
+from funds.models import Fund, LedgerEntry, RuleSet
+from funds.selectors import (
+    fund_position,
+    funds_visible_to,
+    ledger_of,
+    rule_sets_of_fund,
+    rule_sets_visible_to,
+    rules_of,
+)
+from funds.whatif import run_whatif
+from reliefdesk.errors import DomainError
+from reliefdesk.history import history_for
+from reliefdesk.models import Role
+from reliefdesk.scope import require_role, role_of
+from reliefdesk.xlsx import Sheet, xlsx_response
+
+PAGE_SIZE = 50
+DISTRICT_ROLES = (Role.REVIEWER, Role.APPROVER, Role.FINANCE)
+
+
+def _fund(request, slug):
+    try:
+        return funds_visible_to(request.user).get(slug=slug)
+    except Fund.DoesNotExist as exc:  # outsider and missing look the same
+        raise Http404(_("No such record.")) from exc
+
+
+def _rule_set(request, pk):
+    try:
+        return rule_sets_visible_to(request.user).get(pk=pk)
+    except RuleSet.DoesNotExist as exc:
+        raise Http404(_("No such record.")) from exc
+
+
+def _apply_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- funds and ledger -------------------------------------------------------
+
+@require_GET
+def fund_list(request):
+    role = role_of(request.user)
+    funds = list(funds_visible_to(request.user))
+    show_money = role in (*DISTRICT_ROLES, Role.ADMIN)
+    rows = [(fund, fund_position(fund) if show_money else None) for fund in funds]
+    return render(request, "funds/fund_list.html", {"rows": rows, "show_money": show_money})
+
+
+def _ledger_rows(request, fund):
+    ledger_filter = LedgerFilter(request.GET or None, queryset=ledger_of(fund))
+    return ledger_filter, ledger_filter.qs
+
+
+@require_GET
+def fund_detail(request, slug):
+    fund = _fund(request, slug)
+    require_role(request.user, *DISTRICT_ROLES)
+    ledger_filter, rows = _ledger_rows(request, fund)
+    can_book = role_of(request.user) in (Role.FINANCE, Role.ADMIN)
+    return render(request, "funds/fund_detail.html", {
+        "fund": fund,
+        "position": fund_position(fund),
+        "filter": ledger_filter,
+        "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_book": can_book,
+        "adjust_form": AdjustmentForm(initial={"booked_on": timezone.localdate()}) if can_book else None,
+        "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
+    })
+
+
+@require_GET
+def ledger_export(request, slug):
+    fund = _fund(request, slug)
+    require_role(request.user, *DISTRICT_ROLES)
+    _filter, rows = _ledger_rows(request, fund)
+    sheet = Sheet(
+        title="台账",
+        header=["日期", "类别", "金额(元)", "摘要", "原因", "申请编号", "捐款收据号", "冲销分录", "录入人"],
+        rows=((e.booked_on, e.get_kind_display(), e.amount, e.description, e.reason,
+               e.payout.application.reference if e.payout_id else "",
+               e.donation.receipt_number if e.donation_id else "",
+               e.reverses_id or "", e.created_by.username if e.created_by_id else "")
+              for e in rows.iterator(chunk_size=2000)),
+        widths=[12, 14, 14, 30, 30, 16, 18, 10, 12],
+        money_columns=[2],
+    )
+    return xlsx_response([sheet], f"ledger-{fund.slug}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@require_POST
+def fund_adjust(request, slug):
+    fund = _fund(request, slug)
+    require_role(request.user, Role.FINANCE)
+    form = AdjustmentForm(request.POST)
+    if form.is_valid():
+        try:
+            ledger.post_adjustment(fund=fund, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("The adjustment is booked."))
+            return redirect("funds:fund-detail", slug=fund.slug)
+    ledger_filter, rows = _ledger_rows(request, fund)
+    return render(request, "funds/fund_detail.html", {
+        "fund": fund, "position": fund_position(fund), "filter": ledger_filter,
+        "page_obj": Paginator(rows, PAGE_SIZE).get_page(1), "can_book": True, "adjust_form": form,
+        "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
+    }, status=400)
+
+
+@require_POST
+def entry_reverse(request, slug, pk):
+    fund = _fund(request, slug)
+    require_role(request.user, Role.FINANCE)
+    try:
+        entry = LedgerEntry.objects.get(fund=fund, pk=pk)
+    except LedgerEntry.DoesNotExist as exc:
+        raise Http404(_("No such record.")) from exc
+    form = ReversalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for the reversal."))
+    else:
+        try:
+            ledger.reverse_entry(entry=entry, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The entry is reversed."))
+    return redirect("funds:fund-detail", slug=fund.slug)
+
+
+# --- rule sets --------------------------------------------------------------
+
+@require_GET
+def rule_timeline(request, slug):
+    fund = _fund(request, slug)
+    rule_sets = list(rule_sets_of_fund(fund))
+    for rs in rule_sets:
+        rs.url = reverse("funds:rule-set-detail", args=[rs.pk])
+    return render(request, "funds/rule_timeline.html", {
+        "fund": fund, "rule_sets": rule_sets,
+        "timeline": charts.timeline_svg(rule_sets, today=timezone.localdate()),
+    })
+
+
+def _rule_set_context(request, rule_set, **extra):
+    is_admin = role_of(request.user) == Role.ADMIN
+    refusal = services.edit_refusal(rule_set)
+    rules = rules_of(rule_set)
+    return {
+        "rule_set": rule_set,
+        "tiers": list(rule_set.tiers.select_related("parameter").order_by("lower")),
+        "rules": rules,
+        "chart": charts.aid_chart_svg(rules, title=rule_set.version_name) if rules.tiers else "",
+        "is_admin": is_admin,
+        "edit_refusal": refusal,
+        "activate_form": ActivateForm(initial={"effective_from": rule_set.effective_from}),
+        "history": history_for(rule_set),
+        "diseases": rule_set.diseases.all() if rule_set.diseases_restricted else [],
+        **extra,
+    }
+
+
+@require_GET
+def rule_set_detail(request, pk):
+    rule_set = _rule_set(request, pk)
+    return render(request, "funds/rule_set_detail.html", _rule_set_context(request, rule_set))
+
+
+@require_GET
+def rule_set_try(request, pk):
+    """Anyone who sees the fund may try the rules: basis and dates in, amount and explanation out."""
+    rule_set = _rule_set(request, pk)
+    form = TryForm(request.GET if "event_date" in request.GET else None, rule_set=rule_set,
+                   initial={"is_member": True, "event_date": rule_set.effective_from,
+                            "submission_date": rule_set.effective_from})
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        decisive = data["submission_date"] if rule_set.date_basis == RuleSet.DateBasis.SUBMISSION \
+            else data["event_date"]
+        rules = rules_of(rule_set, on=decisive)
+        facts = engine.Facts(
+            basis_amount=data.get("basis_amount"), event_date=data["event_date"],
+            submission_date=data["submission_date"],
+            disease_code=data["disease"].code if data.get("disease") else None, is_member=data["is_member"],
+            awarded_this_year=data.get("awarded_this_year") or engine.ZERO,
+            awards_this_year=data.get("awards_this_year") or 0,
+        )
+        result = engine.evaluate(rules, facts)
+    return render(request, "funds/rule_set_try.html", {"rule_set": rule_set, "form": form, "result": result})
+
+
+@require_POST
+def rule_set_revise(request, pk):
+    rule_set = _rule_set(request, pk)
+    require_role(request.user)
+    try:
+        draft = services.rule_set_revise(rule_set=rule_set, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("funds:rule-set-detail", pk=rule_set.pk)
+    messages.success(request, _("A draft revision was created; edit it, then activate it."))
+    return redirect("funds:rule-set-edit", pk=draft.pk)
+
+
+@require_POST
+def rule_set_activate(request, pk):
+    rule_set = _rule_set(request, pk)
+    require_role(request.user)
+    form = ActivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rule_set_activate(rule_set=rule_set, actor=request.user,
+                                       effective_from=form.cleaned_data["effective_from"])
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("The version is in force."))
+            return redirect("funds:rule-set-detail", pk=rule_set.pk)
+    return render(request, "funds/rule_set_detail.html", _rule_set_context(request, rule_set, activate_form=form),
+                  status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_edit(request, pk):
+    rule_set = _rule_set(request, pk)
+    require_role(request.user)
+    refusal = services.edit_refusal(rule_set)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("funds:rule-set-detail", pk=rule_set.pk)
+    initial = [{name: getattr(t, name) for name in ("lower", "upper", "kind", "rate", "amount", "range_min",
+                                                     "range_max", "parameter", "multiplier", "label")}
+               for t in rule_set.tiers.order_by("lower")]
+    if request.method == "POST":
+        form = RuleSetForm(request.POST, instance=RuleSet.objects.get(pk=rule_set.pk))
+        formset = TierFormSet(request.POST, prefix="tiers", initial=initial)
+        if form.is_valid() and formset.is_valid():
+            values = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+            try:
+                services.rule_set_update(rule_set=rule_set, actor=request.user, diseases=form.cleaned_data["diseases"],
+                                         **values)
+                services.rule_set_save_tiers(rule_set=rule_set, actor=request.user, tiers=formset.rows())
+            except RuleSetLocked as error:
+                messages.error(request, error.message)
+                return redirect("funds:rule-set-detail", pk=rule_set.pk)
+            except DomainError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(request, _("The draft is saved."))
+                return redirect("funds:rule-set-detail", pk=rule_set.pk)
+    else:
+        form = RuleSetForm(instance=rule_set)
+        formset = TierFormSet(prefix="tiers", initial=initial)
+    return render(request, "funds/rule_set_edit.html", {"rule_set": rule_set, "form": form, "formset": formset})
+
+
+# --- what-if ----------------------------------------------------------------
+
+def _whatif(request, pk):
+    rule_set = _rule_set(request, pk)
+    require_role(request.user, Role.REVIEWER, Role.APPROVER)
+    form = WhatIfForm(request.GET if "date_from" in request.GET else None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = run_whatif(rule_set, date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"])
+    return rule_set, form, result
+
+
+@require_GET
+def rule_set_whatif(request, pk):
+    rule_set, form, result = _whatif(request, pk)
+    return render(request, "funds/rule_set_whatif.html", {"rule_set": rule_set, "form": form, "result": result})
+
+
+@require_GET
+def rule_set_whatif_export(request, pk):
+    rule_set, form, result = _whatif(request, pk)
+    if result is None:
+        messages.error(request, _("Choose a period first."))
+        return redirect("funds:rule-set-whatif", pk=rule_set.pk)
+    summary = Sheet(title="汇总", header=["细则", "期间", "案件数", "当时发放合计(元)", "按草案合计(元)", "差额(元)",
+                                          "不符合条件"],
+                    rows=[(rule_set.version_name, f"{result.date_from}–{result.date_to}", result.count,
+                           result.total_granted, result.total_draft, result.difference, result.not_eligible)],
+                    money_columns=[3, 4, 5], widths=[20, 24, 10, 18, 18, 14, 12])
+    tiers = Sheet(title="分档", header=["档次", "案件数", "当时发放(元)", "按草案(元)"],
+                  rows=[(t.label, t.count, t.granted, t.draft) for t in result.tiers], money_columns=[2, 3],
+                  widths=[24, 10, 16, 16])
+    changes = Sheet(title="变化最大的案件", header=["申请编号", "计算基数(元)", "当时发放(元)", "按草案(元)", "差额(元)",
+                                                   "档次"],
+                    rows=[(c.reference, c.basis, c.granted, c.draft, c.difference, c.tier_label)
+                          for c in result.biggest_changes],
+                    money_columns=[1, 2, 3, 4], widths=[16, 14, 14, 14, 14, 20])
+    return xlsx_response([summary, tiers, changes], f"whatif-{rule_set.pk}-{result.date_from}-{result.date_to}.xlsx")
+
