@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Application
 from reliefdesk.errors import TransitionNotAllowed
-from reliefdesk.history import record_event
+from reliefdesk.history import record_event, register_action_labels
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role
 
@@ -66,7 +66,15 @@ ACTION_LABELS.update({
     "application.document_added": gettext_lazy("Document uploaded"),
     "application.invoices_acknowledged": gettext_lazy("Possible double invoice acknowledged"),
     "application.override_confirmed": gettext_lazy("Exception amount confirmed"),
+    "application.invoices_set": gettext_lazy("Invoice numbers changed"),
+    "application.document_removed": gettext_lazy("Document removed"),
+    "application.review_saved": gettext_lazy("Checklist and amount saved"),
+    "batch.created": gettext_lazy("Batch created"),
+    "batch.notice_started": gettext_lazy("Public notice started"),
+    "batch.sent_back": gettext_lazy("Sent back by the approver"),
+    "batch.approved": gettext_lazy("Approved at the meeting"),
 })
+register_action_labels(ACTION_LABELS)
 
 
 def allowed_actions(application: Application, role: str | None) -> list[str]:

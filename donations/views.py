@@ -24,7 +24,7 @@ from donations.selectors import (
     totals,
 )
 from reliefdesk.errors import DomainError
-from reliefdesk.history import history_for
+from reliefdesk.history import labelled_history
 from reliefdesk.jobs import start_job
 from reliefdesk.money import amount_in_capitals
 from reliefdesk.scope import get_scoped_or_404, require_role
@@ -102,7 +102,7 @@ def donation_detail(request, pk: int):
     return render(request, "donations/donation_detail.html", {
         "donation": donation,
         "void_form": VoidForm(),
-        "events": history_for(donation),
+        "events": labelled_history(donation),
         "ledger_entries": donation.ledger_entries.order_by("id"),
     })
 

@@ -51,3 +51,38 @@ def history_for(subject):
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+# Readable names of history actions, registered by each app next to the code
+# that writes them (e.g. cases.workflow registers every transition's label).
+ACTION_LABELS: dict[str, str] = {}
+
+
+def register_action_labels(labels: dict) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def _load_label_modules() -> None:
+    from importlib import import_module
+
+    for name in ("cases.workflow", "cases.history_labels", "funds.history_labels", "donations.history_labels"):
+        try:
+            import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def labelled_history(subject) -> list[HistoryEvent]:
+    """The timeline of ``subject`` with readable action and status names."""
+    _load_label_modules()
+    try:
+        statuses = dict(type(subject)._meta.get_field("status").choices or [])
+    except Exception:  # a model without a status field
+        statuses = {}
+    events = list(history_for(subject))
+    for event in events:
+        event.action_label = ACTION_LABELS.get(event.action, event.action)
+        event.from_label = statuses.get(event.from_status, event.from_status)
+        event.to_label = statuses.get(event.to_status, event.to_status)
+    return events

@@ -5,41 +5,16 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
-from cases.models import Application, Batch
+from cases.models import Application
 from cases.selectors.intake import applications_visible_to, duplicate_warnings, invoice_conflicts
 from reliefdesk.errors import DomainError
-from reliefdesk.history import history_for
+from reliefdesk.history import labelled_history
 from reliefdesk.scope import get_scoped_or_404
 
 S = Application.Status
 
 QUEUE_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
-
-# History actions of review and batches that are not status transitions.
-EXTRA_ACTION_LABELS = {
-    "application.review_saved": gettext_lazy("Checklist and amount saved"),
-    "batch.created": gettext_lazy("Batch created"),
-    "batch.notice_started": gettext_lazy("Public notice started"),
-    "batch.sent_back": gettext_lazy("Sent back by the approver"),
-    "batch.approved": gettext_lazy("Approved at the meeting"),
-}
-
-
-def labelled_history(subject) -> list:
-    """History rows with a readable label and status names for the timeline."""
-    from cases.workflow import ACTION_LABELS
-
-    labels = {**ACTION_LABELS, **EXTRA_ACTION_LABELS}
-    statuses = {**dict(S.choices), **dict(Batch.Status.choices)}
-    events = list(history_for(subject))
-    for event in events:
-        event.action_label = labels.get(event.action, event.action)
-        event.from_label = statuses.get(event.from_status, event.from_status)
-        event.to_label = statuses.get(event.to_status, event.to_status)
-    return events
-
 
 def review_queue(*, user, data=None) -> tuple[QuerySet[Application], object]:
     """Submitted and in-review cases of the user's district, oldest submission first."""

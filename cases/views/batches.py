@@ -73,7 +73,7 @@ def _detail_context(request, batch: Batch, **forms) -> dict:
     if batch.status == Batch.Status.PUBLIC_NOTICE and is_approver:
         context["position"] = fund_position(batch.fund)
         context["notice_over"] = batch.notice_end is not None and context["today"] > batch.notice_end
-    from cases.selectors.review import labelled_history
+    from reliefdesk.history import labelled_history
 
     context["history"] = labelled_history(batch)
     return context

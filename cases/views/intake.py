@@ -34,7 +34,7 @@ from cases.selectors import intake as sel
 from cases.services import intake as svc
 from funds.models import AidCategory, Disease, Fund
 from reliefdesk.errors import DomainError
-from reliefdesk.history import history_for
+from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.money import format_money, quantize_money
 from reliefdesk.scope import get_scoped_or_404, require_role, role_of
@@ -48,13 +48,6 @@ STEPS = [
     ("documents", gettext_lazy("Documents")),
     ("review", gettext_lazy("Review and submit")),
 ]
-
-
-# History actions of intake that are not status changes.
-INTAKE_ACTION_LABELS = {
-    "application.invoices_set": gettext_lazy("Invoice numbers changed"),
-    "application.document_removed": gettext_lazy("Document removed"),
-}
 
 
 def _steps(current: str, application: Application | None = None):
@@ -406,13 +399,7 @@ def application_withdraw(request, pk: int):
 def application_detail(request, pk: int):
     application = sel.application_get(user=request.user, pk=pk)
     role = role_of(request.user)
-    events = list(history_for(application))
-    labels = dict(S.choices)
-    for event in events:
-        event.action_label = workflow.ACTION_LABELS.get(event.action) or INTAKE_ACTION_LABELS.get(event.action,
-                                                                                                event.action)
-        event.from_label = labels.get(event.from_status, event.from_status)
-        event.to_label = labels.get(event.to_status, event.to_status)
+    events = labelled_history(application)
     documents = list(application.documents.all())
     present = {d.kind for d in documents}
     kind_labels = dict(Document.Kind.choices)

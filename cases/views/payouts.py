@@ -29,7 +29,7 @@ from cases.models import Payout, PayoutSheet
 from cases.selectors import payouts as selectors
 from cases.services import payouts as services
 from reliefdesk.errors import DomainError
-from reliefdesk.history import history_for
+from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role
 from reliefdesk.xlsx import XLSX_CONTENT_TYPE
@@ -83,7 +83,7 @@ def _payout_detail(request, payout, *, reissue_form=None, status=200):
         "payout": payout,
         "live_sheet": selectors.live_sheet_of(payout),
         "reissued_as": Payout.objects.filter(reissue_of=payout).first(),
-        "events": history_for(payout),
+        "events": labelled_history(payout),
         "reissue_form": reissue_form or ReissueForm(
             action=reverse("cases:payout-reissue", args=[payout.pk]),
             initial={"bank_name": payout.bank_name},
@@ -195,7 +195,7 @@ def _sheet_context(request, sheet, **extra):
         "lines": selectors.sheet_lines(sheet),
         "totals": selectors.sheet_totals(sheet),
         "exports": selectors.sheet_exports(sheet),
-        "events": history_for(sheet),
+        "events": labelled_history(sheet),
         "upload_form": ResultUploadForm(action=reverse("cases:sheet-import", args=[sheet.pk])),
         "cancel_form": SheetCancelForm(action=reverse("cases:sheet-cancel", args=[sheet.pk])),
         "paid_form": MarkPaidForm(user=request.user),

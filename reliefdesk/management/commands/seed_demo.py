@@ -8,7 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app's demo module has seed(stdout); they run in this order.
-DEMO_MODULES = ("reliefdesk.demo", "funds.demo", "cases.demo", "donations.demo")
+DEMO_MODULES = (
+    "reliefdesk.demo",
+    "funds.demo",
+    "cases.demo",
+    "cases.demo_review",
+    "cases.demo_payouts",
+    "donations.demo",
+)
 
 
 class Command(BaseCommand):
