@@ -291,6 +291,8 @@ class Payout(models.Model):
             models.UniqueConstraint(fields=["application"], condition=~Q(status="failed"),
                                     name="payout_one_live_per_application"),
         ]
+        # Reports sum paid payouts by payment date.
+        indexes = [models.Index(fields=["status", "paid_on"], name="payout_status_paid_on")]
 
     def __str__(self) -> str:
         return f"{self.application.reference} {self.amount}"
