@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from funds import engine
 
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP, PAD_RIGHT = 640, 280, 70, 40, 15, 20
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP, PAD_RIGHT = 640, 280, 70, 40, 15, 40
 
 
 def _facts_for(rules: engine.Rules, basis: Decimal) -> engine.Facts:
