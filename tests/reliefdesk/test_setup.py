@@ -147,3 +147,11 @@ def test_an_unknown_page_answers_404_in_the_apps_style(client, reviewer):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "ReliefDesk" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses_english(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
