@@ -172,3 +172,19 @@ def fund_position(fund) -> FundPosition:
     committed = (Payout.objects.filter(fund_id=fund_id, status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
                  .aggregate(total=_sum("amount"))["total"])
     return FundPosition(balance=balance, committed=committed, available=balance - committed)
+
+
+def fund_positions(funds) -> dict[int, FundPosition]:
+    """The position of many funds in two queries (the fund list)."""
+    from cases.models import Payout
+
+    ids = [getattr(fund, "pk", fund) for fund in funds]
+    balances = dict(LedgerEntry.objects.filter(fund_id__in=ids).values("fund_id").annotate(total=_sum("amount"))
+                    .values_list("fund_id", "total"))
+    committed = dict(Payout.objects.filter(fund_id__in=ids, status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
+                     .values("fund_id").annotate(total=_sum("amount")).values_list("fund_id", "total"))
+    positions = {}
+    for fund_id in ids:
+        balance, owed = balances.get(fund_id, ZERO), committed.get(fund_id, ZERO)
+        positions[fund_id] = FundPosition(balance=balance, committed=owed, available=balance - owed)
+    return positions

@@ -17,6 +17,7 @@ from funds.forms import ActivateForm, AdjustmentForm, ReversalForm, RuleSetForm,
 from funds.models import Fund, LedgerEntry, RuleSet
 from funds.selectors import (
     fund_position,
+    fund_positions,
     funds_visible_to,
     ledger_of,
     rule_sets_of_fund,
@@ -25,7 +26,7 @@ from funds.selectors import (
 )
 from funds.whatif import run_whatif
 from reliefdesk.errors import DomainError
-from reliefdesk.history import history_for
+from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role, role_of
 from reliefdesk.xlsx import Sheet, xlsx_response
@@ -59,7 +60,8 @@ def fund_list(request):
     role = role_of(request.user)
     funds = list(funds_visible_to(request.user))
     show_money = role in (*DISTRICT_ROLES, Role.ADMIN)
-    rows = [(fund, fund_position(fund) if show_money else None) for fund in funds]
+    positions = fund_positions(funds) if show_money else {}
+    rows = [(fund, positions.get(fund.pk)) for fund in funds]
     return render(request, "funds/fund_list.html", {"rows": rows, "show_money": show_money})
 
 
@@ -172,7 +174,7 @@ def _rule_set_context(request, rule_set, **extra):
         "is_admin": is_admin,
         "edit_refusal": refusal,
         "activate_form": ActivateForm(initial={"effective_from": rule_set.effective_from}),
-        "history": history_for(rule_set),
+        "history": labelled_history(rule_set),
         "diseases": rule_set.diseases.all() if rule_set.diseases_restricted else [],
         **extra,
     }

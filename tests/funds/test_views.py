@@ -259,3 +259,24 @@ def test_activating_into_an_overlap_changes_nothing(client, admin_user, shunyi_r
     shunyi_rules.refresh_from_db()
     assert draft.status == "draft"
     assert shunyi_rules.effective_to is None
+
+
+@pytest.mark.parametrize("extra_funds", [1, 8])
+def test_the_fund_list_costs_the_same_queries_however_many_funds(client, admin_user, shunyi_fund, extra_funds,
+                                                                 django_assert_num_queries):
+    for n in range(extra_funds):
+        fund = f.FundFactory(slug=f"fund-{n}", name=f"基金{n}", district=shunyi_fund.district)
+        f.LedgerEntryFactory(fund=fund, amount=D("1000") + n)
+    client.force_login(admin_user)
+    client.get(reverse("funds:fund-list"))
+    with django_assert_num_queries(9):
+        page = client.get(reverse("funds:fund-list")).content.decode()
+    assert "1,000.00" in page
+
+
+def test_the_rule_set_history_names_each_action(client, admin_user, shunyi_rules):
+    client.force_login(admin_user)
+    client.post(reverse("funds:rule-set-revise", args=[shunyi_rules.pk]))
+    draft = RuleSet.objects.get(revised_from=shunyi_rules)
+    response = client.get(reverse("funds:rule-set-detail", args=[draft.pk]))
+    assert [str(e.action_label) for e in response.context["history"]] == ["Revision drafted"]

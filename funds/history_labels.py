@@ -1,0 +1,15 @@
+"""Readable names of the history actions the funds area writes."""
+from django.utils.translation import gettext_lazy as _
+
+from reliefdesk.history import register_action_labels
+
+register_action_labels({
+    "rule_set.created": _("Draft created"),
+    "rule_set.revised": _("Revision drafted"),
+    "rule_set.edited": _("Draft edited"),
+    "rule_set.tiers_saved": _("Tiers saved"),
+    "rule_set.activated": _("Put in force"),
+    "rule_set.period_ended": _("Period ended by a newer version"),
+    "fund.adjusted": _("Adjustment booked"),
+    "fund.entry_reversed": _("Ledger entry reversed"),
+})
