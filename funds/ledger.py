@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,6 +80,47 @@ def post_donation_credit(*, donation, actor) -> LedgerEntry:
             )
     except IntegrityError as exc:
         raise LedgerRefused(_("This donation is already booked in the ledger."), code="donation_booked") from exc
+
+
+def bulk_post_donation_credits(*, donations, actor) -> int:
+    """Credit many confirmed donations at once; returns the number of entries written.
+
+    A queryset is credited with one INSERT … SELECT on the server (an import
+    of 100,000 rows never builds 100,000 model instances); a list is credited
+    with one bulk INSERT. Refused as a whole if any of them is already credited.
+    """
+    from donations.models import Donation
+
+    creator = _actor(actor)
+    if isinstance(donations, QuerySet):
+        queryset = donations.order_by()
+        if LedgerEntry.objects.filter(kind=K.DONATION, donation__in=queryset.values("pk")).exists():
+            raise LedgerRefused(_("Some of these donations are already booked in the ledger."),
+                                code="donation_booked")
+        ids_sql, ids_params = queryset.values("pk").query.sql_with_params()
+        table = Donation._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {LedgerEntry._meta.db_table}
+                    (fund_id, kind, amount, booked_on, description, reason, donation_id, created_by_id, created_at)
+                SELECT d.fund_id, %s, d.amount, d.received_on, '捐款 ' || d.receipt_number, '', d.id, %s, %s
+                FROM {table} AS d WHERE d.id IN ({ids_sql}) ORDER BY d.id
+                """,
+                [K.DONATION, creator.pk if creator else None, timezone.now(), *ids_params],
+            )
+            return cursor.rowcount
+    donations = list(donations)
+    if not donations:
+        return 0
+    if LedgerEntry.objects.filter(kind=K.DONATION, donation_id__in=[d.pk for d in donations]).exists():
+        raise LedgerRefused(_("Some of these donations are already booked in the ledger."), code="donation_booked")
+    entries = LedgerEntry.objects.bulk_create([
+        LedgerEntry(fund_id=d.fund_id, kind=K.DONATION, amount=quantize_money(d.amount), booked_on=d.received_on,
+                    description=" ".join(["捐款", d.receipt_number or ""]).strip(), donation=d, created_by=creator)
+        for d in donations
+    ], batch_size=1000)
+    return len(entries)
 
 
 def post_donation_reversal(*, donation, actor, reason: str) -> LedgerEntry:
@@ -158,34 +200,6 @@ def post_opening_balance(*, fund: Fund, amount, actor, booked_on: date, descript
 
 
 __all__ = [
-    "bulk_post_payout_debits", "post_adjustment", "post_donation_credit", "post_donation_reversal",
-    "post_opening_balance", "post_payout_debit", "reverse_entry",
+    "bulk_post_donation_credits", "bulk_post_payout_debits", "post_adjustment", "post_donation_credit",
+    "post_donation_reversal", "post_opening_balance", "post_payout_debit", "reverse_entry",
 ]
-
-
-def bulk_post_donation_credits(*, donations, actor) -> int:
-    """Credit many confirmed donations at once, each once; returns the number of entries.
-
-    ``donations`` is a queryset (e.g. the rows of one spreadsheet import):
-    the credits are written by one INSERT … SELECT in the database, so
-    100,000 donations cost one statement, not 100,000 model instances.
-    """
-    from django.db import connection
-
-    if LedgerEntry.objects.filter(donation__in=donations.values("pk"), kind=K.DONATION).exists():
-        raise LedgerRefused(_("Some of these donations are already booked in the ledger."), code="donation_booked")
-    ids_sql, ids_params = donations.order_by().values("id").query.sql_with_params()
-    creator = _actor(actor)
-    ledger = LedgerEntry._meta.db_table
-    donation_table = donations.model._meta.db_table
-    sql = (
-        f"INSERT INTO {ledger} (fund_id, kind, amount, booked_on, description, reason, donation_id, created_by_id,"
-        f" created_at) SELECT d.fund_id, %s, d.amount, d.received_on, %s || d.receipt_number, '', d.id, %s, %s"
-        f" FROM {donation_table} d WHERE d.id IN ({ids_sql})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [K.DONATION, "捐款 ", creator.pk if creator else None, timezone.now(), *ids_params])
-        return cursor.rowcount
-
-
-__all__ += ["bulk_post_donation_credits"]

@@ -152,3 +152,29 @@ def test_the_database_refuses_a_positive_payout_entry_and_a_zero_entry(shunyi_fu
         LedgerEntry.objects.create(fund=shunyi_fund, kind="payout", amount=D("100"), booked_on=DAY, payout=paid)
     with pytest.raises(IntegrityError), transaction.atomic():
         LedgerEntry.objects.create(fund=shunyi_fund, kind="adjustment", amount=D("0"), booked_on=DAY)
+
+
+def test_many_donations_are_credited_in_one_statement_and_never_twice(shunyi_fund, finance,
+                                                                     django_assert_max_num_queries):
+    from donations.models import Donation
+
+    for amount in ("10", "100.50", "1000"):
+        f.DonationFactory(fund=shunyi_fund, amount=D(amount), status="confirmed")
+    with django_assert_max_num_queries(2):
+        written = ledger.bulk_post_donation_credits(donations=Donation.objects.all(), actor=finance)
+    assert written == 3
+    assert fund_position(shunyi_fund).balance == D("1110.50")
+    assert set(LedgerEntry.objects.values_list("created_by", flat=True)) == {finance.pk}
+    assert LedgerEntry.objects.filter(description__startswith="捐款 SHUNYI-2022-").count() == 3
+    with pytest.raises(LedgerRefused):
+        ledger.bulk_post_donation_credits(donations=Donation.objects.all(), actor=finance)
+    with pytest.raises(LedgerRefused):
+        ledger.bulk_post_donation_credits(donations=list(Donation.objects.all()), actor=finance)
+    assert LedgerEntry.objects.count() == 3
+
+
+def test_a_list_of_donations_is_credited_too(shunyi_fund, finance):
+    donations = [f.DonationFactory(fund=shunyi_fund, amount=D("20"), status="confirmed") for _ in range(2)]
+    assert ledger.bulk_post_donation_credits(donations=donations, actor=finance) == 2
+    assert fund_position(shunyi_fund).balance == D("40.00")
+    assert ledger.bulk_post_donation_credits(donations=[], actor=finance) == 0
