@@ -155,3 +155,10 @@ def test_an_english_browser_still_gets_chinese_until_the_user_chooses_english(cl
     assert 'lang="zh-hans"' in page.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+
+
+def test_the_background_worker_command_exists_for_make_run():
+    """`make run` starts `manage.py db_worker` beside the web server."""
+    from django.core.management import get_commands
+
+    assert get_commands().get("db_worker") == "django_tasks_db"
