@@ -12,38 +12,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _throwaway import id_number, throwaway_database
+
 BENCH_DB = "bench_batch_approve"
-
-
-def _server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
-
-
-def _admin_connection(url: str):
-    import psycopg2
-
-    parts = urlsplit(url)
-    connection = psycopg2.connect(dbname="postgres", user=parts.username or "postgres",
-                                  password=parts.password or None, host=parts.hostname or None,
-                                  port=parts.port or None)
-    connection.autocommit = True
-    return connection
-
-
-def _id_number(seq: int) -> str:
-    first17 = f"110113{dt.date(1960, 1, 1) + dt.timedelta(days=seq // 1000):%Y%m%d}{seq % 1000:03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
 
 
 def setup_reference_data():
@@ -79,7 +57,7 @@ def noticed_batch(ref, size: int, offset: int, title: str):
                                  created_by=ref["reviewer"], status=Batch.Status.PUBLIC_NOTICE,
                                  notice_start=dt.date(2022, 3, 7), notice_days=5, notice_end=dt.date(2022, 3, 11))
     members = Member.objects.bulk_create(
-        [Member(name=f"张{offset + i}明", id_number=_id_number(offset + i), birth_date=dt.date(1960, 1, 1), sex="M",
+        [Member(name=f"张{offset + i}明", id_number=id_number(offset + i), birth_date=dt.date(1960, 1, 1), sex="M",
                 employer=ref["employer"], card_number="6222020200001234567", bank_name="中国工商银行北京顺义支行")
          for i in range(size)], batch_size=2000)
     stations = ref["stations"]
@@ -98,14 +76,12 @@ def noticed_batch(ref, size: int, offset: int, title: str):
 
 
 def run(sizes: list[int]) -> None:
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from cases.models import Payout
     from cases.services.batches import batch_approve
 
-    call_command("migrate", verbosity=0)
     ref = setup_reference_data()
     offset = 0
     print(f"{'cases':>8} {'seconds':>9} {'queries':>8} {'cases/s':>9}")
@@ -125,27 +101,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("Set DATABASE_URL to a PostgreSQL server (the bench makes and drops its own database there).")
-    admin = _admin_connection(url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _server_url(url, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reliefdesk.settings")
-    try:
-        import django
-
-        django.setup()
+    with throwaway_database(BENCH_DB):
         run(args.sizes)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin.close()
 
 
 if __name__ == "__main__":

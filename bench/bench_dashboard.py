@@ -13,33 +13,16 @@ dropped at the end.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _throwaway import throwaway_database
+
 BENCH_DB = "bench_reports"
-
-
-def _server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
-
-
-def _admin_connection(url: str):
-    import psycopg2
-
-    parts = urlsplit(url)
-    connection = psycopg2.connect(
-        dbname="postgres", user=parts.username or "postgres", password=parts.password or None,
-        host=parts.hostname or None, port=parts.port or None,
-    )
-    connection.autocommit = True
-    return connection
 
 
 def _timed(label: str, func, repeat: int = 1):
@@ -281,33 +264,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    admin = _admin_connection(base_url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _server_url(base_url, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reliefdesk.settings")
-    try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+    with throwaway_database(BENCH_DB, keep=args.keep):
         started = time.perf_counter()
         filled = fill(args.rows)
         print(f"filled in {time.perf_counter() - started:.1f} s: "
               + ", ".join(f"{table} {count:,}" for table, count in filled["counts"].items()))
         measure(filled["users"], args.repeat)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with admin.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin.close()
-
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,7 @@
 """Time and peak memory of checking and importing a unit spreadsheet of 100,000 donations.
 
-Runs against a throwaway database on the server of DATABASE_URL (created and
-dropped here), so it never touches real data:
+Runs against a throwaway database (``bench_donation_import``) on the server of
+DATABASE_URL (created and dropped here), so it never touches real data:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reliefdesk .venv/bin/python bench/bench_donation_import.py [rows]
 """
@@ -17,15 +17,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reliefdesk.settings")
 
-import django  # noqa: E402
+from _throwaway import throwaway_database
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-
+BENCH_DB = "bench_donation_import"
 CHANNELS = ["二维码", "银行转账", "现金", "工资代扣", "其他"]
 
 
@@ -49,6 +44,7 @@ def write_sheet(path: str, rows: int) -> None:
 
 
 def main(rows: int) -> None:
+    from django.conf import settings
     from django.core.files import File
 
     from donations import imports
@@ -99,11 +95,5 @@ def main(rows: int) -> None:
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME") or "reliefdesk"
-    connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}),
-                                        "NAME": f"{test_name}_bench_donations"}
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database(BENCH_DB):
         main(count)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -3,14 +3,13 @@
 The rows are built in memory the way cases.exports builds them from a sheet's
 lines (same columns, same cell types, same two sheets), so no database rows
 are needed; Django is set up only for settings and the time zone. The file
-goes to a temporary folder and is deleted at the end.
+goes to a temporary folder and is deleted at the end. DATABASE_URL is only
+read by the settings (postgres://postgres@127.0.0.1:5432/postgres when unset).
 
     .venv/bin/python bench/bench_payout_export.py [rows] [--tracemalloc]
 """
 from __future__ import annotations
 
-import datetime as dt
-import os
 import resource
 import sys
 import tempfile
@@ -21,11 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def _id_number(n: int) -> str:
-    first17 = f"110113{dt.date(1960, 1, 1) + dt.timedelta(days=n % 15000):%Y%m%d}{n % 1000:03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+from _throwaway import id_number, setup_django
 
 
 def rows(count: int):
@@ -34,7 +29,7 @@ def rows(count: int):
             n,
             f"SY-2022-{n:05d}" if n < 100000 else f"SY-2023-{n - 99999:05d}",
             f"张{n % 997}明",
-            _id_number(n),
+            id_number(n),
             f"6222020200{n:09d}",
             "中国工商银行北京顺义支行",
             "大病医疗救助",
@@ -49,10 +44,7 @@ def main() -> None:
     count = int(args[0]) if args else 100_000
     # tracemalloc slows openpyxl several times over: only on request; max RSS is always reported.
     trace = "--tracemalloc" in sys.argv
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reliefdesk.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from cases.exports import build_sheets
     from reliefdesk.xlsx import write_xlsx
 

@@ -12,40 +12,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import resource
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _throwaway import id_birth_date, id_number, throwaway_database
+
 BENCH_DB = "bench_whatif"
 D = Decimal
-
-
-def _server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
-
-
-def _admin_connection(url: str):
-    import psycopg2
-
-    parts = urlsplit(url)
-    connection = psycopg2.connect(dbname="postgres", user=parts.username or "postgres",
-                                  password=parts.password or None, host=parts.hostname or None,
-                                  port=parts.port or None)
-    connection.autocommit = True
-    return connection
-
-
-def _id_number(n: int) -> str:
-    first17 = f"110113{dt.date(1960, 1, 1) + dt.timedelta(days=n % 15000):%Y%m%d}{n // 15000:03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
 
 
 def fill(rows: int):
@@ -83,7 +61,7 @@ def fill(rows: int):
 
     member_count = max(rows // 5, 1)
     members = Member.objects.bulk_create([
-        Member(name=f"会员{n}", id_number=_id_number(n), birth_date=dt.date(1960, 1, 1) + dt.timedelta(days=n % 15000),
+        Member(name=f"会员{n}", id_number=id_number(n), birth_date=id_birth_date(n),
                sex="M", employer=employer, card_number="6222020200001234567", bank_name="中国工商银行")
         for n in range(member_count)
     ], batch_size=5000)
@@ -114,23 +92,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    admin = _admin_connection(base_url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _server_url(base_url, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reliefdesk.settings")
-    try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
+    with throwaway_database(BENCH_DB, keep=args.keep):
         from django.db import connection
 
         from funds.whatif import run_whatif
 
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         draft = fill(args.rows)
         with connection.cursor() as cursor:
@@ -148,15 +114,6 @@ def main() -> None:
               f"difference {result.difference:,.2f}, not eligible {result.not_eligible:,}")
         print(f"  {result.count / min(times):,.0f} cases a second; "
               f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with admin.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin.close()
-
 
 if __name__ == "__main__":
     main()
