@@ -199,9 +199,8 @@ def _check_recordable(payouts: list[Payout]) -> dict[int, PayoutSheet]:
     not_in_sheet = [p for p in payouts if p.status != Payout.Status.IN_SHEET]
     if not_in_sheet:
         raise TransitionNotAllowed(
-            _("Only payouts in a sheet can be recorded as paid or failed; %(refs)s %(verb)s not.")
-            % {"refs": ", ".join(p.application.reference for p in not_in_sheet[:5]),
-               "verb": _("is") if len(not_in_sheet) == 1 else _("are")}, field="payouts")
+            _("Only payouts in a sheet can be recorded as paid or failed; not in a sheet: %(refs)s.")
+            % {"refs": ", ".join(p.application.reference for p in not_in_sheet[:5])}, field="payouts")
     unexported = sorted({sheet_of[p.pk].number for p in payouts if sheet_of[p.pk].status != PayoutSheet.Status.EXPORTED})
     if unexported:
         raise TransitionNotAllowed(
