@@ -30,7 +30,9 @@ def navigation(request):
     for item in _all_items():
         if role not in item.roles:
             continue
-        url = reverse(item.url_name)
-        active = current == url if url == "/" else current.startswith(url)
-        entries.append({"url": url, "label": item.label, "active": active})
+        entries.append({"url": reverse(item.url_name), "label": item.label, "active": False})
+    # The entry whose address is the longest prefix of the page is the active one.
+    matching = [e for e in entries if current == e["url"] or (e["url"] != "/" and current.startswith(e["url"]))]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
     return {"nav_entries": entries, "user_role": role, "user_assignment": assignment_of(user)}

@@ -77,9 +77,11 @@ def seed(stdout) -> None:
 
     User = get_user_model()
     for username, role, district_code, station_indexes, full_name in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": full_name[1:], "last_name": full_name[0]}
-        )
+        # Chinese names are written family name first: keep the whole name in first_name.
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": full_name})
+        if user.first_name != full_name or user.last_name:
+            user.first_name, user.last_name = full_name, ""
+            user.save(update_fields=["first_name", "last_name"])
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])

@@ -128,3 +128,10 @@ def test_a_user_without_a_role_is_told_so_and_sees_no_records(client, db):
     page = client.get(reverse("home"))
     assert page.status_code == 200
     assert page.context["role"] is None
+
+
+def test_only_the_closest_navigation_entry_is_marked_active(client, liaison1):
+    client.force_login(liaison1)
+    page = client.get(reverse("cases:application-new"))
+    entries = page.context["nav_entries"]
+    assert [e["url"] for e in entries if e["active"]] == [reverse("cases:application-new")]
