@@ -163,14 +163,25 @@ class FundPosition:
     available: Decimal
 
 
-def fund_position(fund) -> FundPosition:
-    """Balance from the ledger; committed = approved payouts not yet paid (pending or in a sheet)."""
+def _owed_payouts():
+    """Approved aid not yet paid: pending, in a sheet, or failed and not yet reissued.
+
+    A failed payout is still owed to the member until its reissue (a new
+    payout, counted instead) exists, so it stays committed.
+    """
     from cases.models import Payout
 
+    return Payout.objects.filter(
+        Q(status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
+        | Q(status=Payout.Status.FAILED, reissued_as__isnull=True)
+    )
+
+
+def fund_position(fund) -> FundPosition:
+    """Balance from the ledger; committed = approved aid not yet paid (see _owed_payouts)."""
     fund_id = getattr(fund, "pk", fund)
     balance = LedgerEntry.objects.filter(fund_id=fund_id).aggregate(total=_sum("amount"))["total"]
-    committed = (Payout.objects.filter(fund_id=fund_id, status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
-                 .aggregate(total=_sum("amount"))["total"])
+    committed = _owed_payouts().filter(fund_id=fund_id).aggregate(total=_sum("amount"))["total"]
     return FundPosition(balance=balance, committed=committed, available=balance - committed)
 
 
@@ -181,7 +192,7 @@ def fund_positions(funds) -> dict[int, FundPosition]:
     ids = [getattr(fund, "pk", fund) for fund in funds]
     balances = dict(LedgerEntry.objects.filter(fund_id__in=ids).values("fund_id").annotate(total=_sum("amount"))
                     .values_list("fund_id", "total"))
-    committed = dict(Payout.objects.filter(fund_id__in=ids, status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
+    committed = dict(_owed_payouts().filter(fund_id__in=ids)
                      .values("fund_id").annotate(total=_sum("amount")).values_list("fund_id", "total"))
     positions = {}
     for fund_id in ids:

@@ -41,8 +41,17 @@ def test_balance_committed_and_available_follow_the_ledger_and_unpaid_payouts(op
     ledger.post_payout_debit(payout=paid, actor=None, booked_on=DAY)
     position = fund_position(shunyi_fund)
     assert position.balance == D("797000.00")
-    assert position.committed == D("42400.00")
-    assert position.available == D("754600.00")
+    # The failed payout is still owed until it is reissued.
+    assert position.committed == D("52399.00")
+    assert position.available == D("744601.00")
+
+
+def test_a_reissued_failure_is_committed_once_through_its_new_payout(opened, shunyi_fund, station1):
+    failed = payout_of(shunyi_fund, station1, "9999", status=Payout.Status.FAILED)
+    f.PayoutFactory(application=failed.application, batch=failed.batch, reissue_of=failed, amount=D("9999"))
+    position = fund_position(shunyi_fund)
+    assert position.committed == D("9999.00")
+    assert position.available == D("790001.00")
 
 
 def test_an_empty_fund_has_zero_everywhere(shunyi_fund):
