@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/<int:pk>/verify/", review.review_verify, name="review-verify"),
     path("review/<int:pk>/return/", review.review_return, name="review-return"),
     path("review/<int:pk>/reject/", review.review_reject, name="review-reject"),
+    path("review/<int:pk>/reopen/", review.review_reopen, name="review-reopen"),
     path("review/<int:pk>/confirm-override/", review.override_confirm, name="override-confirm"),
     path("batches/", batches.batch_list, name="batch-list"),
     path("batches/new/", batches.batch_create, name="batch-create"),

@@ -218,6 +218,15 @@ def application_reject(*, application: Application | int, actor, reason: str) ->
         return apply_transition(application, "reject", actor=actor, reason=reason or "")
 
 
+def application_reopen(*, application: Application | int, actor, reason: str) -> Application:
+    """A verified case not yet in a batch goes back to review (a mistake found after verifying)."""
+    with transaction.atomic():
+        application = lock_application(application, actor, Role.REVIEWER)
+        application.verified_at = None
+        return apply_transition(application, "reopen", actor=actor, reason=reason or "",
+                                update_fields=("verified_at",))
+
+
 def application_confirm_override(*, application: Application | int, actor) -> Application:
     """The approver confirms an exception amount; a batch with unconfirmed ones cannot be approved."""
     with transaction.atomic():

@@ -143,6 +143,23 @@ def review_reject(request, pk: int):
 
 
 @require_POST
+def review_reopen(request, pk: int):
+    require_role(request.user, Role.REVIEWER)
+    application = selectors.application_for_review(user=request.user, pk=pk)
+    reason_form = ReasonForm(request.POST)
+    if reason_form.is_valid():
+        try:
+            services.application_reopen(application=application, actor=request.user,
+                                        reason=reason_form.cleaned_data["reason"])
+        except DomainError as exc:
+            reason_form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        else:
+            messages.success(request, _("%(ref)s is back in review.") % {"ref": application.reference})
+            return _review_url(pk)
+    return _render_review(request, application, reason_form=reason_form, status=400)
+
+
+@require_POST
 def override_confirm(request, pk: int):
     require_role(request.user, Role.APPROVER)
     application = selectors.application_for_review(user=request.user, pk=pk)
