@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from reliefdesk.models import Role
 from tests import factories as f
@@ -22,6 +24,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language and leaves it so.
+
+    The language middleware activates the cookie's language for the thread and
+    never resets it, so a page fetched in English would leave later direct
+    service calls in English too.
+    """
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from cases.models import Application, Batch, Payout
 from cases.services import batches
@@ -119,7 +120,8 @@ def test_approving_one_batch_twice_at_once_approves_it_once(case, reviewer, appr
 
     assert first == "ok"
     assert isinstance(second, DomainError)
-    assert "already approved" in str(second)
+    approved_at = timezone.localtime(Batch.objects.get(pk=batch.pk).approved_at)
+    assert str(second) == f"批次“{batch.title}”已于{approved_at:%Y-%m-%d %H:%M}批准。"
     assert Batch.objects.get(pk=batch.pk).status == Batch.Status.APPROVED
     assert Payout.objects.filter(application=case).count() == 1
     from reliefdesk.history import history_for

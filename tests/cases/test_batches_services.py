@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from cases.models import Application, Batch, Payout
 from cases.services import batches
@@ -210,7 +211,8 @@ def test_approving_twice_approves_once(noticed, approver):
     approve(noticed, approver)
     with pytest.raises(TransitionNotAllowed) as info:
         approve(noticed, approver)
-    assert "already approved" in str(info.value)
+    approved_at = timezone.localtime(Batch.objects.get(pk=noticed.pk).approved_at)
+    assert str(info.value) == f"批次“{noticed.title}”已于{approved_at:%Y-%m-%d %H:%M}批准。"
     assert Payout.objects.count() == 3
 
 

@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -279,7 +280,8 @@ def test_approval_before_the_notice_ends_is_refused_on_the_page(client, approver
     response = client.post(reverse("cases:batch-approve", args=[filled.pk]),
                            {**APPROVAL, "meeting_date": tz.localdate().isoformat()})
     assert response.status_code == 400
-    assert "can be approved from the next day" in response.content.decode()
+    notice_end = Batch.objects.get(pk=filled.pk).notice_end
+    assert f"公示期至{notice_end:%Y-%m-%d}，批次自次日起方可批准。" in response.content.decode()
     assert Batch.objects.get(pk=filled.pk).status == B.PUBLIC_NOTICE
 
 
@@ -289,7 +291,7 @@ def test_a_shortfall_is_shown_with_its_amount_and_nothing_is_approved(client, ap
     response = client.post(reverse("cases:batch-approve", args=[noticed.pk]), APPROVAL)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "shortfall 29,900.00 yuan" in html
+    assert "缺口29,900.00元" in html
     assert Batch.objects.get(pk=noticed.pk).status == B.PUBLIC_NOTICE
     assert not Payout.objects.exists()
 
@@ -309,7 +311,8 @@ def test_the_liaison_cannot_open_batches(client, liaison1, noticed):
 
 def test_the_batch_timeline_names_each_step(client, reviewer, noticed):
     client.force_login(reviewer)
-    response = client.get(reverse("cases:batch-detail", args=[noticed.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("cases:batch-detail", args=[noticed.pk]))
     labels = [str(e.action_label) for e in response.context["history"]]
     assert labels == ["Batch created", "Public notice started"]
     assert "Public notice started" in response.content.decode()

@@ -117,7 +117,7 @@ def test_every_bad_row_is_reported_with_its_reason(finance, sheet, payouts, shun
     assert set(errors) == {2, 3, 4, 5, 6}
     assert "Unknown application number SY-2099-99999" in errors[2]
     assert "differs" in errors[3]
-    assert "成功 or 失败" in errors[4]
+    assert "成功 (success) or 失败 (failure)" in errors[4]
     assert "not in this sheet" in errors[5]
     assert "bank reference" in errors[6]
     assert not report.valid

@@ -106,7 +106,7 @@ def test_take_by_a_liaison_is_403(client, liaison1, case):
 def test_taking_a_case_already_taken_changes_nothing(client, reviewer, in_review):
     client.force_login(reviewer)
     response = client.post(reverse("cases:review-take", args=[in_review.pk]), follow=True)
-    assert "not possible now" in response.content.decode()
+    assert "该申请当前为审核中，暂不能“已接手审核”。" in response.content.decode()
     assert not history_for(in_review).exists()
 
 
@@ -195,7 +195,7 @@ def test_verify_by_an_approver_is_403(client, approver, reviewed):
 def test_verify_without_the_checklist_changes_nothing_and_says_why(client, reviewer, in_review):
     client.force_login(reviewer)
     response = client.post(reverse("cases:review-verify", args=[in_review.pk]), follow=True)
-    assert "Tick every checklist item" in response.content.decode()
+    assert "请先勾选所有核实清单项；缺少：" in response.content.decode()
     in_review.refresh_from_db()
     assert in_review.status == S.IN_REVIEW
     assert not history_for(in_review).exists()

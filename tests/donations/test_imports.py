@@ -56,15 +56,15 @@ def test_every_kind_of_bad_row_is_reported_with_its_reason(finance, shunyi_fund)
     imp = checked(finance, shunyi_fund, rows)
     found = messages_by_row(imp)
     assert imp.status == DonationImport.Status.REJECTED
-    assert found[(2, "金额")] == "The amount is missing."
-    assert found[(3, "金额")] == "The amount is not a number."
-    assert found[(4, "金额")] == found[(5, "金额")] == "The amount must be above zero."
-    assert "is not a date" in found[(6, "日期")]
-    assert found[(7, "日期")] == "The date is missing."
-    assert "Unknown channel" in found[(8, "渠道")] and "支付宝" in found[(8, "渠道")]
-    assert "appears twice" in found[(10, "流水号")] and "row 9" in found[(10, "流水号")]
-    assert "already recorded" in found[(11, "流水号")]
-    assert "two decimals" in found[(12, "金额")]
+    assert found[(2, "金额")] == "未填写金额。"
+    assert found[(3, "金额")] == "金额不是数字。"
+    assert found[(4, "金额")] == found[(5, "金额")] == "金额必须大于零。"
+    assert found[(6, "日期")] == "“2022-02-30”不是日期（格式如 2022-03-05）。"
+    assert found[(7, "日期")] == "未填写日期。"
+    assert found[(8, "渠道")] == "未知的渠道“支付宝”：请填写二维码、银行转账、现金、工资代扣或其他。"
+    assert found[(10, "流水号")] == "交易流水号 R8 在本文件中重复出现（第 9 行）。"
+    assert found[(11, "流水号")] == "交易流水号 WX-OLD 已登记。"
+    assert found[(12, "金额")] == "金额的小数不能超过两位。"
     assert (imp.rows_total, imp.rows_ok, imp.total_ok) == (11, 1, Decimal("10.00"))
     assert Donation.objects.count() == 1
 
@@ -78,7 +78,7 @@ def test_a_file_without_the_required_columns_or_not_a_spreadsheet_is_refused(fin
     junk = imports.import_upload(actor=finance, fund=shunyi_fund, campaign=None,
                                  upload=SimpleUploadedFile("junk.xlsx", b"not a workbook"))
     junk = imports.validate_import(junk)
-    assert junk.status == DonationImport.Status.REJECTED and "readable" in junk.errors[0]["message"]
+    assert junk.status == DonationImport.Status.REJECTED and "不是可读取的 .xlsx 表格" in junk.errors[0]["message"]
 
 
 def test_committing_records_every_row_with_consecutive_receipts_donors_and_ledger_credits(finance, shunyi_fund,
@@ -147,7 +147,8 @@ def test_a_file_without_references_is_recognised_by_its_checksum(finance, shunyi
     imports.commit_import(check("unit.xlsx"), actor=finance)
     again = check("copy.xlsx")
     assert again.status == DonationImport.Status.REJECTED
-    assert "already imported" in again.errors[0]["message"]
+    message = again.errors[0]["message"]
+    assert message.startswith("该文件已于 ") and message.endswith(" 导入（共 2 行）。")
     assert Donation.objects.count() == 2
 
 
@@ -174,7 +175,7 @@ def test_upload_preview_and_commit_through_the_pages(client, finance, shunyi_fun
     imp = DonationImport.objects.get()
     assert response["Location"] == reverse("donations:import-detail", args=[imp.pk])
     page = client.get(response["Location"])
-    assert page.context["bad_rows"] == 1 and "The amount is not a number." in page.content.decode()
+    assert page.context["bad_rows"] == 1 and "金额不是数字。" in page.content.decode()
     assert client.post(reverse("donations:import-commit", args=[imp.pk])).status_code == 302
     assert not Donation.objects.exists()
 

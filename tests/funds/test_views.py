@@ -279,4 +279,4 @@ def test_the_rule_set_history_names_each_action(client, admin_user, shunyi_rules
     client.post(reverse("funds:rule-set-revise", args=[shunyi_rules.pk]))
     draft = RuleSet.objects.get(revised_from=shunyi_rules)
     response = client.get(reverse("funds:rule-set-detail", args=[draft.pk]))
-    assert [str(e.action_label) for e in response.context["history"]] == ["Revision drafted"]
+    assert [str(e.action_label) for e in response.context["history"]] == ["已起草修订版"]

@@ -104,12 +104,12 @@ def test_a_month_and_custom_dates_count_their_own_days(quarter, reviewer):
 def test_donations_by_campaign_count_confirmed_donations_received_in_the_period(quarter, finance):
     assert selectors.donation_totals(finance, Q1) == {"count": 3, "amount": Decimal("1350.50")}
     rows = [(r["campaign_name"], r["count"], r["amount"]) for r in selectors.donations_by_campaign(finance, Q1)]
-    assert rows == [("No campaign", 1, Decimal("1000.00")), ("一元捐、十元捐 2022", 2, Decimal("350.50"))]
+    assert rows == [("无募捐活动", 1, Decimal("1000.00")), ("一元捐、十元捐 2022", 2, Decimal("350.50"))]
 
 
 def test_donations_by_unit_name_the_unit_an_individual_gave_through(quarter, finance):
     rows = [(r["unit"], r["count"], r["amount"]) for r in selectors.donations_by_unit(finance, Q1)]
-    assert rows == [("Anonymous", 1, Decimal("1000.00")), ("顺义区医院", 1, Decimal("250.50")),
+    assert rows == [("匿名", 1, Decimal("1000.00")), ("顺义区医院", 1, Decimal("250.50")),
                     ("爱心单位甲", 1, Decimal("100.00"))]
 
 

@@ -75,7 +75,7 @@ def test_a_user_without_a_role_gets_403(client, db):
 def test_reversed_custom_dates_come_back_with_the_error_next_to_the_field(client, reviewer):
     response = get(client, reviewer, kind="custom", start="2022-02-15", end="2022-01-01")
     assert response.status_code == 200
-    assert response.context["form"].errors == {"end": ["The last day must not be before the first day."]}
+    assert response.context["form"].errors == {"end": ["截止日期不能早于起始日期。"]}
     assert "report" not in response.context
     assert 'value="2022-02-15"' in response.content.decode()
 
@@ -105,7 +105,7 @@ def test_the_category_table_downloads_with_the_numbers_of_the_page(client, quart
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('reliefdesk-by_category-2022Q1.xlsx"')
     header, *rows = workbook_rows(response)
-    assert header[0] == "Aid category" and header[-1] == "Paid (yuan)"
+    assert header[0] == "救助类别" and header[-1] == "已拨付（元）"
     assert rows == [
         ("大病医疗救助", 6, 2, 2, 1, 1, 0, 3, 47400),
         ("突发事件及意外灾害救助", 1, 1, 1, 0, 0, 1, 1, 8000.55),
@@ -124,9 +124,9 @@ def test_the_station_download_of_a_daxing_reviewer_has_no_shunyi_station(client,
 
 def test_donation_and_balance_downloads_for_finance(client, quarter, finance, shunyi_fund):
     _header, *campaigns = workbook_rows(get(client, finance, "reports:export", table="donations_by_campaign", **Q1))
-    assert campaigns == [("No campaign", 1, 1000), ("一元捐、十元捐 2022", 2, 350.5)]
+    assert campaigns == [("无募捐活动", 1, 1000), ("一元捐、十元捐 2022", 2, 350.5)]
     _header, *units = workbook_rows(get(client, finance, "reports:export", table="donations_by_unit", **Q1))
-    assert units == [("Anonymous", 1, 1000), ("顺义区医院", 1, 250.5), ("爱心单位甲", 1, 100)]
+    assert units == [("匿名", 1, 1000), ("顺义区医院", 1, 250.5), ("爱心单位甲", 1, 100)]
     _header, *months = workbook_rows(get(client, finance, "reports:export", table="balance", fund=shunyi_fund.pk,
                                          **Q1))
     assert months == [
