@@ -28,34 +28,46 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     roles: tuple[str, ...]
-    label: str
+    label: str  # what happened, for the timeline ("Taken for review")
+    verb: str  # what the user asks for, for refusals ("Take for review")
     reason_required: bool = False
 
+
+L, R, A, F = (Role.LIAISON,), (Role.REVIEWER,), (Role.APPROVER,), (Role.FINANCE,)
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.LIAISON,), gettext_lazy("Submitted")),
-        Transition("withdraw", (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, (Role.LIAISON,),
-                   gettext_lazy("Withdrawn"), reason_required=True),
-        Transition("take", (S.SUBMITTED,), S.IN_REVIEW, (Role.REVIEWER,), gettext_lazy("Taken for review")),
-        Transition("return", (S.SUBMITTED, S.IN_REVIEW), S.RETURNED, (Role.REVIEWER,),
-                   gettext_lazy("Returned to the station"), reason_required=True),
-        Transition("reject", (S.SUBMITTED, S.IN_REVIEW), S.REJECTED, (Role.REVIEWER,), gettext_lazy("Rejected"),
+        # action, from, to, roles, timeline label, what the user asks for
+        Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, L,
+                   gettext_lazy("Submitted"), gettext_lazy("Submit")),
+        Transition("withdraw", (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, L,
+                   gettext_lazy("Withdrawn"), gettext_lazy("Withdraw"),
                    reason_required=True),
-        Transition("verify", (S.IN_REVIEW,), S.VERIFIED, (Role.REVIEWER,), gettext_lazy("Verified")),
-        Transition("reopen", (S.VERIFIED,), S.IN_REVIEW, (Role.REVIEWER,), gettext_lazy("Reopened for review"),
+        Transition("take", (S.SUBMITTED,), S.IN_REVIEW, R,
+                   gettext_lazy("Taken for review"), gettext_lazy("Take for review")),
+        Transition("return", (S.SUBMITTED, S.IN_REVIEW), S.RETURNED, R, gettext_lazy("Returned to the station"),
+                   gettext_lazy("Return to the station"), reason_required=True),
+        Transition("reject", (S.SUBMITTED, S.IN_REVIEW), S.REJECTED, R,
+                   gettext_lazy("Rejected"), gettext_lazy("Reject"),
                    reason_required=True),
-        Transition("add_to_batch", (S.VERIFIED,), S.IN_BATCH, (Role.REVIEWER,), gettext_lazy("Added to a batch")),
-        Transition("remove_from_batch", (S.IN_BATCH,), S.VERIFIED, (Role.REVIEWER, Role.APPROVER),
-                   gettext_lazy("Removed from the batch")),
-        Transition("objection", (S.IN_BATCH,), S.IN_REVIEW, (Role.REVIEWER,),
-                   gettext_lazy("Objection during the public notice"), reason_required=True),
-        Transition("approve", (S.IN_BATCH,), S.APPROVED, (Role.APPROVER,), gettext_lazy("Approved")),
-        Transition("mark_paid", (S.APPROVED,), S.PAID, (Role.FINANCE,), gettext_lazy("Paid")),
-        Transition("mark_failed", (S.APPROVED,), S.PAYMENT_FAILED, (Role.FINANCE,), gettext_lazy("Payment failed"),
+        Transition("verify", (S.IN_REVIEW,), S.VERIFIED, R, gettext_lazy("Verified"), gettext_lazy("Verify")),
+        Transition("reopen", (S.VERIFIED,), S.IN_REVIEW, R,
+                   gettext_lazy("Reopened for review"), gettext_lazy("Reopen for review"),
                    reason_required=True),
-        Transition("reissue", (S.PAYMENT_FAILED,), S.APPROVED, (Role.FINANCE,), gettext_lazy("Payout reissued")),
+        Transition("add_to_batch", (S.VERIFIED,), S.IN_BATCH, R,
+                   gettext_lazy("Added to a batch"), gettext_lazy("Add to a batch")),
+        Transition("remove_from_batch", (S.IN_BATCH,), S.VERIFIED, R + A, gettext_lazy("Removed from the batch"),
+                   gettext_lazy("Remove from the batch")),
+        Transition("objection", (S.IN_BATCH,), S.IN_REVIEW, R, gettext_lazy("Objection during the public notice"),
+                   gettext_lazy("Record an objection"), reason_required=True),
+        Transition("approve", (S.IN_BATCH,), S.APPROVED, A, gettext_lazy("Approved"), gettext_lazy("Approve")),
+        Transition("mark_paid", (S.APPROVED,), S.PAID, F, gettext_lazy("Paid"), gettext_lazy("Record as paid")),
+        Transition("mark_failed", (S.APPROVED,), S.PAYMENT_FAILED, F,
+                   gettext_lazy("Payment failed"), gettext_lazy("Record as failed"),
+                   reason_required=True),
+        Transition("reissue", (S.PAYMENT_FAILED,), S.APPROVED, F,
+                   gettext_lazy("Payout reissued"), gettext_lazy("Reissue the payout")),
     ]
 }
 
@@ -91,7 +103,7 @@ def check_transition(application: Application, action: str, *, actor, reason: st
     if application.status not in transition.sources:
         raise TransitionNotAllowed(
             _("This application is %(status)s; “%(action)s” is not possible now.")
-            % {"status": application.get_status_display(), "action": transition.label}
+            % {"status": application.get_status_display(), "action": transition.verb}
         )
     if transition.reason_required and not (reason or "").strip():
         raise TransitionNotAllowed(_("A reason is required."), field="reason")

@@ -324,7 +324,7 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
                .exclude(pk=imp.pk).first())
     if earlier is not None:
         errors.add(None, "", _("This file was already imported on %(date)s (%(rows)s rows).")
-                   % {"date": f"{earlier.created_at:%Y-%m-%d}", "rows": earlier.rows_ok})
+                   % {"date": f"{timezone.localtime(earlier.created_at):%Y-%m-%d}", "rows": earlier.rows_ok})
 
     good_total = sum((item.amount for item in good), Decimal("0.00"))
     _write_parsed(imp, good if not errors.count else [])

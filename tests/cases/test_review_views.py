@@ -106,7 +106,7 @@ def test_take_by_a_liaison_is_403(client, liaison1, case):
 def test_taking_a_case_already_taken_changes_nothing(client, reviewer, in_review):
     client.force_login(reviewer)
     response = client.post(reverse("cases:review-take", args=[in_review.pk]), follow=True)
-    assert "该申请当前为审核中，暂不能“已接手审核”。" in response.content.decode()
+    assert "该申请当前为审核中，暂不能“领取审核”。" in response.content.decode()
     assert not history_for(in_review).exists()
 
 
