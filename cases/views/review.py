@@ -116,7 +116,7 @@ def review_verify(request, pk: int):
     return redirect("cases:review-queue")
 
 
-def _with_reason(request, pk: int, service, done_message: str):
+def _with_reason(request, pk: int, service, done_message: str, *, back_to_case: bool = False):
     require_role(request.user, Role.REVIEWER)
     application = selectors.application_for_review(user=request.user, pk=pk)
     reason_form = ReasonForm(request.POST)
@@ -127,7 +127,7 @@ def _with_reason(request, pk: int, service, done_message: str):
             reason_form.add_error("reason" if exc.field == "reason" else None, exc.message)
         else:
             messages.success(request, done_message % {"ref": application.reference})
-            return redirect("cases:review-queue")
+            return _review_url(pk) if back_to_case else redirect("cases:review-queue")
     return _render_review(request, application, reason_form=reason_form, status=400)
 
 
@@ -144,19 +144,8 @@ def review_reject(request, pk: int):
 
 @require_POST
 def review_reopen(request, pk: int):
-    require_role(request.user, Role.REVIEWER)
-    application = selectors.application_for_review(user=request.user, pk=pk)
-    reason_form = ReasonForm(request.POST)
-    if reason_form.is_valid():
-        try:
-            services.application_reopen(application=application, actor=request.user,
-                                        reason=reason_form.cleaned_data["reason"])
-        except DomainError as exc:
-            reason_form.add_error("reason" if exc.field == "reason" else None, exc.message)
-        else:
-            messages.success(request, _("%(ref)s is back in review.") % {"ref": application.reference})
-            return _review_url(pk)
-    return _render_review(request, application, reason_form=reason_form, status=400)
+    return _with_reason(request, pk, services.application_reopen, _("%(ref)s is back in review."),
+                        back_to_case=True)
 
 
 @require_POST
