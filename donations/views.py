@@ -23,7 +23,7 @@ from donations.selectors import (
     imports_visible_to,
     totals,
 )
-from reliefdesk.errors import DomainError
+from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.jobs import start_job
 from reliefdesk.money import amount_in_capitals
@@ -39,11 +39,6 @@ def _finance(request) -> None:
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _apply_errors(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 # --- donations -------------------------------------------------------------
@@ -86,7 +81,7 @@ def donation_create(request):
                 external_reference=data["external_reference"], note=data["note"], confirm=data["confirm"],
             )
         except DomainError as error:
-            _apply_errors(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Donation recorded with receipt number %(n)s.")
                              % {"n": donation.receipt_number})
@@ -173,7 +168,7 @@ def donor_create(request):
         try:
             services.donor_create(actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _apply_errors(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Donor saved."))
             return redirect("donations:donor-list")
@@ -192,7 +187,7 @@ def donor_update(request, pk: int):
         try:
             services.donor_update(actor=request.user, donor=donor, **changes)
         except DomainError as error:
-            _apply_errors(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Donor saved."))
             return redirect("donations:donor-list")
@@ -216,7 +211,7 @@ def campaign_create(request):
         try:
             campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _apply_errors(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Campaign saved."))
             return redirect("donations:campaign-detail", pk=campaign.pk)
@@ -234,7 +229,7 @@ def campaign_update(request, pk: int):
         try:
             services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
         except DomainError as error:
-            _apply_errors(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Campaign saved."))
             return redirect("donations:campaign-detail", pk=campaign.pk)
@@ -294,7 +289,7 @@ def import_upload(request):
             imp = imports.import_upload(actor=request.user, fund=data["fund"], campaign=data["campaign"],
                                         upload=data["file"])
         except DomainError as error:
-            _apply_errors(form, error)
+            add_to_form(form, error)
         else:
             detail = reverse("donations:import-detail", args=[imp.pk])
             rows = imports.estimated_rows(imp)

@@ -25,7 +25,7 @@ from funds.selectors import (
     rules_of,
 )
 from funds.whatif import run_whatif
-from reliefdesk.errors import DomainError
+from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role, role_of
@@ -47,10 +47,6 @@ def _rule_set(request, pk):
         return rule_sets_visible_to(request.user).get(pk=pk)
     except RuleSet.DoesNotExist as exc:
         raise Http404(_("No such record.")) from exc
-
-
-def _apply_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- funds and ledger -------------------------------------------------------
@@ -115,7 +111,7 @@ def fund_adjust(request, slug):
         try:
             ledger.post_adjustment(fund=fund, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _apply_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The adjustment is booked."))
             return redirect("funds:fund-detail", slug=fund.slug)
@@ -233,7 +229,7 @@ def rule_set_activate(request, pk):
             services.rule_set_activate(rule_set=rule_set, actor=request.user,
                                        effective_from=form.cleaned_data["effective_from"])
         except DomainError as error:
-            _apply_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The version is in force."))
             return redirect("funds:rule-set-detail", pk=rule_set.pk)
@@ -265,7 +261,7 @@ def rule_set_edit(request, pk):
                 messages.error(request, error.message)
                 return redirect("funds:rule-set-detail", pk=rule_set.pk)
             except DomainError as error:
-                _apply_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("The draft is saved."))
                 return redirect("funds:rule-set-detail", pk=rule_set.pk)

@@ -17,3 +17,9 @@ class DomainError(Exception):
 
 class TransitionNotAllowed(DomainError):
     """The record is not in a state from which this action is allowed."""
+
+
+def add_to_form(form, error: DomainError) -> None:
+    """Show a refused action next to the field it names, or above the form."""
+    field = error.field if error.field in getattr(form, "fields", {}) else None
+    form.add_error(field, error.message)

@@ -16,7 +16,7 @@ from cases.selectors import batches as selectors
 from cases.selectors.intake import applications_visible_to
 from cases.services import batches as services
 from funds.selectors import fund_position
-from reliefdesk.errors import DomainError
+from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.money import ZERO
 from reliefdesk.models import Role
 from reliefdesk.scope import get_scoped_or_404, require_role, role_of
@@ -44,7 +44,7 @@ def batch_create(request):
             batch = services.batch_create(actor=request.user, fund=form.cleaned_data["fund"],
                                           title=form.cleaned_data["title"])
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Batch “%(title)s” created: add verified cases.") % {"title": batch.title})
             return redirect("cases:batch-detail", pk=batch.pk)
@@ -136,7 +136,7 @@ def batch_start_notice(request, pk: int):
             batch = services.batch_start_notice(batch=batch, actor=request.user, start=form.cleaned_data["start"],
                                                 days=form.cleaned_data["days"])
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Public notice from %(start)s to %(end)s.")
                              % {"start": batch.notice_start.isoformat(), "end": batch.notice_end.isoformat()})
@@ -189,7 +189,7 @@ def batch_approve(request, pk: int):
         try:
             services.batch_approve(batch=batch, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The batch is approved; its payouts are ready for finance."))
             return _back(pk)

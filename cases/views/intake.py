@@ -33,7 +33,7 @@ from cases.models import Application, Document, Member
 from cases.selectors import intake as sel
 from cases.services import intake as svc
 from funds.models import AidCategory, Disease, Fund
-from reliefdesk.errors import DomainError
+from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.money import format_money, quantize_money
@@ -52,11 +52,6 @@ STEPS = [
 
 def _steps(current: str, application: Application | None = None):
     return {"steps": [(code, label) for code, label in STEPS], "current_step": current, "application": application}
-
-
-def _apply_error(form, error: DomainError) -> None:
-    field = error.field if error.field in getattr(form, "fields", {}) else None
-    form.add_error(field, error.message)
 
 
 # --- Dashboard and list ----------------------------------------------------
@@ -96,7 +91,7 @@ def application_new(request):
             try:
                 member = svc.member_register(actor=request.user, **data)
             except DomainError as error:
-                _apply_error(member_form, error)
+                add_to_form(member_form, error)
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": member.name})
                 return redirect("cases:application-new-for-member", member_pk=member.pk)
@@ -142,7 +137,7 @@ def application_new_for_member(request, member_pk: int):
                 application = svc.application_create(actor=request.user, member=member, station=station, fund=fund,
                                                      category=category, beneficiary=form.cleaned_data["beneficiary"])
             except DomainError as error:
-                _apply_error(form, error)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Draft %(reference)s saved.") % {"reference": application.reference})
                 return redirect("cases:application-step", pk=application.pk, step="facts")
@@ -221,7 +216,7 @@ def _step_beneficiary(request, application):
                 svc.application_update(actor=request.user, application=application,
                                        beneficiary=form.cleaned_data["beneficiary"])
             except DomainError as error:
-                _apply_error(form, error)
+                add_to_form(form, error)
             else:
                 return _next_or_stay(request, application, "beneficiary", "facts")
     return render(request, "cases/application_beneficiary.html", {
@@ -243,7 +238,7 @@ def _step_facts(request, application):
         try:
             svc.application_update(actor=request.user, application=application, **changes)
         except DomainError as error:
-            _apply_error(form, error)
+            add_to_form(form, error)
         else:
             return _next_or_stay(request, application, "facts", "documents")
     return render(request, "cases/application_facts.html", {

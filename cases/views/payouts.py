@@ -28,7 +28,7 @@ from cases.forms.payouts import (
 from cases.models import Payout, PayoutSheet
 from cases.selectors import payouts as selectors
 from cases.services import payouts as services
-from reliefdesk.errors import DomainError
+from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role
@@ -108,7 +108,7 @@ def payout_reissue(request, pk: int):
         try:
             new = services.payout_reissue(payout=payout, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Payout reissued to the card ending %(last4)s; put it in a new sheet.")
                              % {"last4": new.card_number[-4:]})

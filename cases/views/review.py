@@ -13,7 +13,7 @@ from cases.models import Application
 from cases.selectors import review as selectors
 from cases.services import review as services
 from cases.workflow import allowed_actions
-from reliefdesk.errors import DomainError
+from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role, role_of
 
@@ -82,7 +82,7 @@ def review_save(request, pk: int):
                 override_code=form.cleaned_data["override_code"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Checklist and amount saved."))
             return _review_url(pk)
