@@ -16,7 +16,7 @@ from django.db import transaction
 from cases.models import Application, FamilyMember, Member
 from cases.services import intake as svc
 from cases.validators import id_check_char
-from cases.workflow import apply_transition
+from cases.services.review import application_return
 from funds.models import AidCategory, Fund
 from reliefdesk.errors import DomainError
 from reliefdesk.models import Employer, Station
@@ -142,8 +142,8 @@ def seed(stdout) -> None:
                     not_submitted += 1
                     state = "draft"
             if state == "returned":
-                case = Application.objects.select_for_update().get(pk=case.pk)
-                apply_transition(case, "return", actor=reviewer, reason=RETURN_REASONS[index % len(RETURN_REASONS)])
+                application_return(application=case, actor=reviewer,
+                                   reason=RETURN_REASONS[index % len(RETURN_REASONS)])
             if state == "withdrawn":
                 svc.application_withdraw(actor=liaison, application=case,
                                          reason=WITHDRAW_REASONS[index % len(WITHDRAW_REASONS)])

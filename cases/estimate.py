@@ -33,9 +33,10 @@ def submission_date_of(application: Application) -> dt.date:
 
 def judging_date(application: Application, rule_set=None) -> dt.date:
     """The date that picks the rule set: the event date, or the submission date if the rule set says so."""
-    if rule_set is not None and rule_set.date_basis == rule_set.DateBasis.SUBMISSION:
-        return submission_date_of(application)
-    return application.event_date or submission_date_of(application)
+    submitted = submission_date_of(application)
+    if rule_set is None:
+        return application.event_date or submitted
+    return rule_set.decisive_date(event_date=application.event_date, submission_date=submitted) or submitted
 
 
 def rule_set_for(application: Application, *, on: dt.date | None = None):

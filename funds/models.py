@@ -209,6 +209,10 @@ class RuleSet(models.Model):
     def __str__(self) -> str:
         return f"{self.fund.slug} · {self.category.code} · {self.version_name}"
 
+    def decisive_date(self, *, event_date, submission_date):
+        """The date that decides a case under this rule set (engine.Rules.decisive_date, for models)."""
+        return submission_date if self.date_basis == self.DateBasis.SUBMISSION else event_date
+
 
 class Tier(models.Model):
     class Kind(models.TextChoices):

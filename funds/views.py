@@ -192,9 +192,8 @@ def rule_set_try(request, pk):
     result = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        decisive = data["submission_date"] if rule_set.date_basis == RuleSet.DateBasis.SUBMISSION \
-            else data["event_date"]
-        rules = rules_of(rule_set, on=decisive)
+        rules = rules_of(rule_set, on=rule_set.decisive_date(event_date=data["event_date"],
+                                                              submission_date=data["submission_date"]))
         facts = engine.Facts(
             basis_amount=data.get("basis_amount"), event_date=data["event_date"],
             submission_date=data["submission_date"],
