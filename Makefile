@@ -21,7 +21,7 @@ define apt_install
 	else echo "Not root: run 'sudo apt-get install -y $(1)'"; fi
 endef
 
-.PHONY: run test install messages browser migrate seed worker stop-db check-deploy bench clean help
+.PHONY: run test install messages catalogues browser migrate seed worker stop-db check-deploy bench clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve http://$(HOST):$(PORT)"
@@ -44,6 +44,14 @@ var/run:
 messages: install
 	@command -v msgfmt >/dev/null 2>&1 || $(MAKE) --no-print-directory gettext
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+# Refresh locale/*.po from the sources: no locations, no wrapping, sorted by
+# msgid and no creation date, so parallel changes rarely touch the same lines.
+catalogues: install
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-wrap --no-obsolete \
+	  --ignore=.venv --ignore=var --ignore=bench --ignore=tests -v 0
+	@for po in locale/*/LC_MESSAGES/django.po; do \
+	  msgcat --sort-output --no-wrap -o $$po $$po && sed -i '/^"POT-Creation-Date:/d' $$po; done
 
 # Browser tests use Debian's chromium; Playwright cannot download one here.
 browser:
