@@ -121,11 +121,11 @@ def fill(rows: int) -> dict:
              "districts": district_ids, "funds": fund_ids, "stations": station_ids, "first_member": first_member},
         )
         history = [
-            ("application.verify", "in_review", "verified", "('paid','approved','verified')", 10),
-            ("application.approve", "in_batch", "approved", "('paid','approved')", 25),
-            ("application.reject", "in_review", "rejected", "('rejected')", 12),
-            ("application.return", "in_review", "returned", "('returned')", 5),
-            ("application.withdraw", "submitted", "withdrawn", "('withdrawn')", 3),
+            ("application.verified", "in_review", "verified", "('paid','approved','verified')", 10),
+            ("application.approved", "in_batch", "approved", "('paid','approved')", 25),
+            ("application.rejected", "in_review", "rejected", "('rejected')", 12),
+            ("application.returned", "in_review", "returned", "('returned')", 5),
+            ("application.withdrawn", "submitted", "withdrawn", "('withdrawn')", 3),
         ]
         for action, from_status, to_status, statuses, days in history:
             cursor.execute(
@@ -223,9 +223,9 @@ def measure(users: dict, repeat: int) -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from reliefdesk.reports.exports import TABLES, tables_for
-    from reliefdesk.reports.periods import Period
-    from reliefdesk.reports.selectors import dashboard
+    from reports.exports import TABLES, tables_for
+    from reports.periods import Period
+    from reports.selectors import dashboard
 
     setup_test_environment()
     periods = {

@@ -6,3 +6,19 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Applications and payouts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cases import demo, demo_payouts, demo_review, jobs, nav, workflow
+        from reliefdesk.demo import register_demo_loaders
+        from reliefdesk.history import register_action_aliases, register_action_labels
+        from reliefdesk.jobs import register_job_handlers
+        from reliefdesk.nav import register_nav_items, register_role_homes
+        from reliefdesk.workflow import register_workflows
+
+        register_workflows(*workflow.WORKFLOWS)
+        register_action_labels(workflow.HISTORY_LABELS)
+        register_action_aliases(workflow.ALIASES)
+        register_nav_items(nav.NAV_ITEMS)
+        register_role_homes(nav.ROLE_HOMES)
+        register_job_handlers(jobs.HANDLERS)
+        register_demo_loaders({"intake": demo.seed, "review": demo_review.seed, "payouts": demo_payouts.seed})

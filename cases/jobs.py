@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases.models import PayoutSheet
-from reliefdesk.jobs import job_handler, job_progress
+from reliefdesk.jobs import job_progress
 from reliefdesk.models import Job
 
 EXPORT_KIND = "payout_sheet_export"
@@ -19,7 +19,6 @@ def export_dir() -> Path:
     return path
 
 
-@job_handler(EXPORT_KIND)
 def export_payout_sheet(job: Job) -> None:
     """Write the sheet's spreadsheet as its starter (scope and role are checked again as him)."""
     from cases.services.payouts import sheet_export, sheet_export_filename
@@ -33,3 +32,6 @@ def export_payout_sheet(job: Job) -> None:
                                          done=result.row_count,
                                          message=_("%(rows)d rows, %(total)s yuan.")
                                          % {"rows": result.row_count, "total": f"{result.total:,.2f}"})
+
+
+HANDLERS = {EXPORT_KIND: export_payout_sheet}

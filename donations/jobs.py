@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from donations.imports import commit_import, validate_import
 from donations.models import DonationImport
-from reliefdesk.jobs import job_handler, job_progress
+from reliefdesk.jobs import job_progress
 
 
 def _reporter(job, *, label: str):
@@ -16,17 +16,18 @@ def _reporter(job, *, label: str):
     return report
 
 
-@job_handler("donation_import_validate")
 def run_validate(job) -> None:
     imp = DonationImport.objects.get(pk=job.params["import_id"])
     imp = validate_import(imp, progress=_reporter(job, label=_("Rows checked:")))
     job_progress(job, imp.rows_total, imp.rows_total, message=str(imp.get_status_display()))
 
 
-@job_handler("donation_import_commit")
 def run_commit(job) -> None:
     imp = DonationImport.objects.get(pk=job.params["import_id"])
     actor = get_user_model().objects.get(pk=job.created_by_id)
     imp = commit_import(imp, actor=actor, confirm=job.params.get("confirm", True),
                         progress=_reporter(job, label=_("Rows imported:")))
     job_progress(job, imp.rows_ok, imp.rows_ok, message=str(imp.get_status_display()))
+
+
+HANDLERS = {"donation_import_validate": run_validate, "donation_import_commit": run_commit}

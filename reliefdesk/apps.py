@@ -6,3 +6,9 @@ class ReliefdeskConfig(AppConfig):
     name = "reliefdesk"
     verbose_name = _("Organisation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from reliefdesk import demo, nav
+
+        nav.register_nav_items(nav.NAV_ITEMS)
+        demo.register_demo_loaders({"organisation": demo.seed})

@@ -1,23 +1,9 @@
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.urls import reverse
 
+from reliefdesk.nav import nav_items
 from reliefdesk.scope import assignment_of, role_of
-
-_NAV_MODULES = ("reliefdesk.nav", "funds.nav", "cases.nav", "donations.nav", "reliefdesk.reports.nav")
-
-
-def _all_items():
-    items = []
-    for module_name in _NAV_MODULES:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        items.extend(getattr(module, "NAV_ITEMS", []))
-    return sorted(items, key=lambda item: item.order)
 
 
 def navigation(request):
@@ -27,7 +13,7 @@ def navigation(request):
     role = role_of(user)
     entries = []
     current = request.path
-    for item in _all_items():
+    for item in nav_items():
         if role not in item.roles:
             continue
         entries.append({"url": reverse(item.url_name), "label": item.label, "active": False})

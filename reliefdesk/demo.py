@@ -4,6 +4,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from reliefdesk.models import District, Employer, Role, StaffAssignment, Station
+from reliefdesk.registry import Registry
+
+# Name → seed(stdout), registered by each app's AppConfig.ready() in the order they load.
+DEMO_LOADERS: Registry = Registry("demo loader")
+
+
+def register_demo_loaders(loaders: dict) -> None:
+    DEMO_LOADERS.update(loaders)
 
 DEMO_PASSWORD = "reliefdesk-demo"
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 
 from reliefdesk.models import HistoryEvent
+from reliefdesk.registry import Registry
 
 
 def record_event(subject, *, actor, action: str, from_status: str = "", to_status: str = "", reason: str = "",
@@ -53,36 +54,45 @@ def history_for(subject):
     )
 
 
-# Readable names of history actions, registered by each app next to the code
-# that writes them (e.g. cases.workflow registers every transition's label).
-ACTION_LABELS: dict[str, str] = {}
+# Readable names of history actions, registered by each app's AppConfig.ready()
+# from the module that writes them (its workflow.py).
+ACTION_LABELS: Registry = Registry("history action")
+# Codes written before an action was renamed, and the code they now read as.
+ACTION_ALIASES: Registry = Registry("history action alias")
 
 
 def register_action_labels(labels: dict) -> None:
     ACTION_LABELS.update(labels)
 
 
-def _load_label_modules() -> None:
-    from importlib import import_module
+def register_action_aliases(aliases: dict[str, str]) -> None:
+    """Old stored codes read as their new names: history rows are never rewritten."""
+    ACTION_ALIASES.update(aliases)
 
-    for name in ("cases.workflow", "cases.history_labels", "funds.history_labels", "donations.history_labels"):
-        try:
-            import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+
+def canonical_action(code: str) -> str:
+    return ACTION_ALIASES.get(code, code)
+
+
+def action_codes(code: str) -> list[str]:
+    """``code`` and every older code that reads as it (for queries over stored history)."""
+    return [code, *sorted(old for old, new in ACTION_ALIASES.items() if new == code)]
+
+
+def action_label(code: str) -> str:
+    """The readable name of ``code``; a code nobody registered is shown as it is stored."""
+    return ACTION_LABELS.get(canonical_action(code), code)
 
 
 def labelled_history(subject) -> list[HistoryEvent]:
     """The timeline of ``subject`` with readable action and status names."""
-    _load_label_modules()
     try:
         statuses = dict(type(subject)._meta.get_field("status").choices or [])
     except Exception:  # a model without a status field
         statuses = {}
     events = list(history_for(subject))
     for event in events:
-        event.action_label = ACTION_LABELS.get(event.action, event.action)
+        event.action_label = action_label(event.action)
         event.from_label = statuses.get(event.from_status, event.from_status)
         event.to_label = statuses.get(event.to_status, event.to_status)
     return events

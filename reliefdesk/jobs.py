@@ -16,20 +16,16 @@ from django.utils import timezone
 from django_tasks import task
 
 from reliefdesk.models import Job
+from reliefdesk.registry import Registry
 
 logger = logging.getLogger(__name__)
 
-_HANDLERS: dict[str, Callable[[Job], None]] = {}
+# Job kind → ``func(job)`` that runs it, registered by each app's AppConfig.ready().
+_HANDLERS: Registry[Callable[[Job], None]] = Registry("job kind")
 
 
-def job_handler(kind: str):
-    """Register ``func(job)`` as the runner of jobs of ``kind``."""
-
-    def decorator(func):
-        _HANDLERS[kind] = func
-        return func
-
-    return decorator
+def register_job_handlers(handlers: dict[str, Callable[[Job], None]]) -> None:
+    _HANDLERS.update(handlers)
 
 
 def job_progress(job: Job, done: int, total: int | None = None, message: str | None = None) -> None:
@@ -53,7 +49,6 @@ def start_job(*, kind: str, actor, params: dict, total: int = 0) -> Job:
 
 @task()
 def run_job(job_id: int) -> None:
-    _load_handlers()
     job = Job.objects.get(pk=job_id)
     handler = _HANDLERS.get(job.kind)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
@@ -68,14 +63,3 @@ def run_job(job_id: int) -> None:
         return
     Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, finished_at=timezone.now())
 
-
-def _load_handlers() -> None:
-    """Import the modules that register handlers (the worker may not have imported them)."""
-    from importlib import import_module
-
-    for name in ("cases.jobs", "donations.jobs", "funds.jobs"):
-        try:
-            import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise

@@ -1,8 +1,8 @@
-"""Navigation entries per app.
+"""Navigation entries and each role's start page, registered by the apps.
 
-Each app's ``nav.py`` defines ``NAV_ITEMS``: (URL name, label, roles). The
-context processor gathers them so each role sees its own entries and no
-app has to edit another's template.
+Each app lists its entries (URL name, label, roles) in its ``nav.py`` and
+registers them from ``AppConfig.ready()``; the context processor shows each
+role its own entries, so no app edits another's template.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from reliefdesk.models import Role
+from reliefdesk.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,19 @@ NAV_ITEMS = [
     NavItem("admin:index", _("Administration"), (Role.ADMIN,), order=99),
 ]
 
-# Where each role lands after logging in (the first URL that exists wins).
-ROLE_HOMES = {
-    Role.LIAISON: ["cases:dashboard"],
-    Role.REVIEWER: ["cases:review-queue"],
-    Role.APPROVER: ["cases:batch-list"],
-    Role.FINANCE: ["cases:finance-home"],
-    Role.ADMIN: [],
-}
+_ITEMS: Registry[NavItem] = Registry("navigation entry")
+# Where each role lands after logging in: role → URL name.
+ROLE_HOMES: Registry[str] = Registry("start page of role")
+
+
+def register_nav_items(items) -> None:
+    for item in items:
+        _ITEMS.register(f"{item.url_name}|{','.join(item.roles)}", item)
+
+
+def register_role_homes(homes: dict[str, str]) -> None:
+    ROLE_HOMES.update(homes)
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_ITEMS.values(), key=lambda item: item.order)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "funds",
     "cases",
     "donations",
+    "reports",
 ]
 
 MIDDLEWARE = [

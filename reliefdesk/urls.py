@@ -19,7 +19,7 @@ urlpatterns = [
     path("funds/", include("funds.urls")),
     path("cases/", include("cases.urls")),
     path("donations/", include("donations.urls")),
-    path("reports/", include("reliefdesk.reports.urls")),
+    path("reports/", include("reports.urls")),
 ]
 
 handler403 = "reliefdesk.views.error_403"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from reliefdesk.nav import ROLE_HOMES
 from reliefdesk.scope import districts_visible_to, role_of, stations_visible_to
 
 
@@ -10,16 +11,9 @@ from reliefdesk.scope import districts_visible_to, role_of, stations_visible_to
 def home(request):
     """Each role's starting page: what needs his attention, and where to go."""
     role = role_of(request.user)
-    from django.shortcuts import redirect
-    from django.urls import NoReverseMatch, reverse
-
-    from reliefdesk.nav import ROLE_HOMES
-
-    for url_name in ROLE_HOMES.get(role, []):
-        try:
-            return redirect(reverse(url_name))
-        except NoReverseMatch:
-            continue
+    url_name = ROLE_HOMES.get(role) if role else None
+    if url_name:
+        return redirect(url_name)
     context = {
         "role": role,
         "districts": districts_visible_to(request.user),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Application, Batch, Payout
 from cases.services.review import lock_application
-from cases.workflow import TRANSITIONS, apply_transition, check_transition
+from cases.workflow import APPLICATION, BATCH
 from funds.models import Fund
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import bulk_record_events, record_event
@@ -41,12 +41,6 @@ def lock_batch(batch: Batch | int, actor, *roles: str) -> Batch:
     pk = batch.pk if isinstance(batch, Batch) else batch
     return get_scoped_or_404(Batch.objects.select_for_update(of=("self",)).select_related("fund"), actor,
                              station=None, pk=pk)
-
-
-def _status_error(batch: Batch, what: str) -> TransitionNotAllowed:
-    return TransitionNotAllowed(
-        _("The batch “%(title)s” is %(status)s; %(what)s is not possible now.")
-        % {"title": batch.title, "status": batch.get_status_display(), "what": what})
 
 
 def batch_create(*, actor, fund: Fund, title: str) -> Batch:
@@ -77,8 +71,7 @@ def batch_add_applications(*, batch: Batch | int, applications: Iterable, actor)
         raise DomainError(_("Choose at least one application."), field="applications")
     with transaction.atomic():
         batch = lock_batch(batch, actor, Role.REVIEWER)
-        if batch.status != B.DRAFT:
-            raise _status_error(batch, _("adding applications"))
+        BATCH.check(batch, "add_applications", actor=actor)
         rows = list(scope_queryset(Application.objects.select_for_update(of=("self",)), actor)
                     .filter(pk__in=ids).order_by("pk"))
         if len(rows) != len(ids):
@@ -94,7 +87,7 @@ def batch_add_applications(*, batch: Batch | int, applications: Iterable, actor)
                               % {"refs": ", ".join(other_fund)})
         for application in rows:
             application.batch = batch
-            apply_transition(application, "add_to_batch", actor=actor, update_fields=("batch",),
+            APPLICATION.apply(application, "add_to_batch", actor=actor, update_fields=("batch",),
                              data={"batch": batch.pk, "batch_title": batch.title})
         return rows
 
@@ -103,36 +96,30 @@ def batch_remove_application(*, batch: Batch | int, application: Application | i
                              reason: str = "") -> Application:
     with transaction.atomic():
         batch = lock_batch(batch, actor, Role.REVIEWER, Role.APPROVER)
-        if batch.status == B.APPROVED:
-            raise _status_error(batch, _("removing an application"))
+        BATCH.check(batch, "remove_application", actor=actor)
         application = lock_application(application, actor, Role.REVIEWER, Role.APPROVER)
         if application.batch_id != batch.pk:
             raise DomainError(_("This application is not in this batch."))
         application.batch = None
-        return apply_transition(application, "remove_from_batch", actor=actor, update_fields=("batch",),
+        return APPLICATION.apply(application, "remove_from_batch", actor=actor, update_fields=("batch",),
                                 data={"batch": batch.pk, "batch_title": batch.title, "reason": reason.strip()})
 
 
 def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int | None = None) -> Batch:
     with transaction.atomic():
         batch = lock_batch(batch, actor, Role.REVIEWER)
-        if batch.status != B.DRAFT:
-            raise _status_error(batch, _("starting the public notice"))
+        BATCH.check(batch, "start_notice", actor=actor)
         if not batch.applications.filter(status=S.IN_BATCH).exists():
             raise DomainError(_("Add applications to the batch before its public notice."))
         days = days or batch.fund.notice_days
         if days < 1:
             raise DomainError(_("The notice lasts at least one working day."), field="days")
-        from_status = batch.status
         batch.notice_start = start
         batch.notice_days = days
         batch.notice_end = add_working_days(start, days)
-        batch.status = B.PUBLIC_NOTICE
-        batch.save(update_fields=["notice_start", "notice_days", "notice_end", "status"])
-        record_event(batch, actor=actor, action="batch.notice_started", from_status=from_status,
-                     to_status=batch.status,
-                     data={"start": start.isoformat(), "days": days, "end": batch.notice_end.isoformat()})
-        return batch
+        return BATCH.apply(batch, "start_notice", actor=actor, update_fields=("notice_start", "notice_days",
+                                                                              "notice_end"),
+                           data={"start": start.isoformat(), "days": days, "end": batch.notice_end.isoformat()})
 
 
 def application_record_objection(*, application: Application | int, actor, reason: str) -> Application:
@@ -140,11 +127,12 @@ def application_record_objection(*, application: Application | int, actor, reaso
     with transaction.atomic():
         application = lock_application(application, actor, Role.REVIEWER)
         batch = Batch.objects.select_for_update().filter(pk=application.batch_id).first()
-        if batch is None or batch.status != B.PUBLIC_NOTICE:
-            raise TransitionNotAllowed(_("Objections are recorded on a case during its batch's public notice."))
+        if batch is None:
+            raise TransitionNotAllowed(BATCH.transitions["record_objection"].refusal)
+        BATCH.check(batch, "record_objection", actor=actor)
         application.batch = None
         application.verified_at = None
-        return apply_transition(application, "objection", actor=actor, reason=reason or "",
+        return APPLICATION.apply(application, "objection", actor=actor, reason=reason or "",
                                 update_fields=("batch", "verified_at"),
                                 data={"batch": batch.pk, "batch_title": batch.title})
 
@@ -156,15 +144,7 @@ def batch_send_back(*, batch: Batch | int, actor, reason: str) -> Batch:
         raise DomainError(_("A reason is required."), field="reason")
     with transaction.atomic():
         batch = lock_batch(batch, actor, Role.APPROVER)
-        if batch.status != B.PUBLIC_NOTICE:
-            raise _status_error(batch, _("sending it back"))
-        from_status = batch.status
-        batch.status = B.DRAFT
-        batch.last_reason = reason
-        batch.save(update_fields=["status", "last_reason"])
-        record_event(batch, actor=actor, action="batch.sent_back", from_status=from_status, to_status=batch.status,
-                     reason=reason)
-        return batch
+        return BATCH.apply(batch, "send_back", actor=actor, reason=reason)
 
 
 def batch_total(batch: Batch) -> Decimal:
@@ -253,8 +233,7 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
             raise TransitionNotAllowed(
                 _("The batch “%(title)s” was already approved on %(when)s.")
                 % {"title": batch.title, "when": timezone.localtime(batch.approved_at).strftime("%Y-%m-%d %H:%M")})
-        if batch.status != B.PUBLIC_NOTICE:
-            raise _status_error(batch, _("approval"))
+        BATCH.check(batch, "approve", actor=actor)
         if not today > batch.notice_end:
             raise TransitionNotAllowed(
                 _("The public notice runs until %(end)s: the batch can be approved from the next day.")
@@ -278,9 +257,9 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
         )
         if not applications:
             raise DomainError(_("The batch has no applications to approve."))
-        transition = TRANSITIONS["approve"]
+        transition = APPLICATION.transitions["approve"]
         for application in applications:
-            check_transition(application, "approve", actor=actor)
+            APPLICATION.check(application, "approve", actor=actor)
         unconfirmed = [a.reference for a in applications if a.is_override and a.override_confirmed_at is None]
         if unconfirmed:
             raise DomainError(_("Confirm the exception amounts first: %(refs)s.") % {"refs": ", ".join(unconfirmed)})
@@ -322,21 +301,18 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
                 for a in applications
             ],
         )
-        bulk_record_events(applications, actor=actor, action="application.approve", from_status=S.IN_BATCH,
+        bulk_record_events(applications, actor=actor, action=transition.code, from_status=S.IN_BATCH,
                            to_status=transition.target,
                            data={"batch": batch.pk, "batch_title": batch.title,
                                  "minutes_reference": minutes_reference})
 
-        from_status = batch.status
-        batch.status = B.APPROVED
         batch.meeting_date = meeting_date
         batch.minutes_reference = minutes_reference
         batch.attendees = attendees
         batch.approved_by = actor
         batch.approved_at = now
-        batch.save(update_fields=["status", "meeting_date", "minutes_reference", "attendees", "approved_by",
-                                  "approved_at"])
-        record_event(batch, actor=actor, action="batch.approved", from_status=from_status, to_status=batch.status,
-                     data={"count": len(applications), "total": str(total), "meeting_date": meeting_date.isoformat(),
-                           "minutes_reference": minutes_reference})
+        BATCH.apply(batch, "approve", actor=actor,
+                    update_fields=("meeting_date", "minutes_reference", "attendees", "approved_by", "approved_at"),
+                    data={"count": len(applications), "total": str(total), "meeting_date": meeting_date.isoformat(),
+                          "minutes_reference": minutes_reference})
         return batch

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cases import validators
 from cases.estimate import ESTIMATE_FIELDS, refresh_estimate, rule_set_for
 from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member
-from cases.workflow import apply_transition, check_transition
+from cases.workflow import APPLICATION
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import Role, Station
@@ -396,12 +396,12 @@ def _submit(*, actor, application: Application, expected: tuple[str, ...]) -> Ap
     with transaction.atomic():
         application = _lock(application, actor)
         if application.status not in expected:
-            check_transition(application, "submit", actor=actor)  # the standard "not possible now" message
+            APPLICATION.check(application, "submit", actor=actor)  # the standard "not possible now" message
             raise TransitionNotAllowed(
                 _("This application is %(status)s; use resubmit for a returned case.")
                 % {"status": application.get_status_display()}
             )
-        check_transition(application, "submit", actor=actor)
+        APPLICATION.check(application, "submit", actor=actor)
         problems = submission_problems(application)
         if problems:
             field, message = problems[0]
@@ -411,7 +411,7 @@ def _submit(*, actor, application: Application, expected: tuple[str, ...]) -> Ap
         if not application.submitted_at:
             application.submitted_at = timezone.now()
         refresh_estimate(application, save=False)
-        apply_transition(application, "submit", actor=actor, update_fields=("submitted_at", *ESTIMATE_FIELDS))
+        APPLICATION.apply(application, "submit", actor=actor, update_fields=("submitted_at", *ESTIMATE_FIELDS))
     return application
 
 
@@ -430,6 +430,6 @@ def application_withdraw(*, actor, application: Application, reason: str) -> App
     require_role(actor, Role.LIAISON)
     with transaction.atomic():
         application = _lock(application, actor)
-        apply_transition(application, "withdraw", actor=actor, reason=reason or "")
+        APPLICATION.apply(application, "withdraw", actor=actor, reason=reason or "")
     return application
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Application, ExportLog, Payout, PayoutSheet, PayoutSheetLine
-from cases.workflow import apply_transition
+from cases.workflow import APPLICATION
 from funds.models import Fund
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import bulk_record_events, record_event
@@ -237,7 +237,7 @@ def _record_paid(entries: list[tuple[Payout, str]], *, actor, paid_on: dt.date) 
                                                          "amount": str(payout.amount)})
         application = applications[payout.application_id]
         application.paid_at = paid_at
-        apply_transition(application, "mark_paid", actor=actor, update_fields=("paid_at",),
+        APPLICATION.apply(application, "mark_paid", actor=actor, update_fields=("paid_at",),
                          data={"payout": payout.pk, "amount": str(payout.amount), "bank_reference": reference})
     bulk_post_payout_debits(payouts=payouts, actor=actor, booked_on=paid_on)
 
@@ -250,7 +250,7 @@ def _record_failed(entries: list[tuple[Payout, str]], *, actor) -> None:
         payout.save(update_fields=["status", "failure_reason"])
         record_event(payout, actor=actor, action="payout.failed", from_status=Payout.Status.IN_SHEET,
                      to_status=Payout.Status.FAILED, reason=reason)
-        apply_transition(applications[payout.application_id], "mark_failed", actor=actor, reason=reason,
+        APPLICATION.apply(applications[payout.application_id], "mark_failed", actor=actor, reason=reason,
                          data={"payout": payout.pk})
 
 
@@ -310,7 +310,7 @@ def payout_reissue(*, payout: Payout, actor, card_number: str, bank_name: str) -
         )
         record_event(new, actor=actor, action="payout.reissued", to_status=new.status,
                      data={"reissue_of": old.pk, "old_card": old.card_number[-4:], "new_card": card_number[-4:]})
-        apply_transition(application, "reissue", actor=actor, data={"payout": new.pk, "reissue_of": old.pk})
+        APPLICATION.apply(application, "reissue", actor=actor, data={"payout": new.pk, "reissue_of": old.pk})
     return new
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Application
-from cases.workflow import apply_transition
+from cases.workflow import APPLICATION
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import Role
@@ -69,7 +69,7 @@ def application_take(*, application: Application | int, actor) -> Application:
     with transaction.atomic():
         application = lock_application(application, actor, Role.REVIEWER)
         application.assigned_reviewer = actor
-        return apply_transition(application, "take", actor=actor, update_fields=("assigned_reviewer",))
+        return APPLICATION.apply(application, "take", actor=actor, update_fields=("assigned_reviewer",))
 
 
 def _require_in_review(application: Application) -> None:
@@ -202,20 +202,20 @@ def application_verify(*, application: Application | int, actor) -> Application:
             raise TransitionNotAllowed(
                 _("Another application claims the same invoice: acknowledge the double-invoice warning first."))
         application.verified_at = timezone.now()
-        return apply_transition(application, "verify", actor=actor, update_fields=("verified_at",),
+        return APPLICATION.apply(application, "verify", actor=actor, update_fields=("verified_at",),
                                 data={"amount": str(application.proposed_amount)})
 
 
 def application_return(*, application: Application | int, actor, reason: str) -> Application:
     with transaction.atomic():
         application = lock_application(application, actor, Role.REVIEWER)
-        return apply_transition(application, "return", actor=actor, reason=reason or "")
+        return APPLICATION.apply(application, "return", actor=actor, reason=reason or "")
 
 
 def application_reject(*, application: Application | int, actor, reason: str) -> Application:
     with transaction.atomic():
         application = lock_application(application, actor, Role.REVIEWER)
-        return apply_transition(application, "reject", actor=actor, reason=reason or "")
+        return APPLICATION.apply(application, "reject", actor=actor, reason=reason or "")
 
 
 def application_reopen(*, application: Application | int, actor, reason: str) -> Application:
@@ -223,7 +223,7 @@ def application_reopen(*, application: Application | int, actor, reason: str) ->
     with transaction.atomic():
         application = lock_application(application, actor, Role.REVIEWER)
         application.verified_at = None
-        return apply_transition(application, "reopen", actor=actor, reason=reason or "",
+        return APPLICATION.apply(application, "reopen", actor=actor, reason=reason or "",
                                 update_fields=("verified_at",))
 
 

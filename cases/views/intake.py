@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import workflow
 from cases.estimate import assess
 from cases.forms.intake import (
     BeneficiaryForm,
@@ -32,6 +31,7 @@ from cases.forms.intake import (
 from cases.models import Application, Document, Member
 from cases.selectors import intake as sel
 from cases.services import intake as svc
+from cases.workflow import APPLICATION
 from funds.models import AidCategory, Disease, Fund
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
@@ -400,7 +400,7 @@ def application_detail(request, pk: int):
     kind_labels = dict(Document.Kind.choices)
     checklist = [(kind, kind_labels.get(kind, kind), kind in present)
                  for kind in application.category.required_documents]
-    actions = workflow.allowed_actions(application, role)
+    actions = APPLICATION.allowed_actions(application, role=role)
     return render(request, "cases/application_detail.html", {
         "application": application,
         "documents": documents,

@@ -12,7 +12,7 @@ from cases.forms.review import ReasonForm, ReviewForm
 from cases.models import Application
 from cases.selectors import review as selectors
 from cases.services import review as services
-from cases.workflow import allowed_actions
+from cases.workflow import APPLICATION
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role, role_of
@@ -42,7 +42,7 @@ def _render_review(request, application: Application, *, form=None, reason_form=
         "ctx": context,
         "form": form or ReviewForm(application=application),
         "reason_form": reason_form or ReasonForm(),
-        "actions": allowed_actions(application, role_of(request.user)),
+        "actions": APPLICATION.allowed_actions(application, user=request.user),
         "missing": missing,
         "missing_labels": [str(services.CHECKLIST_LABELS.get(code, code)) for code in missing],
         "override_label": services.OVERRIDE_CODES.get(application.override_code, application.override_code),

@@ -75,6 +75,6 @@ def test_approving_a_thousand_cases_issues_a_bounded_number_of_queries(setup, ap
         approve(batch, approver)
     assert Application.objects.filter(batch=batch, status=S.APPROVED).count() == 1000
     assert Payout.objects.filter(batch=batch).count() == 1000
-    assert HistoryEvent.objects.filter(action="application.approve").count() == 1000
+    assert HistoryEvent.objects.filter(action="application.approved").count() == 1000
     assert Application.objects.filter(batch=batch, awarded_amount=Decimal("12400.00")).exclude(
         award_snapshot={}).count() == 1000

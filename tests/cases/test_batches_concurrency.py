@@ -126,4 +126,4 @@ def test_approving_one_batch_twice_at_once_approves_it_once(case, reviewer, appr
     assert Payout.objects.filter(application=case).count() == 1
     from reliefdesk.history import history_for
 
-    assert [e.action for e in history_for(case)].count("application.approve") == 1
+    assert [e.action for e in history_for(case)].count("application.approved") == 1

@@ -79,7 +79,7 @@ def test_adding_verified_cases_puts_them_in_the_batch(batch, verified, reviewer)
     assert set(batch.applications.values_list("status", flat=True)) == {S.IN_BATCH}
     assert batches.batch_total(batch) == Decimal("49900.00")
     for application in verified:
-        assert [e.action for e in history_for(application)] == ["application.add_to_batch"]
+        assert [e.action for e in history_for(application)] == ["application.added_to_batch"]
 
 
 def test_a_case_not_verified_is_refused_and_nothing_is_added(batch, verified, reviewer, station1, shunyi_rules):
@@ -137,7 +137,7 @@ def test_an_objection_takes_the_case_out_of_the_batch_and_back_to_review(noticed
     case = Application.objects.get(pk=verified[1].pk)
     assert (case.status, case.batch) == (S.IN_REVIEW, None)
     event = history_for(case).last()
-    assert (event.action, event.reason) == ("application.objection", "邻居反映其家庭收入较高")
+    assert (event.action, event.reason) == ("application.objection_recorded", "邻居反映其家庭收入较高")
     assert event.data["batch_title"] == "2022年第一季度第1批"
     assert batches.batch_total(noticed) == Decimal("42400.00")
 
@@ -192,8 +192,8 @@ def test_approval_freezes_every_case_and_creates_its_payout(noticed, verified, a
     assert payouts[0].station == first.station
     for case in cases:
         events = list(history_for(case))
-        assert events[-1].action == "application.approve"
-        assert sum(e.action == "application.approve" for e in events) == 1
+        assert events[-1].action == "application.approved"
+        assert sum(e.action == "application.approved" for e in events) == 1
 
 
 def test_a_frozen_award_does_not_change_when_the_member_is_edited(noticed, verified, approver):

@@ -120,7 +120,7 @@ def test_adding_ticked_cases(client, reviewer, batch, verified):
                            {"applications": [verified[0].pk, verified[2].pk]})
     assert response.status_code == 302
     assert set(batch.applications.values_list("pk", flat=True)) == {verified[0].pk, verified[2].pk}
-    assert [e.action for e in history_for(verified[0])] == ["application.add_to_batch"]
+    assert [e.action for e in history_for(verified[0])] == ["application.added_to_batch"]
 
 
 def test_adding_refuses_get_outsiders_and_approvers(client, batch, verified, daxing_reviewer, approver):
@@ -140,7 +140,7 @@ def test_removing_a_case_from_the_batch(client, reviewer, filled, verified):
     assert client.post(url).status_code == 302
     case = Application.objects.get(pk=verified[1].pk)
     assert (case.status, case.batch) == (S.VERIFIED, None)
-    assert [e.action for e in history_for(case)] == ["application.add_to_batch", "application.remove_from_batch"]
+    assert [e.action for e in history_for(case)] == ["application.added_to_batch", "application.removed_from_batch"]
 
 
 def test_starting_the_notice_from_the_batch_page(client, reviewer, filled):
@@ -258,7 +258,7 @@ def test_the_approver_approves_after_the_notice(client, approver, noticed, verif
     assert (noticed.status, noticed.minutes_reference) == (B.APPROVED, "顺工帮〔2022〕3号")
     assert Payout.objects.filter(batch=noticed).count() == 3
     for case in verified:
-        assert [e.action for e in history_for(case)][-1] == "application.approve"
+        assert [e.action for e in history_for(case)][-1] == "application.approved"
     assert [e.action for e in history_for(noticed)][-1] == "batch.approved"
 
 

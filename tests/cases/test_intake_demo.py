@@ -34,7 +34,7 @@ def test_the_demo_has_a_few_dozen_shunyi_cases_in_every_intake_state_with_real_h
     assert set(shunyi.values_list("station__code", flat=True)) == {"SY01", "SY02", "SY03"}
     returned = shunyi.filter(status=S.RETURNED).first()
     assert returned.last_reason
-    assert [e.action for e in history_for(returned)][-2:] == ["application.submit", "application.return"]
+    assert [e.action for e in history_for(returned)][-2:] == ["application.submitted", "application.returned"]
     assert shunyi.filter(status=S.SUBMITTED, estimate_amount__isnull=False).count() == 18
     assert Member.objects.filter(name="时某").exists() and Member.objects.get(name="老王").family.count() == 3
     assert Application.objects.filter(member__name="时某", district__code="DX").count() == 1

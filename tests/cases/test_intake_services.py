@@ -162,7 +162,7 @@ def test_submitting_a_complete_draft_writes_one_history_row(draft, liaison1):
     events = list(history_for(draft))
     assert len(events) == before + 1
     assert (events[-1].action, events[-1].from_status, events[-1].to_status) == (
-        "application.submit", "draft", "submitted")
+        "application.submitted", "draft", "submitted")
 
 
 def test_submitting_without_the_required_documents_names_them_and_changes_nothing(draft, liaison1):

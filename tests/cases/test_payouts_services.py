@@ -101,7 +101,7 @@ def test_a_paid_payout_debits_the_fund_once_and_the_case_becomes_paid(finance, e
     application = Application.objects.get(pk=payouts[0].application_id)
     assert application.status == Application.Status.PAID
     assert application.paid_at is not None
-    assert [e.action for e in history_for(application)] == ["application.mark_paid"]
+    assert [e.action for e in history_for(application)] == ["application.paid"]
     paid = Payout.objects.get(pk=payouts[0].pk)
     assert (paid.status, paid.paid_on, paid.bank_reference) == (Payout.Status.PAID, PAID_ON, "B001")
     assert PayoutSheet.objects.get(pk=exported_sheet.pk).status == PayoutSheet.Status.EXPORTED

@@ -180,7 +180,7 @@ def test_marking_ticked_payouts_paid_writes_one_history_row_each_and_one_debit(c
     payout = Payout.objects.get(pk=payouts[0].pk)
     assert (payout.status, payout.bank_reference, payout.paid_on) == (Payout.Status.PAID, "BK-77", PAID_ON)
     assert [e.action for e in history_for(payout)] == ["payout.in_sheet", "payout.paid"]
-    assert [e.action for e in history_for(payout.application)] == ["application.mark_paid"]
+    assert [e.action for e in history_for(payout.application)] == ["application.paid"]
     assert LedgerEntry.objects.get(payout=payout).amount == Decimal("-12400.00")
 
 
@@ -192,7 +192,7 @@ def test_marking_failed_needs_a_reason_and_otherwise_changes_nothing(client, fin
     client.post(reverse("cases:payouts-mark-failed"), {"payouts": [payouts[0].pk], "reason": "户名不符"})
     payout = Payout.objects.get(pk=payouts[0].pk)
     assert (payout.status, payout.failure_reason) == (Payout.Status.FAILED, "户名不符")
-    assert [e.action for e in history_for(payout.application)] == ["application.mark_failed"]
+    assert [e.action for e in history_for(payout.application)] == ["application.payment_failed"]
 
 
 def test_cancelling_a_sheet_from_its_page(client, finance, sheet, payouts):

@@ -37,7 +37,7 @@ def test_a_reviewer_reopens_a_verified_case_with_a_reason(client, reviewer, veri
     assert verified.last_reason == "发票金额需再次核对"
     events = list(history_for(verified))
     assert [(e.action, e.from_status, e.to_status) for e in events] == [
-        ("application.reopen", S.VERIFIED, S.IN_REVIEW)]
+        ("application.reopened", S.VERIFIED, S.IN_REVIEW)]
     assert events[0].reason == "发票金额需再次核对"
 
 

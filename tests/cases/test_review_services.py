@@ -51,7 +51,7 @@ def test_taking_a_case_puts_it_in_review_with_the_reviewer_and_one_history_row(s
     assert submitted.assigned_reviewer == reviewer
     events = list(history_for(submitted))
     assert [(e.action, e.from_status, e.to_status, e.actor) for e in events] == [
-        ("application.take", S.SUBMITTED, S.IN_REVIEW, reviewer)]
+        ("application.taken", S.SUBMITTED, S.IN_REVIEW, reviewer)]
 
 
 def test_a_reviewer_of_another_district_gets_404_and_the_case_stays_submitted(submitted, daxing_reviewer):
@@ -174,7 +174,7 @@ def test_a_reviewed_case_is_verified_with_one_history_row(in_review, reviewer):
     assert in_review.status == S.VERIFIED
     assert in_review.verified_at is not None
     assert history_for(in_review).count() == before + 1
-    assert history_for(in_review).last().action == "application.verify"
+    assert history_for(in_review).last().action == "application.verified"
 
 
 def test_a_double_invoice_must_be_acknowledged_before_verifying(in_review, reviewer, station2, shunyi_rules):
@@ -213,7 +213,7 @@ def test_rejecting_records_the_reason(in_review, reviewer):
     in_review.refresh_from_db()
     assert in_review.status == S.REJECTED
     event = history_for(in_review).last()
-    assert (event.action, event.reason) == ("application.reject", "非工会会员")
+    assert (event.action, event.reason) == ("application.rejected", "非工会会员")
 
 
 def test_the_approver_confirms_an_exception_amount(station1, shunyi_rules, approver, reviewer):

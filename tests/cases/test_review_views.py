@@ -172,7 +172,7 @@ def test_verifying_a_reviewed_case(client, reviewer, reviewed):
     assert response.status_code == 302
     reviewed.refresh_from_db()
     assert reviewed.status == S.VERIFIED
-    assert [e.action for e in history_for(reviewed)] == ["application.verify"]
+    assert [e.action for e in history_for(reviewed)] == ["application.verified"]
 
 
 def test_verify_by_get_is_405(client, reviewer, reviewed):

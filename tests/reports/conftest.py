@@ -27,7 +27,7 @@ from cases.models import Application, Payout
 from donations.models import Donation, Donor
 from funds.models import LedgerEntry
 from reliefdesk.history import record_event
-from reliefdesk.reports.periods import BEIJING
+from reports.periods import BEIJING
 from tests import factories as f
 
 S = Application.Status

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from reliefdesk.reports import selectors
-from reliefdesk.reports.periods import Period
+from reports import selectors
+from reports.periods import Period
 
 pytestmark = pytest.mark.django_db
 

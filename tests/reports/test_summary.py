@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from cases.models import Application
-from reliefdesk.reports import selectors
-from reliefdesk.reports.periods import Period
+from reports import selectors
+from reports.periods import Period
 from tests.reports.conftest import beijing, make_application, pay, record_at
 
 

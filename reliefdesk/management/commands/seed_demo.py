@@ -1,21 +1,11 @@
 """Load the demo data. Idempotent: a second run changes nothing."""
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# Each app's demo module has seed(stdout); they run in this order.
-DEMO_MODULES = (
-    "reliefdesk.demo",
-    "funds.demo",
-    "cases.demo",
-    "cases.demo_review",
-    "cases.demo_payouts",
-    "donations.demo",
-)
+from reliefdesk.demo import DEMO_LOADERS
 
 
 class Command(BaseCommand):
@@ -24,13 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run with production settings (DJANGO_ENV=production).")
-        for module_name in DEMO_MODULES:
-            try:
-                module = import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name == module_name:
-                    continue
-                raise
+        # Each app registered its loaders in AppConfig.ready(); apps load in INSTALLED_APPS order.
+        for seed in DEMO_LOADERS.values():
             with transaction.atomic():
-                module.seed(self.stdout)
+                seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

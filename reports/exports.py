@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from reliefdesk.reports.selectors import Dashboard
+from reports.selectors import Dashboard
 from reliefdesk.xlsx import Sheet, xlsx_response
 
 

@@ -9,8 +9,9 @@ Which event counts in which period, consistently everywhere:
 * received — ``Application.submitted_at`` (the latest submission) in the period;
 * verified (经核实符合救助标准), approved, rejected, returned, withdrawn — the
   application has a history row (``reliefdesk.models.HistoryEvent``) with the
-  action ``application.verify`` / ``.approve`` / ``.reject`` / ``.return`` /
-  ``.withdraw`` written in the period. A case counts once per figure even if
+  action ``application.verified`` / ``.approved`` / ``.rejected`` / ``.returned``
+  / ``.withdrawn`` (or the present-tense code stored before the rename, e.g.
+  ``application.verify``) written in the period. A case counts once per figure even if
   it was, say, returned twice. History rows exist for every transition (the
   state machine writes them), whereas the application only keeps timestamps
   for some of them;
@@ -49,20 +50,21 @@ from django.utils.translation import gettext as _
 from cases.models import Application, Payout
 from donations.models import Donation, Donor
 from funds.models import Fund, LedgerEntry
+from reliefdesk.history import action_codes
 from reliefdesk.models import HistoryEvent, Role
 from reliefdesk.money import ZERO, quantize_money
-from reliefdesk.reports.periods import BEIJING, Period
+from reports.periods import BEIJING, Period
 from reliefdesk.scope import districts_visible_to, role_of, scope_queryset, stations_visible_to
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 # Figure name → history action code.
 EVENT_ACTIONS = {
-    "verified": "application.verify",
-    "approved": "application.approve",
-    "rejected": "application.reject",
-    "returned": "application.return",
-    "withdrawn": "application.withdraw",
+    "verified": "application.verified",
+    "approved": "application.approved",
+    "rejected": "application.rejected",
+    "returned": "application.returned",
+    "withdrawn": "application.withdrawn",
 }
 APPLICATION_FIGURES = ("received", *EVENT_ACTIONS)
 
@@ -140,7 +142,7 @@ def scoped_donations(user, *, fund: Fund | None = None) -> QuerySet:
 def _event_ids(period: Period, action: str) -> QuerySet:
     return HistoryEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Application),
-        action=action,
+        action__in=action_codes(action),
         created_at__gte=period.start_at,
         created_at__lt=period.end_before,
     ).order_by().values("object_id")
@@ -157,7 +159,7 @@ def _application_annotations(period: Period) -> tuple[dict, Q]:
     received_ids = Application.objects.filter(received).order_by().values("id")
     event_ids = HistoryEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Application),
-        action__in=list(EVENT_ACTIONS.values()),
+        action__in=[code for action in EVENT_ACTIONS.values() for code in action_codes(action)],
         created_at__gte=period.start_at,
         created_at__lt=period.end_before,
     ).order_by().values("object_id")

@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reliefdesk.reports import periods
-from reliefdesk.reports.periods import BEIJING, Period
-from reliefdesk.reports.selectors import report_funds
+from reports import periods
+from reports.periods import BEIJING, Period
+from reports.selectors import report_funds
 
 KIND_CHOICES = [
     (periods.MONTH, _("Month")),

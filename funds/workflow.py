@@ -1,9 +1,7 @@
-"""Readable names of the history actions the funds area writes."""
+"""History codes the funds area writes, with their readable names."""
 from django.utils.translation import gettext_lazy as _
 
-from reliefdesk.history import register_action_labels
-
-register_action_labels({
+HISTORY_LABELS = {
     "rule_set.created": _("Draft created"),
     "rule_set.revised": _("Revision drafted"),
     "rule_set.edited": _("Draft edited"),
@@ -12,4 +10,4 @@ register_action_labels({
     "rule_set.period_ended": _("Period ended by a newer version"),
     "fund.adjusted": _("Adjustment booked"),
     "fund.entry_reversed": _("Ledger entry reversed"),
-})
+}

@@ -10,17 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from reliefdesk.models import Role
-from reliefdesk.reports import charts
-from reliefdesk.reports.exports import TABLES, table_response, tables_for
-from reliefdesk.reports.forms import period_form
-from reliefdesk.reports.selectors import dashboard as build_dashboard
+from reports import charts
+from reports.exports import TABLES, table_response, tables_for
+from reports.forms import period_form
+from reports.selectors import dashboard as build_dashboard
 from reliefdesk.scope import require_role
 
 REPORT_ROLES = (Role.LIAISON, Role.REVIEWER, Role.APPROVER, Role.FINANCE)
 
 
 def _charts(dashboard) -> dict:
-    """SVG strings built by reliefdesk.reports.charts, which escapes every label."""
+    """SVG strings built by reports.charts, which escapes every label."""
     nothing = _("Nothing in this period.")
     by_category = charts.bar_chart(
         [(r["category__name"], r["paid_amount"]) for r in dashboard.categories],
