@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from funds.models import MONEY, AidCategory, Disease, Fund, RuleSet
 from reliefdesk.models import District, Employer, Station
@@ -20,17 +21,17 @@ class Sex(models.TextChoices):
 class Member(models.Model):
     """A union member (工会会员). The ID number identifies him across districts."""
 
-    name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    name = models.CharField(_("Name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    phone = models.CharField(_("手机号"), max_length=11, blank=True)
+    phone = models.CharField(_("Mobile number"), max_length=11, blank=True)
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
-                                 verbose_name=_("工作单位"))
+                                 verbose_name=_("Employer"))
     is_union_member = models.BooleanField(_("union member"), default=True)
     member_since = models.DateField(_("union member since"), null=True, blank=True)
-    card_number = models.CharField(_("卡号"), max_length=19, blank=True)
-    bank_name = models.CharField(_("开户行"), max_length=100, blank=True)
+    card_number = models.CharField(_("Card number"), max_length=19, blank=True)
+    bank_name = models.CharField(_("Bank"), max_length=100, blank=True)
     left_hardship_on = models.DateField(_("left hardship on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -46,15 +47,15 @@ class Member(models.Model):
 
 class FamilyMember(models.Model):
     class Relation(models.TextChoices):
-        SPOUSE = "spouse", _("配偶")
-        CHILD = "child", _("子女")
-        PARENT = "parent", _("父母")
-        OTHER = "other", _("其他")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        OTHER = "other", _("Other")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="family")
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
-    name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18)
+    name = models.CharField(_("Name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18)
 
     class Meta:
         ordering = ["member", "relation", "name"]
@@ -94,10 +95,10 @@ class Application(models.Model):
     reference = models.CharField(_("application number"), max_length=20, unique=True)
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="applications", verbose_name=_("fund"))
     category = models.ForeignKey(AidCategory, on_delete=models.PROTECT, related_name="applications",
-                                 verbose_name=_("救助类别"))
+                                 verbose_name=_("Aid category"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="applications", verbose_name=_("member"))
     beneficiary = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="applications", verbose_name=_("受助人"),
+                                    related_name="applications", verbose_name=_("Beneficiary"),
                                     help_text=_("Empty: the member himself."))
     # Denormalised so the twelve-month duplicate check is one indexed query.
     beneficiary_id_number = models.CharField(_("beneficiary ID number"), max_length=18, db_index=True)
@@ -112,14 +113,14 @@ class Application(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
-    event_date = models.DateField(_("发生日期"), null=True, blank=True)
-    disease = models.ForeignKey(Disease, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("疾病名称"))
-    total_cost = models.DecimalField(_("医疗总费用"), default=Decimal("0.00"), **MONEY)
-    reimbursed = models.DecimalField(_("医保报销"), default=Decimal("0.00"), **MONEY)
-    other_aid = models.DecimalField(_("其他救助"), default=Decimal("0.00"), **MONEY)
-    self_paid = models.DecimalField(_("实际自付额"), default=Decimal("0.00"), **MONEY)
+    event_date = models.DateField(pgettext_lazy("application", "Event date"), null=True, blank=True)
+    disease = models.ForeignKey(Disease, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Disease"))
+    total_cost = models.DecimalField(_("Total medical cost"), default=Decimal("0.00"), **MONEY)
+    reimbursed = models.DecimalField(_("Medical insurance reimbursement"), default=Decimal("0.00"), **MONEY)
+    other_aid = models.DecimalField(_("Other aid"), default=Decimal("0.00"), **MONEY)
+    self_paid = models.DecimalField(_("Self-paid amount"), default=Decimal("0.00"), **MONEY)
     assessed_loss = models.DecimalField(_("assessed loss"), null=True, blank=True, **MONEY)
-    narrative = models.TextField(_("情况说明"), blank=True)
+    narrative = models.TextField(_("Description of circumstances"), blank=True)
 
     # The funds engine's estimate, refreshed whenever the facts change.
     estimate_rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -183,7 +184,7 @@ class InvoiceNumber(models.Model):
     """A medical invoice (发票号码) claimed by an application."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invoices")
-    number = models.CharField(_("发票号码"), max_length=40, db_index=True)
+    number = models.CharField(_("Invoice numbers"), max_length=40, db_index=True)
 
     class Meta:
         ordering = ["number"]
@@ -195,14 +196,14 @@ class InvoiceNumber(models.Model):
 
 class Document(models.Model):
     class Kind(models.TextChoices):
-        DIAGNOSIS = "diagnosis", _("诊断证明")
-        INVOICE = "invoice", _("医疗费发票")
-        INSURANCE = "insurance", _("医保结算单")
-        ID_COPY = "id_copy", _("身份证复印件")
-        CARD_COPY = "card_copy", _("银行卡复印件")
-        FORM = "form", _("盖章申请表")
-        ACCIDENT = "accident", _("事故证明")
-        OTHER = "other", _("其他")
+        DIAGNOSIS = "diagnosis", _("Medical diagnosis certificate")
+        INVOICE = "invoice", _("Medical invoice")
+        INSURANCE = "insurance", _("Medical insurance settlement statement")
+        ID_COPY = "id_copy", _("Copy of ID card")
+        CARD_COPY = "card_copy", _("Copy of bank card")
+        FORM = "form", _("Stamped application form")
+        ACCIDENT = "accident", _("Accident certificate")
+        OTHER = "other", _("Other")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -268,11 +269,11 @@ class Payout(models.Model):
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="payouts")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(_("金额(元)"), **MONEY)
-    payee_name = models.CharField(_("收款人"), max_length=50)
-    payee_id_number = models.CharField(_("身份证号"), max_length=18)
-    card_number = models.CharField(_("卡号"), max_length=19)
-    bank_name = models.CharField(_("开户行"), max_length=100)
+    amount = models.DecimalField(pgettext_lazy("bank sheet", "Amount (yuan)"), **MONEY)
+    payee_name = models.CharField(_("Payee"), max_length=50)
+    payee_id_number = models.CharField(_("ID number"), max_length=18)
+    card_number = models.CharField(_("Card number"), max_length=19)
+    bank_name = models.CharField(_("Bank"), max_length=100)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)

@@ -12,7 +12,7 @@ from reliefdesk.models import District, Employer
 
 class Donor(models.Model):
     class Kind(models.TextChoices):
-        UNIT = "unit", _("爱心单位")
+        UNIT = "unit", _("Donor unit")
         UNION = "union", _("Union organisation")
         INDIVIDUAL = "individual", _("Individual")
         ANONYMOUS = "anonymous", _("Anonymous")
@@ -22,7 +22,7 @@ class Donor(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="donors", verbose_name=_("district"))
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="donors",
                                  verbose_name=_("employer"))
-    unit_name = models.CharField(_("单位"), max_length=200, blank=True,
+    unit_name = models.CharField(_("Organization"), max_length=200, blank=True,
                                  help_text=_("For an individual: the unit through which he gave."))
     contact = models.CharField(_("contact"), max_length=200, blank=True)
 

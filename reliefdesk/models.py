@@ -122,7 +122,7 @@ class Holiday(models.Model):
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=50)
     is_workday = models.BooleanField(
-        _("make-up working day"), default=False, help_text=_("Tick for a weekend day that is worked (调休).")
+        _("make-up working day"), default=False, help_text=_("Tick for a weekend day that is a working day (make-up workday).")
     )
 
     class Meta:
