@@ -280,6 +280,9 @@ class Payout(models.Model):
     failure_reason = models.TextField(_("failure reason"), blank=True)
     reissue_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="reissued_as")
+    # The fund's debit of a paid payout: exactly one, and never the debit of another payout.
+    ledger_entry = models.OneToOneField("funds.LedgerEntry", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="payout", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -288,6 +291,8 @@ class Payout(models.Model):
         verbose_name_plural = _("payouts")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(condition=~Q(status="paid") | Q(ledger_entry__isnull=False),
+                                   name="payout_paid_has_its_debit"),
             # At most one payout per case that is not failed: nobody is paid twice.
             models.UniqueConstraint(fields=["application"], condition=~Q(status="failed"),
                                     name="payout_one_live_per_application"),

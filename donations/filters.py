@@ -12,15 +12,15 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 def _funds(request):
-    return funds_for_donations(request.user) if request else Donation.objects.none()
+    return funds_for_donations(user=request.user) if request else Donation.objects.none()
 
 
 def _campaigns(request):
-    return campaigns_visible_to(request.user) if request else Donation.objects.none()
+    return campaigns_visible_to(user=request.user) if request else Donation.objects.none()
 
 
 def _donors(request):
-    return donors_visible_to(request.user) if request else Donation.objects.none()
+    return donors_visible_to(user=request.user) if request else Donation.objects.none()
 
 
 class DonationFilter(django_filters.FilterSet):

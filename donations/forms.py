@@ -47,10 +47,10 @@ class DonationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = funds_for_donations(user).filter(district__isnull=False)
+        self.fields["fund"].queryset = funds_for_donations(user=user).filter(district__isnull=False)
         _preselect_only_fund(self)
-        self.fields["campaign"].queryset = campaigns_visible_to(user)
-        self.fields["donor"].queryset = donors_visible_to(user)
+        self.fields["campaign"].queryset = campaigns_visible_to(user=user)
+        self.fields["donor"].queryset = donors_visible_to(user=user)
         self.helper = _helper(_("Record donation"))
 
     def clean(self):
@@ -95,7 +95,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, user, editing: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = funds_for_donations(user)
+        self.fields["fund"].queryset = funds_for_donations(user=user)
         if editing is not None:
             del self.fields["fund"]
         self.helper = _helper(_("Save"))
@@ -108,9 +108,9 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = funds_for_donations(user).filter(district__isnull=False)
+        self.fields["fund"].queryset = funds_for_donations(user=user).filter(district__isnull=False)
         _preselect_only_fund(self)
-        self.fields["campaign"].queryset = campaigns_visible_to(user)
+        self.fields["campaign"].queryset = campaigns_visible_to(user=user)
         self.helper = _helper(_("Upload and check"))
 
     def clean_file(self):

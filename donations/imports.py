@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -27,9 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from donations.ledger import credit_entry_of
 from donations.models import Campaign, Donation, DonationImport, Donor
 from donations.services import DONATION_ROLES, allocate_receipt_numbers, receipt_number
+from funds.ledger import ledger_draw_ids, ledger_post_many
 from funds.models import Fund
+from reliefdesk.bulk import copy_rows
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import HistoryEvent
@@ -363,24 +365,6 @@ def _read_parsed(imp: DonationImport) -> Iterator[GoodRow]:
 
 # --- commit ----------------------------------------------------------------
 
-def _copy_text(value) -> str:
-    """One field in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    return (str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
-
-
-def _copy_rows(table: str, columns: list[str], rows: list[list]) -> None:
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_text(value) for value in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-
-
 def _history_rows_sql(*, model, ids_sql: str, actor, action: str, to_status: str, data: dict) -> tuple[str, list]:
     """History rows for many records in one INSERT … SELECT: the same columns record_event writes."""
     content_type = ContentType.objects.get_for_model(model)
@@ -422,7 +406,7 @@ def _donors_for(keys: set[tuple[str, str, str]], *, district, actor) -> dict[tup
 
 DONATION_COLUMNS = ["fund_id", "district_id", "campaign_id", "donor_id", "amount", "received_on", "channel",
                     "external_reference", "receipt_year", "receipt_seq", "receipt_number", "note", "status",
-                    "void_reason", "import_batch_id", "recorded_by_id", "created_at"]
+                    "void_reason", "import_batch_id", "recorded_by_id", "created_at", "credit_entry_id"]
 
 
 def commit_import(imp: DonationImport, *, actor, confirm: bool = True,
@@ -462,24 +446,28 @@ def commit_import(imp: DonationImport, *, actor, confirm: bool = True,
         now = timezone.now().isoformat()
         done = 0
         for start in range(0, len(all_rows), CHUNK):
-            rows = []
-            for item in all_rows[start:start + CHUNK]:
+            chunk = all_rows[start:start + CHUNK]
+            # A confirmed gift points at its credit: the ids are drawn first, the entries follow the rows.
+            credit_ids = ledger_draw_ids(len(chunk)) if confirm else [None] * len(chunk)
+            rows, credits = [], []
+            for item, credit_id in zip(chunk, credit_ids):
                 year = item.received_on.year
                 seq = next_seq[year]
                 next_seq[year] += 1
                 key = donor_key(item.donor_name, item.unit)
+                number = receipt_number(fund, year, seq)
                 rows.append([fund.pk, district.pk, imp.campaign_id, donor_ids[key] if key else None, item.amount,
                              item.received_on.isoformat(), item.channel, item.reference or None, year, seq,
-                             receipt_number(fund, year, seq), item.note, status, "", imp.pk, actor.pk, now])
-            _copy_rows(Donation._meta.db_table, DONATION_COLUMNS, rows)
+                             number, item.note, status, "", imp.pk, actor.pk, now, credit_id])
+                credits.append(credit_entry_of(fund_id=fund.pk, amount=item.amount, received_on=item.received_on,
+                                               receipt_number=number))
+            copy_rows(Donation._meta.db_table, DONATION_COLUMNS, rows)
+            if confirm:
+                ledger_post_many(entries=credits, actor=actor, ids=credit_ids)
             done += len(rows)
             if progress:
                 progress(done, len(all_rows))
         imported = Donation.objects.filter(import_batch=imp)
-        if confirm:
-            from funds.ledger import bulk_post_donation_credits
-
-            bulk_post_donation_credits(donations=imported, actor=actor)
         ids_sql, ids_params = imported.order_by().values("id").query.sql_with_params()
         sql, params = _history_rows_sql(model=Donation, ids_sql=ids_sql, actor=actor, action="donation.imported",
                                         to_status=status, data={"import": imp.pk})

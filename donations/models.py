@@ -123,6 +123,11 @@ class Donation(models.Model):
     void_reason = models.TextField(_("void reason"), blank=True)
     import_batch = models.ForeignKey(DonationImport, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="donations")
+    # The fund's credit of a confirmed donation, and its reversal when a confirmed donation is voided.
+    credit_entry = models.OneToOneField("funds.LedgerEntry", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="donation", editable=False)
+    void_entry = models.OneToOneField("funds.LedgerEntry", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="voided_donation", editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -136,6 +141,15 @@ class Donation(models.Model):
                                     condition=Q(external_reference__isnull=False) & ~Q(external_reference=""),
                                     name="donation_reference_unique_per_channel"),
             models.UniqueConstraint(fields=["fund", "receipt_year", "receipt_seq"], name="donation_receipt_unique"),
+            # One credit per donation (credit_entry is one-to-one), none before it is confirmed, and a
+            # voided one was either never credited or is reversed.
+            models.CheckConstraint(condition=~Q(status="recorded")
+                                   | Q(credit_entry__isnull=True, void_entry__isnull=True),
+                                   name="donation_recorded_is_not_booked"),
+            models.CheckConstraint(condition=~Q(status="voided")
+                                   | Q(credit_entry__isnull=True, void_entry__isnull=True)
+                                   | Q(credit_entry__isnull=False, void_entry__isnull=False),
+                                   name="donation_voided_credit_is_reversed"),
         ]
         indexes = [models.Index(fields=["fund", "received_on"], name="donation_fund_date_idx")]
 

@@ -13,27 +13,27 @@ from reliefdesk.scope import scope_queryset
 ZERO = Decimal("0.00")
 
 
-def funds_for_donations(user) -> QuerySet[Fund]:
+def funds_for_donations(*, user) -> QuerySet[Fund]:
     """Funds the user may record donations for: those of his district (admin: all)."""
     return scope_queryset(Fund.objects.filter(active=True).select_related("district"), user, station=None)
 
 
-def donors_visible_to(user) -> QuerySet[Donor]:
+def donors_visible_to(*, user) -> QuerySet[Donor]:
     return scope_queryset(Donor.objects.select_related("district", "employer"), user, station=None)
 
 
-def campaigns_visible_to(user) -> QuerySet[Campaign]:
+def campaigns_visible_to(*, user) -> QuerySet[Campaign]:
     return scope_queryset(Campaign.objects.select_related("fund", "fund__district"), user, station=None,
                           district="fund__district")
 
 
-def donations_visible_to(user) -> QuerySet[Donation]:
+def donations_visible_to(*, user) -> QuerySet[Donation]:
     return scope_queryset(
         Donation.objects.select_related("fund", "campaign", "donor", "recorded_by"), user, station=None
     )
 
 
-def imports_visible_to(user) -> QuerySet[DonationImport]:
+def imports_visible_to(*, user) -> QuerySet[DonationImport]:
     return scope_queryset(DonationImport.objects.select_related("fund", "campaign", "uploaded_by", "job"), user,
                           station=None, district="fund__district")
 

@@ -46,7 +46,7 @@ def _page(request, queryset):
 @require_GET
 def donation_list(request):
     _finance(request)
-    donation_filter = DonationFilter(request.GET or None, queryset=donations_visible_to(request.user),
+    donation_filter = DonationFilter(request.GET or None, queryset=donations_visible_to(user=request.user),
                                      request=request)
     rows = donation_filter.qs
     return render(request, "donations/donation_list.html", {
@@ -61,7 +61,7 @@ def donation_create(request):
     _finance(request)
     initial = {"confirm": True}
     if request.GET.get("campaign"):
-        campaign = campaigns_visible_to(request.user).filter(pk=request.GET["campaign"]).first()
+        campaign = campaigns_visible_to(user=request.user).filter(pk=request.GET["campaign"]).first()
         if campaign:
             initial.update(campaign=campaign, fund=campaign.fund)
     form = DonationForm(request.POST or None, user=request.user, initial=initial)
@@ -70,7 +70,7 @@ def donation_create(request):
         try:
             donor = data["donor"]
             if donor is None and data["new_donor_name"].strip() and data["new_donor_kind"] != Donor.Kind.ANONYMOUS:
-                donor = (donors_visible_to(request.user)
+                donor = (donors_visible_to(user=request.user)
                          .filter(district=data["fund"].district, kind=data["new_donor_kind"],
                                  name=data["new_donor_name"].strip(), unit_name="").first()
                          or services.donor_create(actor=request.user, kind=data["new_donor_kind"],
@@ -92,20 +92,20 @@ def donation_create(request):
 @require_GET
 def donation_detail(request, pk: int):
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(request.user).select_related("import_batch"), request.user,
-                                 station=None, pk=pk)
+    donation = get_scoped_or_404(donations_visible_to(user=request.user).select_related(
+        "import_batch", "credit_entry", "void_entry"), request.user, station=None, pk=pk)
     return render(request, "donations/donation_detail.html", {
         "donation": donation,
         "void_form": VoidForm(),
         "events": labelled_history(donation),
-        "ledger_entries": donation.ledger_entries.order_by("id"),
+        "ledger_entries": [e for e in (donation.credit_entry, donation.void_entry) if e is not None],
     })
 
 
 @require_POST
 def donation_confirm(request, pk: int):
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(request.user), request.user, station=None, pk=pk)
+    donation = get_scoped_or_404(donations_visible_to(user=request.user), request.user, station=None, pk=pk)
     try:
         services.donation_confirm(donation=donation, actor=request.user)
     except DomainError as error:
@@ -118,7 +118,7 @@ def donation_confirm(request, pk: int):
 @require_POST
 def donation_void(request, pk: int):
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(request.user), request.user, station=None, pk=pk)
+    donation = get_scoped_or_404(donations_visible_to(user=request.user), request.user, station=None, pk=pk)
     form = VoidForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for voiding this donation."))
@@ -135,7 +135,7 @@ def donation_void(request, pk: int):
 @require_GET
 def donation_receipt(request, pk: int):
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(request.user), request.user, station=None, pk=pk)
+    donation = get_scoped_or_404(donations_visible_to(user=request.user), request.user, station=None, pk=pk)
     return render(request, "donations/receipt.html", {"receipts": [_receipt(donation)]})
 
 
@@ -151,7 +151,7 @@ def donor_list(request):
     from django.db.models import Count, Q, Sum
 
     query = request.GET.get("q", "").strip()
-    donors = donors_visible_to(request.user).annotate(
+    donors = donors_visible_to(user=request.user).annotate(
         donation_count=Count("donations", filter=~Q(donations__status=Donation.Status.VOIDED)),
         donation_total=Sum("donations__amount", filter=~Q(donations__status=Donation.Status.VOIDED)),
     ).order_by("name", "pk")
@@ -178,7 +178,7 @@ def donor_create(request):
 @require_http_methods(["GET", "POST"])
 def donor_update(request, pk: int):
     _finance(request)
-    donor = get_scoped_or_404(donors_visible_to(request.user), request.user, station=None, pk=pk)
+    donor = get_scoped_or_404(donors_visible_to(user=request.user), request.user, station=None, pk=pk)
     initial = {"kind": donor.kind, "name": donor.name, "unit_name": donor.unit_name, "employer": donor.employer,
                "contact": donor.contact, "district": donor.district}
     form = DonorForm(request.POST or None, user=request.user, initial=initial)
@@ -199,7 +199,7 @@ def donor_update(request, pk: int):
 @require_GET
 def campaign_list(request):
     _finance(request)
-    campaigns = campaign_totals(campaigns_visible_to(request.user))
+    campaigns = campaign_totals(campaigns_visible_to(user=request.user))
     return render(request, "donations/campaign_list.html", {"page_obj": _page(request, campaigns)})
 
 
@@ -221,7 +221,7 @@ def campaign_create(request):
 @require_http_methods(["GET", "POST"])
 def campaign_update(request, pk: int):
     _finance(request)
-    campaign = get_scoped_or_404(campaigns_visible_to(request.user), request.user, station=None,
+    campaign = get_scoped_or_404(campaigns_visible_to(user=request.user), request.user, station=None,
                                  district="fund__district", pk=pk)
     initial = {field: getattr(campaign, field) for field in services.CAMPAIGN_FIELDS}
     form = CampaignForm(request.POST or None, user=request.user, editing=campaign, initial=initial)
@@ -237,7 +237,7 @@ def campaign_update(request, pk: int):
 
 
 def _scoped_campaign(request, pk: int) -> Campaign:
-    return get_scoped_or_404(campaigns_visible_to(request.user), request.user, station=None,
+    return get_scoped_or_404(campaigns_visible_to(user=request.user), request.user, station=None,
                              district="fund__district", pk=pk)
 
 
@@ -248,7 +248,7 @@ def campaign_detail(request, pk: int):
     return render(request, "donations/campaign_detail.html", {
         "campaign": campaign,
         "summary": campaign_summary(campaign),
-        "recent": donations_visible_to(request.user).filter(campaign=campaign)[:20],
+        "recent": donations_visible_to(user=request.user).filter(campaign=campaign)[:20],
     })
 
 
@@ -265,7 +265,7 @@ def campaign_receipts(request, pk: int):
     """Every receipt of a campaign (not voided), one per printed page."""
     _finance(request)
     campaign = _scoped_campaign(request, pk)
-    donations = (donations_visible_to(request.user).filter(campaign=campaign)
+    donations = (donations_visible_to(user=request.user).filter(campaign=campaign)
                  .exclude(status=Donation.Status.VOIDED).order_by("receipt_year", "receipt_seq"))
     return render(request, "donations/receipt.html", {"receipts": [_receipt(d) for d in donations.iterator()],
                                                       "campaign": campaign})
@@ -301,14 +301,14 @@ def import_upload(request):
                 return redirect("job-detail", pk=job.pk)
             imports.validate_import(imp)
             return HttpResponseRedirect(detail)
-    recent = imports_visible_to(request.user)[:10]
+    recent = imports_visible_to(user=request.user)[:10]
     return render(request, "donations/import_upload.html", {"form": form, "recent": recent})
 
 
 @require_GET
 def import_detail(request, pk: int):
     _finance(request)
-    imp = get_scoped_or_404(imports_visible_to(request.user), request.user, station=None,
+    imp = get_scoped_or_404(imports_visible_to(user=request.user), request.user, station=None,
                             district="fund__district", pk=pk)
     return render(request, "donations/import_detail.html", {
         "imp": imp,
@@ -322,7 +322,7 @@ def import_detail(request, pk: int):
 @require_POST
 def import_commit(request, pk: int):
     _finance(request)
-    imp = get_scoped_or_404(imports_visible_to(request.user), request.user, station=None,
+    imp = get_scoped_or_404(imports_visible_to(user=request.user), request.user, station=None,
                             district="fund__district", pk=pk)
     confirm = request.POST.get("confirm") == "on"
     detail = reverse("donations:import-detail", args=[imp.pk])

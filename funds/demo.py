@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from funds.ledger import post_opening_balance
+from funds.ledger import ledger_post_opening_balance
 from funds.models import AidCategory, Disease, Fund, LedgerEntry, Parameter, ParameterValue, RuleSet, Tier
 from funds.selectors import rule_set_is_used
 from reliefdesk.models import District
@@ -196,7 +196,7 @@ def seed_rules() -> None:
         wanted = [{**t, "parameter": parameters.get(t.get("parameter"))} for t in tiers]
         current = sorted(_existing_key(t) for t in rule_set.tiers.all())
         target = sorted(tuple(v.normalize() if isinstance(v, D) else v for v in _tier_key(t)) for t in wanted)
-        if current != target and not rule_set_is_used(rule_set):
+        if current != target and not rule_set_is_used(rule_set=rule_set):
             rule_set.tiers.all().delete()
             Tier.objects.bulk_create([
                 Tier(rule_set=rule_set, lower=t["lower"], upper=t.get("upper"), kind=t["kind"], rate=t.get("rate"),
@@ -210,7 +210,7 @@ def seed_rules() -> None:
     for slug, amount in OPENING_BALANCES.items():
         fund = Fund.objects.get(slug=slug)
         if not LedgerEntry.objects.filter(fund=fund, kind=LedgerEntry.Kind.OPENING).exists():
-            post_opening_balance(fund=fund, amount=D(amount), actor=None, booked_on=dt.date(2022, 1, 1),
+            ledger_post_opening_balance(fund=fund, amount=D(amount), actor=None, booked_on=dt.date(2022, 1, 1),
                                  description="期初余额（演示）")
 
 

@@ -288,11 +288,8 @@ class LedgerEntry(AppendOnlyModel):
     booked_on = models.DateField(_("date"))
     description = models.CharField(_("description"), max_length=300, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    # Each payout debits once and each donation credits once: the database says so.
-    payout = models.OneToOneField("cases.Payout", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="ledger_entry")
-    donation = models.ForeignKey("donations.Donation", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="ledger_entries")
+    # What caused an entry points at it (a payout at its debit, a donation at its credit), one-to-one:
+    # the ledger knows nothing above the funds.
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
@@ -303,11 +300,10 @@ class LedgerEntry(AppendOnlyModel):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         constraints = [
-            models.UniqueConstraint(fields=["donation", "kind"], condition=Q(donation__isnull=False),
-                                    name="ledger_one_entry_per_donation_and_kind"),
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
-            models.CheckConstraint(condition=~Q(kind="payout") | (Q(payout__isnull=False) & Q(amount__lt=0)),
-                                   name="ledger_payout_is_a_debit"),
+            models.CheckConstraint(condition=~Q(kind="payout") | Q(amount__lt=0), name="ledger_payout_entry_is_a_debit"),
+            models.CheckConstraint(condition=~Q(kind="donation") | Q(amount__gt=0),
+                                   name="ledger_donation_entry_is_a_credit"),
         ]
         indexes = [models.Index(fields=["fund", "booked_on"], name="ledger_fund_date_idx")]
 

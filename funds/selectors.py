@@ -1,6 +1,7 @@
 """Reads of the funds area: which rule set is in force, as engine rules, and the money position."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from funds import engine
 from funds.errors import NoRuleSetInForce
 from funds.models import AidCategory, Fund, LedgerEntry, ParameterValue, RuleSet, Tier
 from reliefdesk.models import Role
+from reliefdesk.registry import Registry
 from reliefdesk.scope import districts_visible_to, role_of
 
 ZERO = Decimal("0.00")
@@ -24,7 +26,7 @@ def _sum(field: str):
 
 # ------------------------------------------------------------------ scope
 
-def funds_visible_to(user) -> QuerySet[Fund]:
+def funds_visible_to(*, user) -> QuerySet[Fund]:
     """Funds of the user's district (a liaison: his stations' districts) and every city-wide fund."""
     role = role_of(user)
     queryset = Fund.objects.select_related("district")
@@ -36,14 +38,39 @@ def funds_visible_to(user) -> QuerySet[Fund]:
     return queryset.filter(Q(district__isnull=True) | Q(district_id__in=district_ids))
 
 
-def rule_sets_visible_to(user) -> QuerySet[RuleSet]:
-    return RuleSet.objects.filter(fund__in=funds_visible_to(user)).select_related("fund", "category")
+def rule_sets_visible_to(*, user) -> QuerySet[RuleSet]:
+    return RuleSet.objects.filter(fund__in=funds_visible_to(user=user)).select_related("fund", "category")
 
 
-def ledger_of(fund: Fund) -> QuerySet[LedgerEntry]:
+def ledger_of(*, fund: Fund) -> QuerySet[LedgerEntry]:
+    """The fund's entries, newest first, with what caused each joined in (as its app registered it)."""
+    related = [path for source in LEDGER_SOURCES.values() for path in source.related]
     return (LedgerEntry.objects.filter(fund=fund)
-            .select_related("created_by", "reversed_by", "payout__application", "donation")
+            .select_related("created_by", "reversed_by", *related)
             .order_by("-booked_on", "-id"))
+
+
+@dataclass(frozen=True)
+class LedgerSource:
+    """What causes entries, as the app that causes them tells it (the ledger knows nothing above the funds)."""
+
+    title: str  # the column of the ledger export, e.g. 申请编号
+    related: tuple[str, ...]  # select_related paths from an entry to what caused it, e.g. ("payout__application",)
+    reference: Callable[[LedgerEntry], str]  # the reference of what caused the entry, "" when it is not this source
+
+
+# Registered by the apps that post entries (payouts, donations) from their AppConfig.ready().
+LEDGER_SOURCES: Registry[LedgerSource] = Registry("ledger source")
+
+
+def register_ledger_sources(sources: dict[str, LedgerSource]) -> None:
+    LEDGER_SOURCES.update(sources)
+
+
+def entry_references(entry: LedgerEntry) -> dict[str, str]:
+    """source key → reference of what caused ``entry`` (no query: ledger_of joined it in)."""
+    found = {key: source.reference(entry) for key, source in LEDGER_SOURCES.items()}
+    return {key: reference for key, reference in found.items() if reference}
 
 
 # ------------------------------------------------------------------ rules
@@ -137,15 +164,17 @@ def rules_of(rule_set: RuleSet, *, on: date | None = None) -> engine.Rules:
     )
 
 
-def rule_set_is_used(rule_set: RuleSet) -> bool:
-    """True once an application beyond draft was estimated or decided under it: then it is never edited."""
-    from cases.models import Application
+# Who judged cases under a rule set: name → uses(rule_set) → bool, registered by the apps that do (cases).
+RULE_SET_USES: Registry[Callable[[RuleSet], bool]] = Registry("rule set use")
 
-    return (
-        Application.objects.filter(Q(awarded_rule_set=rule_set) | Q(estimate_rule_set=rule_set))
-        .exclude(status=Application.Status.DRAFT)
-        .exists()
-    )
+
+def register_rule_set_uses(uses: dict[str, Callable[[RuleSet], bool]]) -> None:
+    RULE_SET_USES.update(uses)
+
+
+def rule_set_is_used(*, rule_set: RuleSet) -> bool:
+    """True once a case beyond draft was estimated or decided under it: then it is never edited."""
+    return any(uses(rule_set) for uses in RULE_SET_USES.values())
 
 
 def rule_sets_of_fund(fund: Fund) -> QuerySet[RuleSet]:
@@ -163,39 +192,32 @@ class FundPosition:
     available: Decimal
 
 
-def _owed_payouts():
-    """Approved aid not yet paid: pending, in a sheet, or failed and not yet reissued.
-
-    A failed payout is still owed to the member until its reissue (a new
-    payout, counted instead) exists, so it stays committed.
-    """
-    from cases.models import Payout
-
-    return Payout.objects.filter(
-        Q(status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
-        | Q(status=Payout.Status.FAILED, reissued_as__isnull=True)
-    )
+# Approved money not yet paid: name → owed(fund ids) → {fund id: amount}, registered by the apps that owe it
+# (payouts: pending, in a sheet, or failed and not yet reissued).
+COMMITMENTS: Registry[Callable[[list[int]], dict[int, Decimal]]] = Registry("commitment")
 
 
-def fund_position(fund) -> FundPosition:
-    """Balance from the ledger; committed = approved aid not yet paid (see _owed_payouts)."""
-    fund_id = getattr(fund, "pk", fund)
-    balance = LedgerEntry.objects.filter(fund_id=fund_id).aggregate(total=_sum("amount"))["total"]
-    committed = _owed_payouts().filter(fund_id=fund_id).aggregate(total=_sum("amount"))["total"]
-    return FundPosition(balance=balance, committed=committed, available=balance - committed)
+def register_commitments(sources: dict[str, Callable[[list[int]], dict[int, Decimal]]]) -> None:
+    COMMITMENTS.update(sources)
 
 
-def fund_positions(funds) -> dict[int, FundPosition]:
-    """The position of many funds in two queries (the fund list)."""
-    from cases.models import Payout
-
+def fund_positions(*, funds) -> dict[int, FundPosition]:
+    """The position of many funds: one query for the balances, one per kind of commitment."""
     ids = [getattr(fund, "pk", fund) for fund in funds]
     balances = dict(LedgerEntry.objects.filter(fund_id__in=ids).values("fund_id").annotate(total=_sum("amount"))
                     .values_list("fund_id", "total"))
-    committed = dict(_owed_payouts().filter(fund_id__in=ids)
-                     .values("fund_id").annotate(total=_sum("amount")).values_list("fund_id", "total"))
+    committed = {fund_id: ZERO for fund_id in ids}
+    for owed in COMMITMENTS.values():
+        for fund_id, amount in owed(ids).items():
+            committed[fund_id] += amount
     positions = {}
     for fund_id in ids:
-        balance, owed = balances.get(fund_id, ZERO), committed.get(fund_id, ZERO)
+        balance, owed = balances.get(fund_id, ZERO), committed[fund_id]
         positions[fund_id] = FundPosition(balance=balance, committed=owed, available=balance - owed)
     return positions
+
+
+def fund_position(*, fund) -> FundPosition:
+    """Balance from the ledger; committed = approved aid not yet paid, as the apps that owe it say."""
+    fund_id = getattr(fund, "pk", fund)
+    return fund_positions(funds=[fund_id])[fund_id]

@@ -30,7 +30,7 @@ TIER_FIELDS = ("lower", "upper", "kind", "rate", "amount", "range_min", "range_m
 
 def _locked(rule_set: RuleSet, actor) -> RuleSet:
     """Lock the row after the scope check; an outsider gets 404."""
-    get_scoped_or_404(rule_sets_visible_to(actor), actor, station=None, district="fund__district", pk=rule_set.pk)
+    get_scoped_or_404(rule_sets_visible_to(user=actor), actor, station=None, district="fund__district", pk=rule_set.pk)
     return RuleSet.objects.select_for_update().select_related("fund", "category").get(pk=rule_set.pk)
 
 
@@ -38,7 +38,7 @@ def edit_refusal(rule_set: RuleSet) -> str | None:
     """Why ``rule_set`` may not be edited, or None when it may."""
     if rule_set.status != RuleSet.Status.DRAFT:
         return _("Only a draft is edited; revise this version to change it.")
-    if rule_set_is_used(rule_set):
+    if rule_set_is_used(rule_set=rule_set):
         return _("Applications were judged under this version, so it is never edited; revise it instead.")
     return None
 
@@ -79,7 +79,7 @@ def rule_set_create(*, fund, category, actor, **values) -> RuleSet:
 
     with transaction.atomic():
         require_role(actor)
-        fund = get_scoped_or_404(funds_visible_to(actor), actor, station=None, district="district", pk=fund.pk)
+        fund = get_scoped_or_404(funds_visible_to(user=actor), actor, station=None, district="district", pk=fund.pk)
         unknown = set(values) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")

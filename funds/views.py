@@ -16,10 +16,12 @@ from funds.filters import LedgerFilter
 from funds.forms import ActivateForm, AdjustmentForm, ReversalForm, RuleSetForm, TierFormSet, TryForm, WhatIfForm
 from funds.models import Fund, LedgerEntry, RuleSet
 from funds.selectors import (
+    LEDGER_SOURCES,
     fund_position,
     fund_positions,
     funds_visible_to,
     ledger_of,
+    entry_references,
     rule_sets_of_fund,
     rule_sets_visible_to,
     rules_of,
@@ -37,14 +39,14 @@ DISTRICT_ROLES = (Role.REVIEWER, Role.APPROVER, Role.FINANCE)
 
 def _fund(request, slug):
     try:
-        return funds_visible_to(request.user).get(slug=slug)
+        return funds_visible_to(user=request.user).get(slug=slug)
     except Fund.DoesNotExist as exc:  # outsider and missing look the same
         raise Http404(_("No such record.")) from exc
 
 
 def _rule_set(request, pk):
     try:
-        return rule_sets_visible_to(request.user).get(pk=pk)
+        return rule_sets_visible_to(user=request.user).get(pk=pk)
     except RuleSet.DoesNotExist as exc:
         raise Http404(_("No such record.")) from exc
 
@@ -54,16 +56,30 @@ def _rule_set(request, pk):
 @require_GET
 def fund_list(request):
     role = role_of(request.user)
-    funds = list(funds_visible_to(request.user))
+    funds = list(funds_visible_to(user=request.user))
     show_money = role in (*DISTRICT_ROLES, Role.ADMIN)
-    positions = fund_positions(funds) if show_money else {}
+    positions = fund_positions(funds=funds) if show_money else {}
     rows = [(fund, positions.get(fund.pk)) for fund in funds]
     return render(request, "funds/fund_list.html", {"rows": rows, "show_money": show_money})
 
 
 def _ledger_rows(request, fund):
-    ledger_filter = LedgerFilter(request.GET or None, queryset=ledger_of(fund))
+    ledger_filter = LedgerFilter(request.GET or None, queryset=ledger_of(fund=fund))
     return ledger_filter, ledger_filter.qs
+
+
+def _with_references(entries):
+    """The entries of a page, each with the references of what caused it (application number, receipt)."""
+    entries = list(entries)
+    for entry in entries:
+        entry.references = list(entry_references(entry).values())
+    return entries
+
+
+def _ledger_page(request, fund, rows, page_number):
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    page.object_list = _with_references(page.object_list)
+    return page
 
 
 @require_GET
@@ -74,13 +90,23 @@ def fund_detail(request, slug):
     can_book = role_of(request.user) in (Role.FINANCE, Role.ADMIN)
     return render(request, "funds/fund_detail.html", {
         "fund": fund,
-        "position": fund_position(fund),
+        "position": fund_position(fund=fund),
         "filter": ledger_filter,
-        "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": _ledger_page(request, fund, rows, request.GET.get("page")),
         "can_book": can_book,
         "adjust_form": AdjustmentForm(initial={"booked_on": timezone.localdate()}) if can_book else None,
         "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
     })
+
+
+def _export_rows(rows):
+    """Ledger rows for the spreadsheet, with one column per source of entries."""
+    keys = list(LEDGER_SOURCES)
+    for e in rows.iterator(chunk_size=2000):
+        found = entry_references(e)
+        yield (e.booked_on, e.get_kind_display(), e.amount, e.description, e.reason,
+               *(found.get(key, "") for key in keys),
+               e.reverses_id or "", e.created_by.username if e.created_by_id else "")
 
 
 @require_GET
@@ -88,15 +114,12 @@ def ledger_export(request, slug):
     fund = _fund(request, slug)
     require_role(request.user, *DISTRICT_ROLES)
     _filter, rows = _ledger_rows(request, fund)
+    titles = [source.title for source in LEDGER_SOURCES.values()]
     sheet = Sheet(
         title="台账",
-        header=["日期", "类别", "金额(元)", "摘要", "原因", "申请编号", "捐款收据号", "冲销分录", "录入人"],
-        rows=((e.booked_on, e.get_kind_display(), e.amount, e.description, e.reason,
-               e.payout.application.reference if e.payout_id else "",
-               e.donation.receipt_number if e.donation_id else "",
-               e.reverses_id or "", e.created_by.username if e.created_by_id else "")
-              for e in rows.iterator(chunk_size=2000)),
-        widths=[12, 14, 14, 30, 30, 16, 18, 10, 12],
+        header=["日期", "类别", "金额(元)", "摘要", "原因", *titles, "冲销分录", "录入人"],
+        rows=_export_rows(rows),
+        widths=[12, 14, 14, 30, 30, *[18] * len(titles), 10, 12],
         money_columns=[2],
     )
     return xlsx_response([sheet], f"ledger-{fund.slug}-{timezone.localdate():%Y%m%d}.xlsx")
@@ -109,7 +132,7 @@ def fund_adjust(request, slug):
     form = AdjustmentForm(request.POST)
     if form.is_valid():
         try:
-            ledger.post_adjustment(fund=fund, actor=request.user, **form.cleaned_data)
+            ledger.ledger_post_adjustment(fund=fund, actor=request.user, **form.cleaned_data)
         except DomainError as error:
             add_to_form(form, error)
         else:
@@ -117,8 +140,8 @@ def fund_adjust(request, slug):
             return redirect("funds:fund-detail", slug=fund.slug)
     ledger_filter, rows = _ledger_rows(request, fund)
     return render(request, "funds/fund_detail.html", {
-        "fund": fund, "position": fund_position(fund), "filter": ledger_filter,
-        "page_obj": Paginator(rows, PAGE_SIZE).get_page(1), "can_book": True, "adjust_form": form,
+        "fund": fund, "position": fund_position(fund=fund), "filter": ledger_filter,
+        "page_obj": _ledger_page(request, fund, rows, 1), "can_book": True, "adjust_form": form,
         "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
     }, status=400)
 
@@ -136,7 +159,7 @@ def entry_reverse(request, slug, pk):
         messages.error(request, _("Give a reason for the reversal."))
     else:
         try:
-            ledger.reverse_entry(entry=entry, actor=request.user, reason=form.cleaned_data["reason"])
+            ledger.ledger_reverse_entry(entry=entry, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -22,6 +22,7 @@ from funds import engine
 from funds.errors import ChosenAmountOutsideRange
 from funds.models import ParameterValue, RuleSet
 from funds.selectors import rules_of
+from reliefdesk.registry import Registry
 
 ZERO = Decimal("0.00")
 TOP = 20
@@ -67,22 +68,20 @@ class WhatIf:
         return self.total_draft - self.total_granted
 
 
+# Where decided cases come from: name → cases(rule_set, date_from, date_to) yielding tuples of
+# (id, reference, person id, self-paid, assessed loss, event date, submitted at, disease code, is member,
+# amount granted), ordered by person and date; registered by the apps that decide cases (cases).
+DECIDED_CASES: Registry = Registry("decided cases")
+
+
+def register_decided_cases(sources: dict) -> None:
+    DECIDED_CASES.update(sources)
+
+
 def decided_cases(rule_set: RuleSet, date_from: dt.date, date_to: dt.date):
     """The facts of every approved or paid case of the draft's fund and category in the period, as tuples."""
-    from cases.models import Application
-
-    date_field = "submitted_at__date" if rule_set.date_basis == RuleSet.DateBasis.SUBMISSION else "event_date"
-    return (
-        Application.objects.filter(
-            fund_id=rule_set.fund_id, category_id=rule_set.category_id, awarded_amount__isnull=False,
-            status__in=[Application.Status.APPROVED, Application.Status.PAID],
-            **{f"{date_field}__gte": date_from, f"{date_field}__lte": date_to},
-        )
-        .order_by("member_id", "event_date", "id")
-        .values_list("id", "reference", "member_id", "self_paid", "assessed_loss", "event_date", "submitted_at",
-                     "disease__code", "member__is_union_member", "awarded_amount")
-        .iterator(chunk_size=5000)
-    )
+    for source in DECIDED_CASES.values():
+        yield from source(rule_set, date_from, date_to)
 
 
 class _RulesByDate:

@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reliefdesk.bulk import update_rows
 from reliefdesk.errors import TransitionNotAllowed
 from reliefdesk.history import bulk_record_events, record_event
 from reliefdesk.models import Role
@@ -103,22 +105,49 @@ class Workflow:
                      reason=(reason or "").strip(), data=data)
         return obj
 
-    def apply_many(self, objs: list, action: str, *, actor, reason: str = "", data: dict | None = None) -> Transition:
-        """Check every locked row, then write their history in one INSERT; the caller saves the rows set-based.
+    def apply_many(self, objs: list, action: str, *, actor, columns: dict[str, str] | None = None,
+                   values_for: Callable | None = None, reason_for: Callable | None = None,
+                   data_for: Callable | None = None) -> Transition:
+        """The same transition for many locked rows in a constant number of statements.
 
-        All rows must be in the same state (the history row records it).
+        Every row is checked first; then one UPDATE sets the new state (and ``columns``, each
+        row's values from ``values_for(obj)``) and one INSERT writes the history rows, each with
+        ``reason_for(obj)`` and ``data_for(obj)``. All rows must be in the same state.
         """
-        transition = None
+        transition = self.transitions[action]
         states = set()
         for obj in objs:
-            transition = self.check(obj, action, actor=actor, reason=reason)
+            self.check(obj, action, actor=actor, reason=reason_for(obj) if reason_for else "")
             states.add(self.state_of(obj))
-        if transition is None:
-            return self.transitions[action]
+        if not objs:
+            return transition
+        if transition.target is None:
+            raise ValueError(f"{self.name}.{action} changes no state; the service records it")
         if len(states) != 1:
             raise ValueError(f"{self.name}.{action}: rows in several states {sorted(states)}")
-        bulk_record_events(objs, actor=actor, action=transition.code, from_status=states.pop(),
-                           to_status=transition.target or "", reason=(reason or "").strip(), data=data)
+        model = type(objs[0])
+        columns = dict(columns or {})
+        if transition.reason_required and self.reason_field and reason_for:
+            columns[self.reason_field] = "text"
+        has_updated_at = any(f.name == "updated_at" for f in model._meta.concrete_fields)
+        now = timezone.now()
+
+        def row(obj):
+            values = list(values_for(obj)) if values_for else []
+            if transition.reason_required and self.reason_field and reason_for:
+                values.append((reason_for(obj) or "").strip())
+            return (obj.pk, transition.target, *values, *([now] if has_updated_at else []))
+
+        update_rows(model._meta.db_table, columns={self.state_field: "text", **columns,
+                                                   **({"updated_at": "timestamptz"} if has_updated_at else {})},
+                    rows=[row(obj) for obj in objs])
+        from_state = states.pop()
+        for obj in objs:
+            setattr(obj, self.state_field, transition.target)
+        bulk_record_events(objs, actor=actor, action=transition.code, from_status=from_state,
+                           to_status=transition.target,
+                           reason_for=(lambda obj: (reason_for(obj) or "").strip()) if reason_for else None,
+                           data_for=data_for)
         return transition
 
 

@@ -305,10 +305,22 @@ class PayoutFactory(DjangoModelFactory):
     district = factory.LazyAttribute(lambda o: o.application.district)
     station = factory.LazyAttribute(lambda o: o.application.station)
     amount = factory.LazyAttribute(lambda o: o.application.awarded_amount)
+    status = cm.Payout.Status.PENDING
+    paid_on = None
     payee_name = factory.LazyAttribute(lambda o: o.application.member.name)
     payee_id_number = factory.LazyAttribute(lambda o: o.application.member.id_number)
     card_number = factory.LazyAttribute(lambda o: o.application.member.card_number)
     bank_name = factory.LazyAttribute(lambda o: o.application.member.bank_name)
+    # A paid payout points at its debit (the database refuses one without).
+    ledger_entry = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status == cm.Payout.Status.PAID),
+        yes_declaration=factory.SubFactory(
+            "tests.factories.LedgerEntryFactory", fund=factory.SelfAttribute("..fund"),
+            kind=fm.LedgerEntry.Kind.PAYOUT, amount=factory.LazyAttribute(lambda o: -o.factory_parent.amount),
+            booked_on=factory.LazyAttribute(lambda o: o.factory_parent.paid_on or dt.date(2022, 5, 1)),
+            description="拨付"),
+        no_declaration=None,
+    )
 
 
 class PayoutSheetFactory(DjangoModelFactory):
@@ -369,6 +381,7 @@ class DonationFactory(DjangoModelFactory):
     amount = Decimal("100.00")
     received_on = dt.date(2022, 3, 5)
     channel = dm.Donation.Channel.BANK
+    status = dm.Donation.Status.RECORDED
     receipt_year = 2022
     receipt_seq = factory.Sequence(lambda n: n + 1)
     receipt_number = factory.LazyAttribute(lambda o: f"{o.fund.slug.upper()}-{o.receipt_year}-{o.receipt_seq:06d}")

@@ -25,7 +25,7 @@ class BatchFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["fund"].queryset = funds_visible_to(user)
+        self.filters["fund"].queryset = funds_visible_to(user=user)
 
 
 class CandidateFilter(django_filters.FilterSet):
@@ -57,7 +57,7 @@ class BatchCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        funds = funds_visible_to(user).filter(active=True, district__isnull=False)
+        funds = funds_visible_to(user=user).filter(active=True, district__isnull=False)
         self.fields["fund"].queryset = funds
         if funds.count() == 1:
             self.fields["fund"].initial = funds.first()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -97,7 +98,7 @@ def finance_overview(user) -> dict:
                .values("fund_id").annotate(count=Count("id"), total=Coalesce(Sum("amount"), ZERO))}
     summaries = []
     for fund in funds:
-        position = fund_position(fund)
+        position = fund_position(fund=fund)
         row = pending.get(fund.pk, {})
         summaries.append(FundSummary(fund=fund, balance=position.balance, committed=position.committed,
                                      available=position.available, pending_count=row.get("count", 0),
@@ -113,3 +114,22 @@ def finance_overview(user) -> dict:
     )
     return {"funds": summaries, "sheet_states": sheet_states, "open_sheets": open_sheets, "to_reissue": to_reissue,
             "pending_count": sum(s.pending_count for s in summaries)}
+
+
+def owed_by_fund(fund_ids: list[int]) -> dict[int, Decimal]:
+    """Approved aid not yet paid, per fund: pending, in a sheet, or failed and not yet reissued.
+
+    A failed payout is still owed to the member until its reissue (a new
+    payout, counted instead) exists, so it stays committed.
+    """
+    owed = (Payout.objects.filter(fund_id__in=fund_ids)
+            .filter(Q(status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
+                    | Q(status=Payout.Status.FAILED, reissued_as__isnull=True))
+            .values("fund_id").annotate(total=Coalesce(Sum("amount"), ZERO)).values_list("fund_id", "total"))
+    return dict(owed)
+
+
+def payout_reference(entry) -> str:
+    """The application number of the payout ``entry`` debits ("" for any other entry); joined in by ledger_of."""
+    payout = getattr(entry, "payout", None)
+    return payout.application.reference if payout is not None else ""

@@ -267,7 +267,7 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
         if no_amount:
             raise DomainError(_("These applications have no amount: %(refs)s.") % {"refs": ", ".join(no_amount)})
         total = quantize_money(sum((a.proposed_amount for a in applications), ZERO))
-        available = fund_position(fund).available
+        available = fund_position(fund=fund).available
         if available < total:
             raise DomainError(
                 _("The fund cannot cover this batch: it needs %(total)s yuan, %(available)s are available; "

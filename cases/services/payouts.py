@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Application, ExportLog, Payout, PayoutSheet, PayoutSheetLine
-from cases.workflow import APPLICATION
-from funds.models import Fund
+from cases.workflow import APPLICATION, PAYOUT, PAYOUT_SHEET
+from funds.errors import LedgerRefused
+from funds.ledger import NewEntry, ledger_post_many
+from funds.models import Fund, LedgerEntry
 from reliefdesk.errors import DomainError, TransitionNotAllowed
-from reliefdesk.history import bulk_record_events, record_event
+from reliefdesk.history import record_event
 from reliefdesk.models import District, Role
 from reliefdesk.money import ZERO, quantize_money, to_decimal
 from reliefdesk.scope import get_scoped_or_404, require_role, scope_queryset
@@ -100,13 +102,9 @@ def sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
         PayoutSheetLine.objects.bulk_create(
             [PayoutSheetLine(sheet=sheet, payout=p, position=i) for i, p in enumerate(locked, start=1)]
         )
-        Payout.objects.filter(pk__in=[p.pk for p in locked]).update(status=Payout.Status.IN_SHEET)
-        for p in locked:
-            p.status = Payout.Status.IN_SHEET
         record_event(sheet, actor=actor, action="payout_sheet.created", to_status=sheet.status,
                      data={"rows": len(locked), "total": str(total)})
-        bulk_record_events(locked, actor=actor, action="payout.in_sheet", from_status=Payout.Status.PENDING,
-                           to_status=Payout.Status.IN_SHEET, data={"sheet": sheet.number})
+        PAYOUT.apply_many(locked, "put_in_sheet", actor=actor, data_for=lambda p: {"sheet": sheet.number})
     return sheet
 
 
@@ -116,11 +114,7 @@ def sheet_cancel(*, sheet: PayoutSheet, actor, reason: str) -> PayoutSheet:
     reason = (reason or "").strip()
     with transaction.atomic():
         sheet = _lock_sheet(sheet, actor)
-        if sheet.status not in LIVE_SHEET_STATES:
-            raise TransitionNotAllowed(_("This sheet is %(status)s and cannot be cancelled.")
-                                       % {"status": sheet.get_status_display()})
-        if not reason:
-            raise DomainError(_("A reason is required."), field="reason")
+        PAYOUT_SHEET.check(sheet, "cancel", actor=actor, reason=reason)
         payout_ids = list(sheet.lines.filter(released=False).values_list("payout_id", flat=True))
         payouts = list(Payout.objects.select_for_update().filter(pk__in=payout_ids).order_by("pk"))
         recorded = [p for p in payouts if p.status in (Payout.Status.PAID, Payout.Status.FAILED)]
@@ -129,15 +123,9 @@ def sheet_cancel(*, sheet: PayoutSheet, actor, reason: str) -> PayoutSheet:
                 _("%(count)d payouts of this sheet are already recorded as paid or failed; the sheet cannot be "
                   "cancelled.") % {"count": len(recorded)})
         sheet.lines.filter(released=False).update(released=True)
-        Payout.objects.filter(pk__in=payout_ids).update(status=Payout.Status.PENDING)
-        from_status = sheet.status
-        sheet.status = PayoutSheet.Status.CANCELLED
-        sheet.cancelled_reason = reason
-        sheet.save(update_fields=["status", "cancelled_reason"])
-        record_event(sheet, actor=actor, action="payout_sheet.cancelled", from_status=from_status,
-                     to_status=sheet.status, reason=reason)
-        bulk_record_events(payouts, actor=actor, action="payout.released", from_status=Payout.Status.IN_SHEET,
-                           to_status=Payout.Status.PENDING, reason=reason, data={"sheet": sheet.number})
+        PAYOUT_SHEET.apply(sheet, "cancel", actor=actor, reason=reason)
+        PAYOUT.apply_many(payouts, "release", actor=actor, reason_for=lambda p: reason,
+                          data_for=lambda p: {"sheet": sheet.number})
     return sheet
 
 
@@ -172,24 +160,26 @@ def sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | None = 
     # The file is written outside the transaction: a background job's progress
     # must be visible while it runs, and the lines of a live sheet never change.
     sheet = get_scoped_or_404(PayoutSheet.objects.select_related("fund"), actor, station=None, pk=sheet.pk)
-    if sheet.status == PayoutSheet.Status.CANCELLED:
-        raise TransitionNotAllowed(_("A cancelled sheet cannot be exported."))
+    PAYOUT_SHEET.check(sheet, _export_action(sheet), actor=actor)
     rows, total = write_payout_sheet(sheet, path, actor=actor, progress=progress)
     with transaction.atomic():
         sheet = _lock_sheet(sheet, actor)
-        if sheet.status == PayoutSheet.Status.CANCELLED:
+        try:
+            action = PAYOUT_SHEET.check(sheet, _export_action(sheet), actor=actor).action
+        except TransitionNotAllowed:
             Path(path).unlink(missing_ok=True)
-            raise TransitionNotAllowed(_("A cancelled sheet cannot be exported."))
+            raise
         ExportLog.objects.create(sheet=sheet, user=actor, row_count=rows, total=total)
-        if sheet.status == PayoutSheet.Status.DRAFT:
-            sheet.status = PayoutSheet.Status.EXPORTED
-            sheet.save(update_fields=["status"])
-            record_event(sheet, actor=actor, action="payout_sheet.exported", from_status=PayoutSheet.Status.DRAFT,
-                         to_status=sheet.status, data={"rows": rows, "total": str(total)})
+        if action == "export":
+            PAYOUT_SHEET.apply(sheet, "export", actor=actor, data={"rows": rows, "total": str(total)})
         else:
             record_event(sheet, actor=actor, action="payout_sheet.exported_again",
                          data={"rows": rows, "total": str(total)})
     return ExportResult(path=str(path), filename=sheet_export_filename(sheet), row_count=rows, total=total)
+
+
+def _export_action(sheet: PayoutSheet) -> str:
+    return "export" if sheet.status == PayoutSheet.Status.DRAFT else "export_again"
 
 
 def _check_recordable(payouts: list[Payout]) -> dict[int, PayoutSheet]:
@@ -213,45 +203,72 @@ def _close_finished_sheets(sheets: Iterable[PayoutSheet], actor) -> None:
     for sheet in {s.pk: s for s in sheets}.values():
         sheet = PayoutSheet.objects.select_for_update().get(pk=sheet.pk)
         open_lines = sheet.lines.filter(released=False, payout__status=Payout.Status.IN_SHEET).exists()
-        if sheet.status == PayoutSheet.Status.EXPORTED and not open_lines:
-            sheet.status = PayoutSheet.Status.CLOSED
-            sheet.save(update_fields=["status"])
-            record_event(sheet, actor=actor, action="payout_sheet.closed", from_status=PayoutSheet.Status.EXPORTED,
-                         to_status=sheet.status)
+        if "close" in PAYOUT_SHEET.allowed_actions(sheet, user=actor) and not open_lines:
+            PAYOUT_SHEET.apply(sheet, "close", actor=actor)
+
+
+def _references(payouts: list[Payout]) -> dict[int, str]:
+    """payout id → its application number, in one query."""
+    return dict(Payout.objects.filter(pk__in=[p.pk for p in payouts]).values_list("pk", "application__reference"))
+
+
+def payouts_post_debits(*, payouts: list[Payout], actor, booked_on: dt.date) -> dict[int, int]:
+    """One ledger debit for each payout, refused as a whole if one is already booked; payout id → entry id.
+
+    The caller links each payout to its debit in the same transaction (a paid payout without its
+    debit, or two payouts on one debit, is refused by the database).
+    """
+    booked = [p for p in payouts if p.ledger_entry_id]
+    if booked:
+        raise LedgerRefused(_("%(count)d of these payouts are already booked in the ledger.") % {"count": len(booked)},
+                            code="payout_booked")
+    references = _references(payouts)
+    ids = ledger_post_many(entries=[
+        NewEntry(fund_id=p.fund_id, kind=LedgerEntry.Kind.PAYOUT, amount=-p.amount, booked_on=booked_on,
+                 description=" ".join(part for part in ("拨付", references.get(p.pk, ""), p.payee_name) if part))
+        for p in payouts
+    ], actor=actor)
+    return {p.pk: entry_id for p, entry_id in zip(payouts, ids)}
 
 
 def _record_paid(entries: list[tuple[Payout, str]], *, actor, paid_on: dt.date) -> None:
-    """Mark locked payouts paid, each with its bank reference: one ledger debit each, cases paid."""
-    from funds.ledger import bulk_post_payout_debits
+    """Mark locked payouts paid, each with its bank reference: one ledger debit each, cases paid.
 
+    Set-based: the same handful of statements for one payout or ten thousand.
+    """
     payouts = [p for p, _ref in entries]
+    bank_reference = {p.pk: reference for p, reference in entries}
+    debits = payouts_post_debits(payouts=payouts, actor=actor, booked_on=paid_on)
+    PAYOUT.apply_many(payouts, "pay", actor=actor,
+                      columns={"paid_on": "date", "bank_reference": "text", "ledger_entry_id": "bigint"},
+                      values_for=lambda p: (paid_on, bank_reference[p.pk], debits[p.pk]),
+                      data_for=lambda p: {"bank_reference": bank_reference[p.pk], "paid_on": paid_on.isoformat(),
+                                          "amount": str(p.amount)})
+    for payout in payouts:
+        payout.paid_on, payout.bank_reference, payout.ledger_entry_id = paid_on, bank_reference[payout.pk], \
+            debits[payout.pk]
     applications = _lock_applications(payouts)
+    payout_of = {p.application_id: p for p in payouts}
     paid_at = timezone.now()
-    for payout, reference in entries:
-        payout.status = Payout.Status.PAID
-        payout.paid_on = paid_on
-        payout.bank_reference = reference
-        payout.save(update_fields=["status", "paid_on", "bank_reference"])
-        record_event(payout, actor=actor, action="payout.paid", from_status=Payout.Status.IN_SHEET,
-                     to_status=Payout.Status.PAID, data={"bank_reference": reference, "paid_on": paid_on.isoformat(),
-                                                         "amount": str(payout.amount)})
-        application = applications[payout.application_id]
-        application.paid_at = paid_at
-        APPLICATION.apply(application, "mark_paid", actor=actor, update_fields=("paid_at",),
-                         data={"payout": payout.pk, "amount": str(payout.amount), "bank_reference": reference})
-    bulk_post_payout_debits(payouts=payouts, actor=actor, booked_on=paid_on)
+    APPLICATION.apply_many(list(applications.values()), "mark_paid", actor=actor,
+                           columns={"paid_at": "timestamptz"}, values_for=lambda a: (paid_at,),
+                           data_for=lambda a: {"payout": payout_of[a.pk].pk, "amount": str(payout_of[a.pk].amount),
+                                               "bank_reference": bank_reference[payout_of[a.pk].pk]})
 
 
 def _record_failed(entries: list[tuple[Payout, str]], *, actor) -> None:
-    applications = _lock_applications([p for p, _reason in entries])
-    for payout, reason in entries:
-        payout.status = Payout.Status.FAILED
-        payout.failure_reason = reason
-        payout.save(update_fields=["status", "failure_reason"])
-        record_event(payout, actor=actor, action="payout.failed", from_status=Payout.Status.IN_SHEET,
-                     to_status=Payout.Status.FAILED, reason=reason)
-        APPLICATION.apply(applications[payout.application_id], "mark_failed", actor=actor, reason=reason,
-                         data={"payout": payout.pk})
+    """Mark locked payouts failed with the bank's reason; their cases become payment_failed."""
+    payouts = [p for p, _reason in entries]
+    reason_of = {p.pk: reason for p, reason in entries}
+    PAYOUT.apply_many(payouts, "fail", actor=actor, columns={"failure_reason": "text"},
+                      values_for=lambda p: (reason_of[p.pk],), reason_for=lambda p: reason_of[p.pk])
+    for payout in payouts:
+        payout.failure_reason = reason_of[payout.pk]
+    applications = _lock_applications(payouts)
+    payout_of = {p.application_id: p for p in payouts}
+    APPLICATION.apply_many(list(applications.values()), "mark_failed", actor=actor,
+                           reason_for=lambda a: reason_of[payout_of[a.pk].pk],
+                           data_for=lambda a: {"payout": payout_of[a.pk].pk})
 
 
 def payouts_mark_paid(*, payouts: Iterable, actor, paid_on: dt.date, bank_reference: str) -> list[Payout]:
@@ -297,9 +314,7 @@ def payout_reissue(*, payout: Payout, actor, card_number: str, bank_name: str) -
         raise DomainError(_("The bank is required."), field="bank_name")
     with transaction.atomic():
         (old,) = _lock_payouts([payout], actor)
-        if old.status != Payout.Status.FAILED:
-            raise TransitionNotAllowed(_("Only a failed payout can be reissued; this one is %(status)s.")
-                                       % {"status": old.get_status_display()})
+        PAYOUT.check(old, "reissue", actor=actor)
         if Payout.objects.filter(reissue_of=old).exists():
             raise TransitionNotAllowed(_("This payout has already been reissued."))
         application = _lock_applications([old])[old.application_id]

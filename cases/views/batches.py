@@ -71,7 +71,7 @@ def _detail_context(request, batch: Batch, **forms) -> dict:
         context["candidate_page"] = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
         context["candidate_filter"] = candidate_filter
     if batch.status == Batch.Status.PUBLIC_NOTICE and is_approver:
-        context["position"] = fund_position(batch.fund)
+        context["position"] = fund_position(fund=batch.fund)
         context["notice_over"] = batch.notice_end is not None and context["today"] > batch.notice_end
     from reliefdesk.history import labelled_history
 

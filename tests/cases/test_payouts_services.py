@@ -75,9 +75,10 @@ def test_the_database_refuses_a_payout_in_two_live_sheets(finance, shunyi_fund, 
 def test_the_database_refuses_a_second_ledger_debit_for_one_payout(finance, exported_sheet, payouts):
     services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B001")
 
+    # A payout points at one debit, and a debit belongs to one payout: the database refuses a second.
+    debit = Payout.objects.get(pk=payouts[0].pk).ledger_entry
     with pytest.raises(IntegrityError), transaction.atomic():
-        LedgerEntry.objects.create(fund=payouts[0].fund, kind=LedgerEntry.Kind.PAYOUT, amount=Decimal("-12400.00"),
-                                   booked_on=PAID_ON, payout=payouts[0])
+        Payout.objects.filter(pk=payouts[1].pk).update(ledger_entry=debit)
 
     assert LedgerEntry.objects.filter(payout=payouts[0]).count() == 1
 

@@ -179,7 +179,7 @@ def test_marking_ticked_payouts_paid_writes_one_history_row_each_and_one_debit(c
     assert response["Location"] == reverse("cases:sheet-detail", args=[exported.pk])
     payout = Payout.objects.get(pk=payouts[0].pk)
     assert (payout.status, payout.bank_reference, payout.paid_on) == (Payout.Status.PAID, "BK-77", PAID_ON)
-    assert [e.action for e in history_for(payout)] == ["payout.in_sheet", "payout.paid"]
+    assert [e.action for e in history_for(payout)] == ["payout.put_in_sheet", "payout.paid"]
     assert [e.action for e in history_for(payout.application)] == ["application.paid"]
     assert LedgerEntry.objects.get(payout=payout).amount == Decimal("-12400.00")
 

@@ -47,7 +47,7 @@ def test_the_catalogue_holds_the_28_serious_diseases_and_those_of_the_seeds(seed
 
 
 def test_every_fund_opens_with_a_balance_so_approvals_can_proceed(seeded):
-    assert fund_position(f.FundFactory(slug="shunyi")).balance == D("800000.00")
+    assert fund_position(fund=f.FundFactory(slug="shunyi")).balance == D("800000.00")
 
 
 def test_seeding_twice_changes_nothing(seeded):

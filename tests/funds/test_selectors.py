@@ -81,16 +81,16 @@ def test_rules_carry_the_disease_list_only_when_restricted(shunyi_rules):
 def test_a_district_user_sees_his_districts_fund_and_city_wide_funds_only(
         shunyi_fund, daxing_fund, reviewer, daxing_reviewer, liaison1, admin_user):
     city = f.FundFactory(slug="city", name="市总工会困难职工帮扶", district=None)
-    assert set(funds_visible_to(reviewer)) == {shunyi_fund, city}
-    assert set(funds_visible_to(daxing_reviewer)) == {daxing_fund, city}
-    assert set(funds_visible_to(liaison1)) == {shunyi_fund, city}
-    assert set(funds_visible_to(admin_user)) == {shunyi_fund, daxing_fund, city}
+    assert set(funds_visible_to(user=reviewer)) == {shunyi_fund, city}
+    assert set(funds_visible_to(user=daxing_reviewer)) == {daxing_fund, city}
+    assert set(funds_visible_to(user=liaison1)) == {shunyi_fund, city}
+    assert set(funds_visible_to(user=admin_user)) == {shunyi_fund, daxing_fund, city}
 
 
 def test_a_rule_set_is_used_once_a_submitted_case_was_estimated_under_it(shunyi_rules, station1, liaison1):
     draft = f.ApplicationFactory(fund=shunyi_rules.fund, station=station1, estimate_rule_set=shunyi_rules,
                                  status="draft")
-    assert rule_set_is_used(shunyi_rules) is False
+    assert rule_set_is_used(rule_set=shunyi_rules) is False
     draft.status = "submitted"
     draft.save(update_fields=["status"])
-    assert rule_set_is_used(shunyi_rules) is True
+    assert rule_set_is_used(rule_set=shunyi_rules) is True

@@ -20,7 +20,7 @@ D = Decimal
 
 @pytest.fixture
 def opened(shunyi_fund, admin_user):
-    return ledger.post_opening_balance(fund=shunyi_fund, amount=D("800000"), actor=admin_user,
+    return ledger.ledger_post_opening_balance(fund=shunyi_fund, amount=D("800000"), actor=admin_user,
                                        booked_on=dt.date(2022, 1, 1))
 
 
@@ -78,10 +78,10 @@ def test_the_ledger_list_costs_the_same_queries_for_2_and_20_rows(client, financ
                                                                   django_assert_num_queries):
     for index in range(rows // 2):
         f.LedgerEntryFactory(fund=shunyi_fund, amount=D("100") + index, kind="adjustment", reason="r")
-        paid = f.PayoutFactory(application=f.ApplicationFactory(fund=shunyi_fund, station=station1,
-                                                                status="paid", awarded_amount=D("10")),
-                               status="paid")
-        ledger.post_payout_debit(payout=paid, actor=finance, booked_on=dt.date(2022, 5, 1))
+        # A paid payout and its debit (the factory books it as recording the payment does).
+        f.PayoutFactory(application=f.ApplicationFactory(fund=shunyi_fund, station=station1,
+                                                         status="paid", awarded_amount=D("10")),
+                        status="paid")
     client.force_login(finance)
     client.get(fund_url("fund-detail", shunyi_fund))  # warm the session and content types
     with django_assert_num_queries(12):
@@ -91,7 +91,7 @@ def test_the_ledger_list_costs_the_same_queries_for_2_and_20_rows(client, financ
 
 
 def test_the_ledger_is_filtered_and_exported_with_numeric_amounts(client, finance, shunyi_fund, opened):
-    ledger.post_adjustment(fund=shunyi_fund, amount=D("-250.50"), reason="银行手续费", actor=finance,
+    ledger.ledger_post_adjustment(fund=shunyi_fund, amount=D("-250.50"), reason="银行手续费", actor=finance,
                            booked_on=dt.date(2022, 3, 1))
     client.force_login(finance)
     filtered = client.get(fund_url("fund-detail", shunyi_fund), {"kind": "adjustment"}).content.decode()

@@ -43,7 +43,7 @@ def test_the_scan_finds_the_codes_of_every_area():
     prefixes = {code.split(".")[0] for code in WRITTEN}
     assert {"application", "batch", "member", "payout", "payout_sheet", "donation", "donation_import", "donor",
             "campaign", "rule_set", "fund"} <= prefixes
-    assert {"application.taken", "donation.imported", "payout.in_sheet"} <= set(WRITTEN)
+    assert {"application.taken", "donation.imported", "payout.put_in_sheet"} <= set(WRITTEN)
 
 
 @pytest.mark.parametrize("code", WRITTEN)

@@ -133,11 +133,11 @@ def quarter(station1, station2, daxing_station, shunyi_fund, daxing_fund, medica
 
     # The 顺义 ledger: opening balance, a donation, the four payouts, and an entry after the quarter.
     f.LedgerEntryFactory(fund=shunyi_fund, amount=Decimal("1000000.00"), booked_on=dt.date(2021, 12, 1))
-    f.LedgerEntryFactory(fund=shunyi_fund, kind=LedgerEntry.Kind.DONATION, donation=donations[0],
-                         amount=Decimal("100.00"), booked_on=dt.date(2022, 3, 5), description="捐款")
-    for payout in (p1, p2, p8, p9):
-        f.LedgerEntryFactory(fund=shunyi_fund, kind=LedgerEntry.Kind.PAYOUT, payout=payout, amount=-payout.amount,
-                             booked_on=payout.paid_on, description="拨付")
+    credit = f.LedgerEntryFactory(fund=shunyi_fund, kind=LedgerEntry.Kind.DONATION, amount=Decimal("100.00"),
+                                  booked_on=dt.date(2022, 3, 5), description="捐款")
+    Donation.objects.filter(pk=donations[0].pk).update(credit_entry=credit)
+    # The four 顺义 payouts (p1, p2, p8, p9) were debited on their paid date when they were paid (the factory).
+    assert {p.ledger_entry.booked_on for p in (p1, p2, p8, p9)} == {p.paid_on for p in (p1, p2, p8, p9)}
     f.LedgerEntryFactory(fund=shunyi_fund, kind=LedgerEntry.Kind.ADJUSTMENT, amount=Decimal("-1.00"),
                          booked_on=dt.date(2022, 4, 2), description="手续费", reason="银行手续费")
     f.LedgerEntryFactory(fund=daxing_fund, amount=Decimal("500000.00"), booked_on=dt.date(2022, 1, 1))

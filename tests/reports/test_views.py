@@ -163,9 +163,9 @@ def _build(n, *, station1, station2, fund, medical, donor_district):
         application = make_application(station=(station1, station2)[i % 2], fund=fund, category=medical,
                                        status=Application.Status.PAID, submitted_at=beijing(2022, 1, 3))
         record_at(application, "application.verify", beijing(2022, 1, 10))
-        payout = pay(application, amount="1000.00", paid_on=dt.date(2022, 2, 1))
-        f.LedgerEntryFactory(fund=fund, kind="payout", payout=payout, amount=Decimal("-1000.00"),
-                             booked_on=dt.date(2022, 1 + i % 3, 1))
+        # Paid, with its debit (the factory books it, as recording the payment does).
+        payout = pay(application, amount="1000.00", paid_on=dt.date(2022, 1 + i % 3, 1))
+        assert payout.ledger_entry.amount == Decimal("-1000.00")
         f.DonationFactory(fund=fund, amount=Decimal("10.00"), received_on=dt.date(2022, 2, 2),
                           status=Donation.Status.CONFIRMED, campaign=f.CampaignFactory(fund=fund),
                           donor=f.DonorFactory(district=donor_district))
