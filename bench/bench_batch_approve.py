@@ -79,7 +79,7 @@ def run(sizes: list[int]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cases.models import Payout
+    from payouts.models import Payout
     from cases.services.batches import batch_approve
 
     ref = setup_reference_data()

@@ -45,7 +45,7 @@ def main() -> None:
     # tracemalloc slows openpyxl several times over: only on request; max RSS is always reported.
     trace = "--tracemalloc" in sys.argv
     setup_django()
-    from cases.exports import build_sheets
+    from payouts.exports import build_sheets
     from reliefdesk.xlsx import write_xlsx
 
     total = sum(Decimal(10000 + n % 40000) + Decimal("0.50") for n in range(1, count + 1))

@@ -4,18 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = _("Applications and payouts")
+    verbose_name = _("Applications")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cases import demo, demo_payouts, demo_review, jobs, nav, workflow
+        from cases import demo, demo_review, nav, workflow
         from cases.selectors import awards
-        from cases.selectors import payouts as payout_selectors
-        from funds.selectors import LedgerSource, register_commitments, register_ledger_sources, register_rule_set_uses
+        from funds.selectors import register_rule_set_uses
         from funds.whatif import register_decided_cases
         from reliefdesk.demo import register_demo_loaders
         from reliefdesk.history import register_action_aliases, register_action_labels
-        from reliefdesk.jobs import register_job_handlers
         from reliefdesk.nav import register_nav_items, register_role_homes
         from reliefdesk.workflow import register_workflows
 
@@ -24,10 +22,6 @@ class CasesConfig(AppConfig):
         register_action_aliases(workflow.ALIASES)
         register_nav_items(nav.NAV_ITEMS)
         register_role_homes(nav.ROLE_HOMES)
-        register_job_handlers(jobs.HANDLERS)
         register_rule_set_uses({"applications": awards.application_uses_rule_set})
         register_decided_cases({"applications": awards.decided_applications})
-        register_commitments({"payouts": payout_selectors.owed_by_fund})
-        register_ledger_sources({"payouts": LedgerSource("申请编号", ("payout__application",),
-                                                                payout_selectors.payout_reference)})
-        register_demo_loaders({"intake": demo.seed, "review": demo_review.seed, "payouts": demo_payouts.seed})
+        register_demo_loaders({"intake": demo.seed, "review": demo_review.seed})

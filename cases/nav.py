@@ -11,14 +11,10 @@ NAV_ITEMS = [
     NavItem("cases:review-queue", _("Review queue"), (Role.REVIEWER,), order=20),
     NavItem("cases:batch-list", _("Approval batches"), (Role.REVIEWER, Role.APPROVER), order=21),
     NavItem("cases:override-report", _("Exception amounts"), (Role.REVIEWER, Role.APPROVER), order=22),
-    NavItem("cases:finance-home", _("Fund position"), (Role.FINANCE, Role.ADMIN), order=40),
-    NavItem("cases:payout-list", _("Payouts"), (Role.FINANCE, Role.ADMIN), order=41),
-    NavItem("cases:sheet-list", _("Payout sheets"), (Role.FINANCE, Role.ADMIN), order=42),
 ]
 
 ROLE_HOMES = {
     Role.LIAISON: "cases:dashboard",
     Role.REVIEWER: "cases:review-queue",
     Role.APPROVER: "cases:batch-list",
-    Role.FINANCE: "cases:finance-home",
 }

@@ -1,8 +1,7 @@
 """Cases URLs, one module per area so each area's routes stay together."""
 from cases.urls_intake import urlpatterns as intake
-from cases.urls_payouts import urlpatterns as payouts
 from cases.urls_review import urlpatterns as review
 
 app_name = "cases"
 
-urlpatterns = [*intake, *review, *payouts]
+urlpatterns = [*intake, *review]

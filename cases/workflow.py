@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Application, Batch, Payout, PayoutSheet
+from cases.models import Application, Batch
 from reliefdesk.models import Role
 from reliefdesk.workflow import Transition, Workflow
 
@@ -61,37 +61,7 @@ BATCH = Workflow("batch", [
 ], refusal=_("The batch “%(title)s” is %(status)s; %(action)s is not possible now."),
     refusal_params=lambda batch: {"title": batch.title}, reason_field="last_reason")
 
-P = Payout.Status
-PS = PayoutSheet.Status
-
-PAYOUT = Workflow("payout", [
-    Transition("put_in_sheet", (P.PENDING,), P.IN_SHEET, F, _("Put in a sheet"),
-               "payout.put_in_sheet", _("Put in a payout sheet")),
-    Transition("release", (P.IN_SHEET,), P.PENDING, F, _("Release from the sheet"),
-               "payout.released", _("Released from a cancelled sheet"), reason_required=True),
-    Transition("pay", (P.IN_SHEET,), P.PAID, F, _("Record as paid"), "payout.paid", _("Paid by the bank")),
-    Transition("fail", (P.IN_SHEET,), P.FAILED, F, _("Record as failed"), "payout.failed", _("Payment failed"),
-               reason_required=True),
-    Transition("reissue", (P.FAILED,), None, F, _("Reissue the payout"),
-               refusal=_("Only a failed payout can be reissued; this one is %(status)s.")),
-], refusal=_("This payout is %(status)s; “%(action)s” is not possible now."))
-
-PAYOUT_SHEET = Workflow("payout_sheet", [
-    Transition("export", (PS.DRAFT,), PS.EXPORTED, F, _("Download the bank spreadsheet"),
-               "payout_sheet.exported", _("Exported for the bank")),
-    Transition("export_again", (PS.EXPORTED, PS.CLOSED), None, F, _("Download the bank spreadsheet"),
-               refusal=_("A cancelled sheet cannot be exported.")),
-    Transition("record_results", (PS.EXPORTED,), None, F, _("Record results")),
-    Transition("import_results", (PS.EXPORTED, PS.CLOSED), None, F, _("Import the bank's results"),
-               refusal=_("Results can only be imported for an exported sheet; this one is %(status)s.")),
-    Transition("close", (PS.EXPORTED,), PS.CLOSED, F, _("Close"),
-               "payout_sheet.closed", _("Every payout recorded: sheet reconciled")),
-    Transition("cancel", (PS.DRAFT, PS.EXPORTED), PS.CANCELLED, F, _("Cancel the sheet"),
-               "payout_sheet.cancelled", _("Sheet cancelled"), reason_required=True,
-               refusal=_("This sheet is %(status)s and cannot be cancelled.")),
-], refusal=_("This sheet is %(status)s; “%(action)s” is not possible now."), reason_field="cancelled_reason")
-
-WORKFLOWS = (APPLICATION, BATCH, PAYOUT, PAYOUT_SHEET)
+WORKFLOWS = (APPLICATION, BATCH)
 
 # History codes the cases area writes outside a transition.
 HISTORY_LABELS = {
@@ -107,12 +77,7 @@ HISTORY_LABELS = {
     "member.registered": _("Member registered"),
     "member.updated": _("Member's details changed"),
     "member.family_added": _("Family member added"),
-    "payout_sheet.created": _("Sheet created"),
-    "payout_sheet.exported_again": _("Exported again"),
-    "payout_sheet.results_imported": _("Bank results imported"),
-    "payout.reissued": _("Reissued to a corrected card"),
 }
 
 # Codes stored before the history spoke in the past tense → what they read as now.
 ALIASES = {f"application.{t.action}": t.code for t in APPLICATION.transitions.values() if t.code}
-ALIASES["payout.in_sheet"] = "payout.put_in_sheet"

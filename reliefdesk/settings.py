@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "reliefdesk",
     "funds",
     "cases",
+    "payouts",
     "donations",
     "reports",
 ]

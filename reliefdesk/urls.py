@@ -18,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("funds/", include("funds.urls")),
     path("cases/", include("cases.urls")),
+    # Finance's pages keep the addresses they had under cases/.
+    path("cases/", include("payouts.urls")),
     path("donations/", include("donations.urls")),
     path("reports/", include("reports.urls")),
 ]

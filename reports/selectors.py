@@ -47,7 +47,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, TruncDate, TruncMonth
 from django.utils.translation import gettext as _
 
-from cases.models import Application, Payout
+from cases.models import Application
+from payouts.models import Payout
 from donations.models import Donation, Donor
 from funds.models import Fund, LedgerEntry
 from reliefdesk.history import action_codes

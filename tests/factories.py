@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 from cases import models as cm
 from donations import models as dm
 from funds import models as fm
+from payouts import models as pm
 from reliefdesk import models as rm
 
 DEFAULT_PASSWORD = "test-password-123"
@@ -295,7 +296,7 @@ class BatchFactory(DjangoModelFactory):
 
 class PayoutFactory(DjangoModelFactory):
     class Meta:
-        model = cm.Payout
+        model = pm.Payout
 
     application = factory.SubFactory(ApplicationFactory, status=cm.Application.Status.APPROVED,
                                      awarded_amount=Decimal("12400.00"))
@@ -305,7 +306,7 @@ class PayoutFactory(DjangoModelFactory):
     district = factory.LazyAttribute(lambda o: o.application.district)
     station = factory.LazyAttribute(lambda o: o.application.station)
     amount = factory.LazyAttribute(lambda o: o.application.awarded_amount)
-    status = cm.Payout.Status.PENDING
+    status = pm.Payout.Status.PENDING
     paid_on = None
     payee_name = factory.LazyAttribute(lambda o: o.application.member.name)
     payee_id_number = factory.LazyAttribute(lambda o: o.application.member.id_number)
@@ -313,7 +314,7 @@ class PayoutFactory(DjangoModelFactory):
     bank_name = factory.LazyAttribute(lambda o: o.application.member.bank_name)
     # A paid payout points at its debit (the database refuses one without).
     ledger_entry = factory.Maybe(
-        factory.LazyAttribute(lambda o: o.status == cm.Payout.Status.PAID),
+        factory.LazyAttribute(lambda o: o.status == pm.Payout.Status.PAID),
         yes_declaration=factory.SubFactory(
             "tests.factories.LedgerEntryFactory", fund=factory.SelfAttribute("..fund"),
             kind=fm.LedgerEntry.Kind.PAYOUT, amount=factory.LazyAttribute(lambda o: -o.factory_parent.amount),
@@ -325,7 +326,7 @@ class PayoutFactory(DjangoModelFactory):
 
 class PayoutSheetFactory(DjangoModelFactory):
     class Meta:
-        model = cm.PayoutSheet
+        model = pm.PayoutSheet
 
     number = factory.Sequence(lambda n: f"SY-BF-2022-{n + 1:04d}")
     fund = factory.SubFactory(FundFactory)
@@ -335,7 +336,7 @@ class PayoutSheetFactory(DjangoModelFactory):
 
 class PayoutSheetLineFactory(DjangoModelFactory):
     class Meta:
-        model = cm.PayoutSheetLine
+        model = pm.PayoutSheetLine
 
     sheet = factory.SubFactory(PayoutSheetFactory)
     payout = factory.SubFactory(PayoutFactory)
@@ -344,7 +345,7 @@ class PayoutSheetLineFactory(DjangoModelFactory):
 
 class ExportLogFactory(DjangoModelFactory):
     class Meta:
-        model = cm.ExportLog
+        model = pm.ExportLog
 
     sheet = factory.SubFactory(PayoutSheetFactory)
     user = factory.SubFactory(UserFactory)

@@ -17,10 +17,12 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Application, Batch, Payout
+from cases.models import Application, Batch
 from cases.services.review import lock_application
 from cases.workflow import APPLICATION, BATCH
+from funds.awards import Award, awards_hand_over
 from funds.models import Fund
+from funds.selectors import fund_position
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import bulk_record_events, record_event
 from reliefdesk.models import Role
@@ -215,6 +217,14 @@ def _store_snapshots(applications: list[Application]) -> None:
             )
 
 
+def application_award(*, application: Application, batch: Batch) -> Award:
+    """The award of an approved case: its amount, paid to the member's card as frozen at approval."""
+    member = application.member
+    return Award(source=application, approval=batch, fund_id=batch.fund_id, district_id=application.district_id,
+                 station_id=application.station_id, amount=application.awarded_amount, payee_name=member.name,
+                 payee_id_number=member.id_number, card_number=member.card_number, bank_name=member.bank_name)
+
+
 def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_reference: str, attendees: str,
                   today: dt.date | None = None) -> Batch:
     """Approve every case of the batch after its notice, or nothing.
@@ -222,8 +232,6 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
     The batch row is locked first, so a second click (or a second tab)
     waits for the first approval and then finds the batch approved.
     """
-    from funds.selectors import fund_position
-
     minutes_reference = (minutes_reference or "").strip()
     attendees = (attendees or "").strip()
     today = today or timezone.localdate()
@@ -292,15 +300,8 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
         for application in applications:
             application.status = transition.target
             application.awarded_amount = application.proposed_amount
-        Payout.objects.bulk_create(
-            [
-                Payout(application=a, fund_id=batch.fund_id, batch=batch, district_id=a.district_id,
-                       station_id=a.station_id, amount=a.awarded_amount, payee_name=a.member.name,
-                       payee_id_number=a.member.id_number, card_number=a.member.card_number,
-                       bank_name=a.member.bank_name)
-                for a in applications
-            ],
-        )
+        # The payouts app builds one payout from each award, in this transaction.
+        awards_hand_over(awards=[application_award(application=a, batch=batch) for a in applications], actor=actor)
         bulk_record_events(applications, actor=actor, action=transition.code, from_status=S.IN_BATCH,
                            to_status=transition.target,
                            data={"batch": batch.pk, "batch_title": batch.title,

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Application, Batch, Member, Payout
+from cases.models import Application, Batch, Member
+from payouts.models import Payout
 from cases.services import batches
 from reliefdesk.models import HistoryEvent
 from tests import factories as f

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from cases.models import Application, Batch, Payout
+from cases.models import Application, Batch
+from payouts.models import Payout
 from cases.services import batches
 from reliefdesk.errors import DomainError
 from reliefdesk.models import Role

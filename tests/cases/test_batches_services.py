@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Application, Batch, Payout
+from cases.models import Application, Batch
+from payouts.models import Payout
 from cases.services import batches
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import history_for

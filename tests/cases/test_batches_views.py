@@ -7,7 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.models import Application, Batch, Payout
+from cases.models import Application, Batch
+from payouts.models import Payout
 from cases.services import batches
 from reliefdesk.history import history_for
 from tests import factories as f

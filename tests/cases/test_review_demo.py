@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from cases import demo_review
-from cases.models import Application, Batch, Payout
+from cases.models import Application, Batch
+from payouts.models import Payout
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

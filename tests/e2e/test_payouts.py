@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from cases.models import Application, Payout, PayoutSheet
+from cases.models import Application
+from payouts.models import Payout, PayoutSheet
 from funds.models import LedgerEntry
 from tests import factories as f
 from tests.conftest import login

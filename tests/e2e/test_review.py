@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.models import Application, Batch, Payout
+from cases.models import Application, Batch
+from payouts.models import Payout
 from tests import factories as f
 from tests.conftest import login
 

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from cases.models import Payout
-from cases.services.payouts import payouts_post_debits
+from payouts.models import Payout
+from payouts.services import payouts_post_debits
 from donations import ledger as donation_ledger
 from donations.services import donation_confirm, donation_void, donations_confirm_many
 from funds import ledger

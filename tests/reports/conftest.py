@@ -23,7 +23,8 @@ from unittest import mock
 
 import pytest
 
-from cases.models import Application, Payout
+from cases.models import Application
+from payouts.models import Payout
 from donations.models import Donation, Donor
 from funds.models import LedgerEntry
 from reliefdesk.history import record_event

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.models import Application, Payout
+from cases.models import Application
+from payouts.models import Payout
 from donations.models import Donation
 from tests import factories as f
 from tests.reports.conftest import beijing, make_application, pay, record_at

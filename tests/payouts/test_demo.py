@@ -4,9 +4,10 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from cases import demo_payouts
+from payouts import demo as demo_payouts
 from cases.demo_review import FIRST_BATCH
-from cases.models import Application, Batch, Payout, PayoutSheet
+from cases.models import Application, Batch
+from payouts.models import Payout, PayoutSheet
 from funds.models import LedgerEntry
 from tests import factories as f
 

@@ -15,8 +15,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.demo_review import FIRST_BATCH
-from cases.models import Batch, Payout, PayoutSheetLine
-from cases.services import payouts as services
+from cases.models import Batch
+from payouts.models import Payout, PayoutSheetLine
+from payouts import services
 
 FAILURE_REASON = "账户已销户，请核对卡号"
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.forms.payouts import (
+from payouts.forms import (
     MarkFailedForm,
     MarkPaidForm,
     PayoutSelectionForm,
@@ -25,9 +25,9 @@ from cases.forms.payouts import (
     ResultUploadForm,
     SheetCancelForm,
 )
-from cases.models import Payout, PayoutSheet
-from cases.selectors import payouts as selectors
-from cases.services import payouts as services
+from payouts.models import Payout, PayoutSheet
+from payouts import selectors
+from payouts import services
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
@@ -60,7 +60,7 @@ def _form_errors(request, form) -> None:
 @require_GET
 def finance_home(request):
     _require_finance(request)
-    return render(request, "cases/finance_home.html", selectors.finance_overview(request.user))
+    return render(request, "payouts/finance_home.html", selectors.finance_overview(request.user))
 
 
 @require_GET
@@ -75,7 +75,7 @@ def payout_list(request):
         "paid_form": MarkPaidForm(user=request.user),
         "failed_form": MarkFailedForm(user=request.user),
     }
-    return render(request, "cases/payout_list.html", context)
+    return render(request, "payouts/payout_list.html", context)
 
 
 def _payout_detail(request, payout, *, reissue_form=None, status=200):
@@ -85,11 +85,11 @@ def _payout_detail(request, payout, *, reissue_form=None, status=200):
         "reissued_as": Payout.objects.filter(reissue_of=payout).first(),
         "events": labelled_history(payout),
         "reissue_form": reissue_form or ReissueForm(
-            action=reverse("cases:payout-reissue", args=[payout.pk]),
+            action=reverse("payouts:payout-reissue", args=[payout.pk]),
             initial={"bank_name": payout.bank_name},
         ),
     }
-    return render(request, "cases/payout_detail.html", context, status=status)
+    return render(request, "payouts/payout_detail.html", context, status=status)
 
 
 @require_GET
@@ -103,7 +103,7 @@ def payout_detail(request, pk: int):
 def payout_reissue(request, pk: int):
     _require_finance(request)
     payout = selectors.get_payout(request.user, pk)
-    form = ReissueForm(request.POST, action=reverse("cases:payout-reissue", args=[payout.pk]))
+    form = ReissueForm(request.POST, action=reverse("payouts:payout-reissue", args=[payout.pk]))
     if form.is_valid():
         try:
             new = services.payout_reissue(payout=payout, actor=request.user, **form.cleaned_data)
@@ -112,7 +112,7 @@ def payout_reissue(request, pk: int):
         else:
             messages.success(request, _("Payout reissued to the card ending %(last4)s; put it in a new sheet.")
                              % {"last4": new.card_number[-4:]})
-            return redirect("cases:payout-detail", pk=new.pk)
+            return redirect("payouts:payout-detail", pk=new.pk)
     return _payout_detail(request, payout, reissue_form=form, status=400)
 
 
@@ -122,21 +122,21 @@ def sheet_create(request):
     form = PayoutSelectionForm(request.POST, user=request.user)
     if not form.is_valid():
         _form_errors(request, form)
-        return _back(request, reverse("cases:payout-list"))
+        return _back(request, reverse("payouts:payout-list"))
     payouts = list(form.cleaned_data["payouts"])
     funds = {p.fund_id: p.fund for p in Payout.objects.filter(pk__in=[p.pk for p in payouts]).select_related("fund")}
     if len(funds) != 1:
         messages.error(request, _("A sheet holds the payouts of one fund only: select payouts of one fund."))
-        return _back(request, reverse("cases:payout-list"))
+        return _back(request, reverse("payouts:payout-list"))
     try:
         sheet = services.sheet_create(actor=request.user, fund=next(iter(funds.values())), payouts=payouts)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return _back(request, reverse("cases:payout-list"))
+        return _back(request, reverse("payouts:payout-list"))
     messages.success(request, ngettext("Sheet %(number)s created with %(count)d payout.",
                                        "Sheet %(number)s created with %(count)d payouts.", sheet.row_count)
                      % {"number": sheet.number, "count": sheet.row_count})
-    return redirect("cases:sheet-detail", pk=sheet.pk)
+    return redirect("payouts:sheet-detail", pk=sheet.pk)
 
 
 @require_POST
@@ -155,7 +155,7 @@ def payouts_mark_paid(request):
                                                "%(count)d payouts recorded as paid.", len(done)) % {"count": len(done)})
     else:
         _form_errors(request, form)
-    return _back(request, reverse("cases:payout-list"))
+    return _back(request, reverse("payouts:payout-list"))
 
 
 @require_POST
@@ -174,7 +174,7 @@ def payouts_mark_failed(request):
                              % {"count": len(done)})
     else:
         _form_errors(request, form)
-    return _back(request, reverse("cases:payout-list"))
+    return _back(request, reverse("payouts:payout-list"))
 
 
 @require_GET
@@ -185,7 +185,7 @@ def sheet_list(request):
     if status in PayoutSheet.Status.values:
         sheets = sheets.filter(status=status)
     page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/sheet_list.html", {"page_obj": page, "sheets": page.object_list,
+    return render(request, "payouts/sheet_list.html", {"page_obj": page, "sheets": page.object_list,
                                                      "statuses": PayoutSheet.Status.choices, "status": status})
 
 
@@ -196,8 +196,8 @@ def _sheet_context(request, sheet, **extra):
         "totals": selectors.sheet_totals(sheet),
         "exports": selectors.sheet_exports(sheet),
         "events": labelled_history(sheet),
-        "upload_form": ResultUploadForm(action=reverse("cases:sheet-import", args=[sheet.pk])),
-        "cancel_form": SheetCancelForm(action=reverse("cases:sheet-cancel", args=[sheet.pk])),
+        "upload_form": ResultUploadForm(action=reverse("payouts:sheet-import", args=[sheet.pk])),
+        "cancel_form": SheetCancelForm(action=reverse("payouts:sheet-cancel", args=[sheet.pk])),
         "paid_form": MarkPaidForm(user=request.user),
         "failed_form": MarkFailedForm(user=request.user),
         "background": sheet.row_count > settings.BACKGROUND_ROWS_THRESHOLD,
@@ -210,7 +210,7 @@ def _sheet_context(request, sheet, **extra):
 def sheet_detail(request, pk: int):
     _require_finance(request)
     sheet = selectors.get_sheet(request.user, pk)
-    return render(request, "cases/sheet_detail.html", _sheet_context(request, sheet))
+    return render(request, "payouts/sheet_detail.html", _sheet_context(request, sheet))
 
 
 @require_POST
@@ -218,18 +218,18 @@ def sheet_export(request, pk: int):
     _require_finance(request)
     sheet = selectors.get_sheet(request.user, pk)
     if sheet.row_count > settings.BACKGROUND_ROWS_THRESHOLD:
-        from cases.jobs import EXPORT_KIND
+        from payouts.jobs import EXPORT_KIND
         from reliefdesk.jobs import start_job
 
         job = start_job(kind=EXPORT_KIND, actor=request.user, total=sheet.row_count,
                         params={"sheet_id": sheet.pk, "title": _("Payout sheet %(number)s") % {"number": sheet.number},
-                                "next_url": reverse("cases:sheet-detail", args=[sheet.pk])})
+                                "next_url": reverse("payouts:sheet-detail", args=[sheet.pk])})
         return redirect("job-detail", pk=job.pk)
     try:
         result = services.sheet_export(sheet=sheet, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("cases:sheet-detail", pk=sheet.pk)
+        return redirect("payouts:sheet-detail", pk=sheet.pk)
     stream = open(result.path, "rb")  # noqa: SIM115 - FileResponse closes it
     os.unlink(result.path)  # the open stream keeps the data readable (POSIX)
     return FileResponse(stream, as_attachment=True, filename=result.filename, content_type=XLSX_CONTENT_TYPE)
@@ -239,7 +239,7 @@ def sheet_export(request, pk: int):
 def sheet_cancel(request, pk: int):
     _require_finance(request)
     sheet = selectors.get_sheet(request.user, pk)
-    form = SheetCancelForm(request.POST, action=reverse("cases:sheet-cancel", args=[sheet.pk]))
+    form = SheetCancelForm(request.POST, action=reverse("payouts:sheet-cancel", args=[sheet.pk]))
     if form.is_valid():
         try:
             services.sheet_cancel(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
@@ -248,8 +248,8 @@ def sheet_cancel(request, pk: int):
         else:
             messages.success(request, _("Sheet %(number)s cancelled; its payouts are pending again.")
                              % {"number": sheet.number})
-            return redirect("cases:sheet-detail", pk=sheet.pk)
-    return render(request, "cases/sheet_detail.html", _sheet_context(request, sheet, cancel_form=form), status=400)
+            return redirect("payouts:sheet-detail", pk=sheet.pk)
+    return render(request, "payouts/sheet_detail.html", _sheet_context(request, sheet, cancel_form=form), status=400)
 
 
 def _upload_path(sheet, token: str) -> Path:
@@ -261,9 +261,9 @@ def sheet_import(request, pk: int):
     """Upload the bank's result file: check every row and show the preview; nothing is written yet."""
     _require_finance(request)
     sheet = selectors.get_sheet(request.user, pk)
-    form = ResultUploadForm(request.POST, request.FILES, action=reverse("cases:sheet-import", args=[sheet.pk]))
+    form = ResultUploadForm(request.POST, request.FILES, action=reverse("payouts:sheet-import", args=[sheet.pk]))
     if not form.is_valid():
-        return render(request, "cases/sheet_detail.html", _sheet_context(request, sheet, upload_form=form),
+        return render(request, "payouts/sheet_detail.html", _sheet_context(request, sheet, upload_form=form),
                       status=400)
     token = uuid.uuid4().hex
     path = _upload_path(sheet, token)
@@ -276,10 +276,10 @@ def sheet_import(request, pk: int):
     except DomainError as exc:
         path.unlink(missing_ok=True)
         messages.error(request, exc.message)
-        return redirect("cases:sheet-detail", pk=sheet.pk)
+        return redirect("payouts:sheet-detail", pk=sheet.pk)
     if not report.valid:
         path.unlink(missing_ok=True)
-    return render(request, "cases/sheet_import_preview.html", {
+    return render(request, "payouts/sheet_import_preview.html", {
         "sheet": sheet, "report": report, "token": token if report.valid else "",
         "paid_on": form.cleaned_data["paid_on"], "file_name": form.cleaned_data["file"].name,
     })
@@ -301,15 +301,15 @@ def sheet_import_commit(request, pk: int):
         paid_on = forms.DateField().clean(request.POST.get("paid_on"))
     except ValidationError:
         messages.error(request, _("The payment date is not a valid date."))
-        return redirect("cases:sheet-detail", pk=sheet.pk)
+        return redirect("payouts:sheet-detail", pk=sheet.pk)
     try:
         report = services.sheet_import_results(sheet=sheet, actor=request.user, file=path, commit=True,
                                                paid_on=paid_on)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("cases:sheet-detail", pk=sheet.pk)
+        return redirect("payouts:sheet-detail", pk=sheet.pk)
     path.unlink(missing_ok=True)
     messages.success(request, _("Recorded %(paid)d paid and %(failed)d failed; %(skipped)d rows were already "
                                 "recorded.") % {"paid": report.paid_count, "failed": report.failed_count,
                                                 "skipped": len(report.already_rows)})
-    return redirect("cases:sheet-detail", pk=sheet.pk)
+    return redirect("payouts:sheet-detail", pk=sheet.pk)

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from cases.models import Application, Payout, PayoutSheet
-from cases.services import payouts as services
+from cases.models import Application
+from payouts.models import Payout, PayoutSheet
+from payouts import services
 from funds.models import LedgerEntry
 from reliefdesk.errors import DomainError
 from reliefdesk.history import history_for
@@ -155,19 +156,19 @@ def test_finance_uploads_the_result_sees_the_preview_and_commits_it(client, fina
     client.force_login(finance)
     upload = result_file(good_rows(payouts))
 
-    preview = client.post(reverse("cases:sheet-import", args=[sheet.pk]),
+    preview = client.post(reverse("payouts:sheet-import", args=[sheet.pk]),
                           {"file": upload, "paid_on": PAID_ON.isoformat()})
 
     assert preview.status_code == 200
     assert not LedgerEntry.objects.exists()
     token = preview.context["token"]
     assert token
-    response = client.post(reverse("cases:sheet-import-commit", args=[sheet.pk]),
+    response = client.post(reverse("payouts:sheet-import-commit", args=[sheet.pk]),
                            {"token": token, "paid_on": PAID_ON.isoformat()})
     assert response.status_code == 302
     assert LedgerEntry.objects.count() == 2
     assert set(LedgerEntry.objects.values_list("booked_on", flat=True)) == {PAID_ON}
-    assert client.post(reverse("cases:sheet-import-commit", args=[sheet.pk]),
+    assert client.post(reverse("payouts:sheet-import-commit", args=[sheet.pk]),
                        {"token": token, "paid_on": PAID_ON.isoformat()}).status_code == 404
 
 
@@ -176,7 +177,7 @@ def test_the_preview_of_a_bad_file_lists_the_errors_and_offers_no_commit(client,
     rows = good_rows(payouts)
     rows[0] = ("SY-2099-99999", "成功", "X", None, None)
 
-    preview = client.post(reverse("cases:sheet-import", args=[sheet.pk]),
+    preview = client.post(reverse("payouts:sheet-import", args=[sheet.pk]),
                           {"file": result_file(rows), "paid_on": PAID_ON.isoformat()})
 
     assert preview.status_code == 200
@@ -187,9 +188,9 @@ def test_the_preview_of_a_bad_file_lists_the_errors_and_offers_no_commit(client,
 
 def test_the_import_views_refuse_get_other_roles_and_outsiders(client, finance, reviewer, daxing_finance, sheet):
     client.force_login(finance)
-    assert client.get(reverse("cases:sheet-import", args=[sheet.pk])).status_code == 405
-    assert client.get(reverse("cases:sheet-import-commit", args=[sheet.pk])).status_code == 405
+    assert client.get(reverse("payouts:sheet-import", args=[sheet.pk])).status_code == 405
+    assert client.get(reverse("payouts:sheet-import-commit", args=[sheet.pk])).status_code == 405
     client.force_login(reviewer)
-    assert client.post(reverse("cases:sheet-import", args=[sheet.pk]), {}).status_code == 403
+    assert client.post(reverse("payouts:sheet-import", args=[sheet.pk]), {}).status_code == 403
     client.force_login(daxing_finance)
-    assert client.post(reverse("cases:sheet-import", args=[sheet.pk]), {}).status_code == 404
+    assert client.post(reverse("payouts:sheet-import", args=[sheet.pk]), {}).status_code == 404

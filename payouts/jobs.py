@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from cases.models import PayoutSheet
+from payouts.models import PayoutSheet
 from reliefdesk.jobs import job_progress
 from reliefdesk.models import Job
 
@@ -21,7 +21,7 @@ def export_dir() -> Path:
 
 def export_payout_sheet(job: Job) -> None:
     """Write the sheet's spreadsheet as its starter (scope and role are checked again as him)."""
-    from cases.services.payouts import sheet_export, sheet_export_filename
+    from payouts.services import sheet_export, sheet_export_filename
 
     sheet = PayoutSheet.objects.get(pk=job.params["sheet_id"])
     path = export_dir() / f"job-{job.pk}-{sheet.number}.xlsx"

@@ -20,8 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Application, ExportLog, Payout, PayoutSheet, PayoutSheetLine
-from cases.workflow import APPLICATION, PAYOUT, PAYOUT_SHEET
+from cases.models import Application
+from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
+from cases.workflow import APPLICATION
+from payouts.workflow import PAYOUT, PAYOUT_SHEET
+from funds.awards import Award
 from funds.errors import LedgerRefused
 from funds.ledger import NewEntry, ledger_post_many
 from funds.models import Fund, LedgerEntry
@@ -63,6 +66,33 @@ def _lock_payouts(payouts: Iterable, actor) -> list[Payout]:
 def _lock_applications(payouts: list[Payout]) -> dict[int, Application]:
     ids = sorted({p.application_id for p in payouts})
     return {a.pk: a for a in Application.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
+# --- Awards become payouts --------------------------------------------------
+
+def payout_from_award(*, award: Award, card_number: str | None = None, bank_name: str | None = None,
+                      reissue_of: Payout | None = None) -> Payout:
+    """The one place a payout is built: payee, ID, card and bank come from the award (a reissue: a new card)."""
+    if not isinstance(award.source, Application):
+        raise TypeError(f"payouts are built from approved applications, not {type(award.source).__name__}")
+    return Payout(application=award.source, batch=award.approval, fund_id=award.fund_id,
+                  district_id=award.district_id, station_id=award.station_id, amount=quantize_money(award.amount),
+                  payee_name=award.payee_name, payee_id_number=award.payee_id_number,
+                  card_number=card_number if card_number is not None else award.card_number,
+                  bank_name=bank_name if bank_name is not None else award.bank_name, reissue_of=reissue_of)
+
+
+def payouts_create_for_awards(*, awards: Iterable[Award], actor) -> list[Payout]:
+    """A pending payout for each approved award, in one INSERT (the approval holds the transaction)."""
+    return Payout.objects.bulk_create([payout_from_award(award=award) for award in awards])
+
+
+def award_of(*, payout: Payout) -> Award:
+    """The award a payout pays (a reissue pays the same award again)."""
+    return Award(source=payout.application, approval=payout.batch, fund_id=payout.fund_id,
+                 district_id=payout.district_id, station_id=payout.station_id, amount=payout.amount,
+                 payee_name=payout.payee_name, payee_id_number=payout.payee_id_number,
+                 card_number=payout.card_number, bank_name=payout.bank_name)
 
 
 def _next_sheet_number(district: District, year: int) -> str:
@@ -148,7 +178,7 @@ def sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | None = 
     Full ID and card numbers leave the system here, so only finance may do it
     and every export is logged. Exporting again gives the same rows.
     """
-    from cases.exports import write_payout_sheet
+    from payouts.exports import write_payout_sheet
 
     require_role(actor, *FINANCE_ROLES)
     if path is None:
@@ -318,11 +348,9 @@ def payout_reissue(*, payout: Payout, actor, card_number: str, bank_name: str) -
         if Payout.objects.filter(reissue_of=old).exists():
             raise TransitionNotAllowed(_("This payout has already been reissued."))
         application = _lock_applications([old])[old.application_id]
-        new = Payout.objects.create(
-            application=old.application, fund_id=old.fund_id, batch_id=old.batch_id, district_id=old.district_id,
-            station_id=old.station_id, amount=old.amount, payee_name=old.payee_name,
-            payee_id_number=old.payee_id_number, card_number=card_number, bank_name=bank_name, reissue_of=old,
-        )
+        new = payout_from_award(award=award_of(payout=old), card_number=card_number, bank_name=bank_name,
+                                reissue_of=old)
+        new.save()
         record_event(new, actor=actor, action="payout.reissued", to_status=new.status,
                      data={"reissue_of": old.pk, "old_card": old.card_number[-4:], "new_card": card_number[-4:]})
         APPLICATION.apply(application, "reissue", actor=actor, data={"payout": new.pk, "reissue_of": old.pk})

@@ -1,7 +1,9 @@
 """Finance: payouts, payout sheets and the bank's results."""
 from django.urls import path
 
-from cases.views import payouts as views
+from payouts import views
+
+app_name = "payouts"
 
 urlpatterns = [
     path("finance/", views.finance_home, name="finance-home"),

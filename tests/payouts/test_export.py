@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.exports import DETAIL_HEADER, SUMMARY_HEADER
-from cases.models import ExportLog, Payout, PayoutSheet
-from cases.services import payouts as services
+from payouts.exports import DETAIL_HEADER, SUMMARY_HEADER
+from payouts.models import ExportLog, Payout, PayoutSheet
+from payouts import services
 from reliefdesk.models import Job
 from tests import factories as f
 
@@ -90,21 +90,21 @@ def test_text_that_looks_like_a_formula_is_not_a_formula_in_the_spreadsheet(fina
 
 def test_a_reviewer_cannot_export_and_gets_403(client, reviewer, sheet):
     client.force_login(reviewer)
-    response = client.post(reverse("cases:sheet-export", args=[sheet.pk]))
+    response = client.post(reverse("payouts:sheet-export", args=[sheet.pk]))
     assert response.status_code == 403
     assert not ExportLog.objects.exists()
 
 
 def test_finance_of_another_district_gets_404_on_a_shunyi_sheet(client, daxing_finance, sheet):
     client.force_login(daxing_finance)
-    assert client.get(reverse("cases:sheet-detail", args=[sheet.pk])).status_code == 404
-    assert client.post(reverse("cases:sheet-export", args=[sheet.pk])).status_code == 404
+    assert client.get(reverse("payouts:sheet-detail", args=[sheet.pk])).status_code == 404
+    assert client.post(reverse("payouts:sheet-export", args=[sheet.pk])).status_code == 404
     assert not ExportLog.objects.exists()
 
 
 def test_the_export_view_downloads_the_xlsx_and_marks_the_sheet_exported(client, finance, sheet, tmp_path):
     client.force_login(finance)
-    response = client.post(reverse("cases:sheet-export", args=[sheet.pk]))
+    response = client.post(reverse("payouts:sheet-export", args=[sheet.pk]))
 
     assert response.status_code == 200
     assert sheet.number in response["Content-Disposition"]
@@ -122,7 +122,7 @@ def test_a_large_sheet_is_built_in_the_background_and_downloaded_from_the_job(
     client.force_login(finance)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("cases:sheet-export", args=[sheet.pk]))
+        response = client.post(reverse("payouts:sheet-export", args=[sheet.pk]))
 
     job = Job.objects.get()
     assert response.status_code == 302

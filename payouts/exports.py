@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cases.models import PayoutSheet
+from payouts.models import PayoutSheet
 from reliefdesk.money import ZERO, quantize_money
 from reliefdesk.xlsx import Sheet, write_xlsx
 

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Batch, Payout
+from cases.models import Batch
+from payouts.models import Payout
 from cases.validators import normalise_card_number, validate_card_number
 from funds.models import Fund
 from reliefdesk.scope import scope_queryset

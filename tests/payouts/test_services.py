@@ -11,8 +11,9 @@ from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Application, Payout, PayoutSheet, PayoutSheetLine
-from cases.services import payouts as services
+from cases.models import Application
+from payouts.models import Payout, PayoutSheet, PayoutSheetLine
+from payouts import services
 from funds.models import LedgerEntry
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import history_for

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from cases.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
+from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
 from funds.models import Fund
 from reliefdesk.money import ZERO
 from reliefdesk.scope import get_scoped_or_404, scope_queryset
@@ -37,7 +37,7 @@ def get_sheet(user, pk: int) -> PayoutSheet:
 
 def payout_list(user, params=None):
     """The payout list's FilterSet over the user's payouts (the same rows the page shows)."""
-    from cases.forms.payouts import PayoutFilter
+    from payouts.forms import PayoutFilter
 
     live_line = PayoutSheetLine.objects.filter(payout=OuterRef("pk"), released=False)
     queryset = payouts_visible_to(user).annotate(

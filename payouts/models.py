@@ -1,0 +1,123 @@
+"""Payouts, payout sheets for the bank and their lines, and who exported them.
+
+The tables keep the names they had when these models lived in cases (the
+move was state-only), so no data moved.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases.models import Application, Batch
+from funds.models import MONEY, Fund
+from reliefdesk.models import District, Station
+
+
+class Payout(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        IN_SHEET = "in_sheet", _("In a sheet")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    # What was approved and by which batch; a later kind of award (a recurring cycle) adds its own link.
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payouts")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="payouts")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="payouts")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(pgettext_lazy("bank sheet", "Amount (yuan)"), **MONEY)
+    payee_name = models.CharField(_("Payee"), max_length=50)
+    payee_id_number = models.CharField(_("ID number"), max_length=18)
+    card_number = models.CharField(_("Card number"), max_length=19)
+    bank_name = models.CharField(_("Bank"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    reissue_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="reissued_as")
+    # The fund's debit of a paid payout: exactly one, and never the debit of another payout.
+    ledger_entry = models.OneToOneField("funds.LedgerEntry", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="payout", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "cases_payout"  # the table of before the app existed
+        ordering = ["id"]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(condition=~Q(status="paid") | Q(ledger_entry__isnull=False),
+                                   name="payout_paid_has_its_debit"),
+            # At most one payout per case that is not failed: nobody is paid twice.
+            models.UniqueConstraint(fields=["application"], condition=~Q(status="failed"),
+                                    name="payout_one_live_per_application"),
+        ]
+        # Reports sum paid payouts by payment date.
+        indexes = [models.Index(fields=["status", "paid_on"], name="payout_status_paid_on")]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.amount}"
+
+
+class PayoutSheet(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Created")
+        EXPORTED = "exported", _("Exported")
+        CLOSED = "closed", _("Reconciled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("sheet number"), max_length=30, unique=True)
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="payout_sheets")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(default=Decimal("0.00"), **MONEY)
+    cancelled_reason = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "cases_payoutsheet"
+        ordering = ["-created_at"]
+        verbose_name = _("payout sheet")
+        verbose_name_plural = _("payout sheets")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PayoutSheetLine(models.Model):
+    sheet = models.ForeignKey(PayoutSheet, on_delete=models.PROTECT, related_name="lines")
+    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="sheet_lines")
+    position = models.PositiveIntegerField()
+    released = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "cases_payoutsheetline"
+        ordering = ["sheet", "position"]
+        constraints = [
+            # A payout is in at most one live sheet: the bank never gets it twice.
+            models.UniqueConstraint(fields=["payout"], condition=Q(released=False), name="payout_in_one_live_sheet"),
+            models.UniqueConstraint(fields=["sheet", "position"], name="sheet_line_position_unique"),
+        ]
+
+
+class ExportLog(models.Model):
+    """Who downloaded which sheet (full ID and card numbers leave the system here)."""
+
+    sheet = models.ForeignKey(PayoutSheet, on_delete=models.PROTECT, related_name="exports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField()
+    total = models.DecimalField(**MONEY)
+
+    class Meta:
+        db_table = "cases_exportlog"
