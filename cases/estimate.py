@@ -1,8 +1,9 @@
 """The funds engine applied to an application: which rule set, which facts, what result.
 
-``assess`` is the one place that turns a case into engine facts, so the
-live estimate at intake, the reviewer's proposal and the frozen award all
-see the same figures.
+``assess`` is the one place that turns a case into engine facts (the
+beneficiary included), so the live estimate at intake, the submission's
+check, the reviewer's proposal and the frozen award all see the same
+figures and the same conditions.
 """
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ def facts_of(application: Application, rules) -> "object":
         submission_date=submission_date_of(application),
         disease_code=application.disease.code if application.disease_id else None,
         is_member=application.member.is_union_member if application.member_id else True,
+        is_family_member=application.beneficiary_id is not None,
         awarded_this_year=awarded,
         awards_this_year=count,
     )

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.models import Campaign, Donation, Donor
 from donations.selectors import campaigns_visible_to, donors_visible_to, funds_for_donations
-from reliefdesk.models import District, Employer
-from reliefdesk.scope import employer_scope_q, is_admin
+from reliefdesk.models import District
+from reliefdesk.scope import employers_visible_to, is_admin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -78,7 +78,7 @@ class DonorForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = Employer.objects.filter(employer_scope_q(user))
+        self.fields["employer"].queryset = employers_visible_to(user=user)
         if not is_admin(user):
             del self.fields["district"]
         self.helper = _helper(_("Save"))

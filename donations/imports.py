@@ -28,15 +28,17 @@ from openpyxl import load_workbook
 
 from donations.ledger import credit_entry_of
 from donations.models import Campaign, Donation, DonationImport, Donor
+from donations.selectors import donation_imports_visible_to
 from donations.services import DONATION_ROLES, allocate_receipt_numbers, receipt_number
 from funds.ledger import ledger_draw_ids, ledger_post_many
 from funds.models import Fund
+from funds.selectors import funds_visible_to
 from reliefdesk.bulk import copy_rows
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import HistoryEvent
 from reliefdesk.money import quantize_money, to_decimal
-from reliefdesk.scope import get_scoped_or_404, require_role
+from reliefdesk.scope import get_or_404, require_role
 from reliefdesk.xlsx import Sheet, read_rows
 
 COLUMNS = ["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"]
@@ -177,7 +179,7 @@ def import_upload(*, actor, fund: Fund, campaign: Campaign | None, upload) -> Do
     """Save the uploaded file; checking follows (inline, or as a job for a large file)."""
     require_role(actor, *DONATION_ROLES)
     with transaction.atomic():
-        fund = get_scoped_or_404(Fund.objects.all(), actor, station=None, pk=fund.pk)
+        fund = get_or_404(funds_visible_to(user=actor), pk=fund.pk)
         if campaign is not None and campaign.fund_id != fund.pk:
             raise DomainError(_("This campaign belongs to another fund."), field="campaign")
         sha = file_sha256(upload)
@@ -419,8 +421,7 @@ def commit_import(imp: DonationImport, *, actor, confirm: bool = True,
     """
     require_role(actor, *DONATION_ROLES)
     with transaction.atomic():
-        imp = get_scoped_or_404(DonationImport.objects.select_for_update(of=("self",)).select_related("fund"),
-                                actor, station=None, district="fund__district", pk=imp.pk)
+        imp = get_or_404(donation_imports_visible_to(user=actor).select_for_update(of=("self",)), pk=imp.pk)
         if imp.status != DonationImport.Status.VALIDATED:
             raise TransitionNotAllowed(_("Only a checked spreadsheet without errors can be imported."))
         if not parsed_path(imp).exists():

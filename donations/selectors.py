@@ -33,7 +33,7 @@ def donations_visible_to(*, user) -> QuerySet[Donation]:
     )
 
 
-def imports_visible_to(*, user) -> QuerySet[DonationImport]:
+def donation_imports_visible_to(*, user) -> QuerySet[DonationImport]:
     return scope_queryset(DonationImport.objects.select_related("fund", "campaign", "uploaded_by", "job"), user,
                           station=None, district="fund__district")
 

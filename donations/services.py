@@ -17,21 +17,22 @@ from django.utils.translation import gettext as _
 
 from donations.ledger import donation_post_credit, donation_post_reversal, donations_post_credits
 from donations.models import Campaign, Donation, Donor, ReceiptCounter
-from donations.selectors import donations_visible_to
+from donations.selectors import campaigns_visible_to, donations_visible_to, donors_visible_to
 from donations.workflow import DONATION
 from funds.models import Fund
+from funds.selectors import funds_visible_to
 from reliefdesk.errors import DomainError
 from reliefdesk.history import record_event
 from reliefdesk.models import Role
 from reliefdesk.money import quantize_money
-from reliefdesk.scope import district_of, get_scoped_or_404, require_role, role_of
+from reliefdesk.scope import district_of, get_or_404, require_role, role_of
 
 DONATION_ROLES = (Role.FINANCE,)
 
 def _locked_fund(*, actor, fund: Fund) -> Fund:
     """The fund, if the actor is finance of its district (or admin); 403 / 404 otherwise."""
     require_role(actor, *DONATION_ROLES)
-    return get_scoped_or_404(Fund.objects.all(), actor, station=None, pk=fund.pk)
+    return get_or_404(funds_visible_to(user=actor), pk=fund.pk)
 
 
 def _district_for(*, actor, fund: Fund):
@@ -129,7 +130,7 @@ def donor_create(*, actor, kind: str, name: str, district=None, employer=None, u
 def donor_update(*, actor, donor: Donor, **changes) -> Donor:
     require_role(actor, *DONATION_ROLES)
     with transaction.atomic():
-        donor = get_scoped_or_404(Donor.objects.select_for_update(), actor, station=None, pk=donor.pk)
+        donor = get_or_404(donors_visible_to(user=actor).select_for_update(of=("self",)), pk=donor.pk)
         before = {field: str(getattr(donor, field) or "") for field in DONOR_FIELDS}
         for field in DONOR_FIELDS:
             if field in changes:
@@ -184,8 +185,7 @@ def campaign_create(*, actor, fund: Fund, name: str, starts_on: dt.date, ends_on
 def campaign_update(*, actor, campaign: Campaign, **changes) -> Campaign:
     require_role(actor, *DONATION_ROLES)
     with transaction.atomic():
-        campaign = get_scoped_or_404(Campaign.objects.select_for_update(), actor, station=None,
-                                     district="fund__district", pk=campaign.pk)
+        campaign = get_or_404(campaigns_visible_to(user=actor).select_for_update(of=("self",)), pk=campaign.pk)
         before = {field: str(getattr(campaign, field) or "") for field in CAMPAIGN_FIELDS}
         for field in CAMPAIGN_FIELDS:
             if field in changes:
@@ -272,8 +272,7 @@ def donations_confirm_many(*, donations: list[Donation], actor) -> list[Donation
 
 def _locked_donation(*, actor, donation: Donation) -> Donation:
     require_role(actor, *DONATION_ROLES)
-    locked = Donation.objects.select_for_update(of=("self",)).select_related("fund")
-    return get_scoped_or_404(locked, actor, station=None, pk=donation.pk)
+    return get_or_404(donations_visible_to(user=actor).select_for_update(of=("self",)), pk=donation.pk)
 
 
 def donation_confirm(*, donation: Donation, actor) -> Donation:

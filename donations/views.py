@@ -20,14 +20,14 @@ from donations.selectors import (
     campaigns_visible_to,
     donations_visible_to,
     donors_visible_to,
-    imports_visible_to,
+    donation_imports_visible_to,
     totals,
 )
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.jobs import start_job
 from reliefdesk.money import amount_in_capitals
-from reliefdesk.scope import get_scoped_or_404, require_role
+from reliefdesk.scope import get_or_404, require_role
 from reliefdesk.xlsx import xlsx_response
 
 PAGE_SIZE = 50
@@ -92,8 +92,8 @@ def donation_create(request):
 @require_GET
 def donation_detail(request, pk: int):
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(user=request.user).select_related(
-        "import_batch", "credit_entry", "void_entry"), request.user, station=None, pk=pk)
+    donation = get_or_404(donations_visible_to(user=request.user).select_related(
+        "import_batch", "credit_entry", "void_entry"), pk=pk)
     return render(request, "donations/donation_detail.html", {
         "donation": donation,
         "void_form": VoidForm(),
@@ -105,7 +105,7 @@ def donation_detail(request, pk: int):
 @require_POST
 def donation_confirm(request, pk: int):
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(user=request.user), request.user, station=None, pk=pk)
+    donation = get_or_404(donations_visible_to(user=request.user), pk=pk)
     try:
         services.donation_confirm(donation=donation, actor=request.user)
     except DomainError as error:
@@ -118,7 +118,7 @@ def donation_confirm(request, pk: int):
 @require_POST
 def donation_void(request, pk: int):
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(user=request.user), request.user, station=None, pk=pk)
+    donation = get_or_404(donations_visible_to(user=request.user), pk=pk)
     form = VoidForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for voiding this donation."))
@@ -135,7 +135,7 @@ def donation_void(request, pk: int):
 @require_GET
 def donation_receipt(request, pk: int):
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(user=request.user), request.user, station=None, pk=pk)
+    donation = get_or_404(donations_visible_to(user=request.user), pk=pk)
     return render(request, "donations/receipt.html", {"receipts": [_receipt(donation)]})
 
 
@@ -178,7 +178,7 @@ def donor_create(request):
 @require_http_methods(["GET", "POST"])
 def donor_update(request, pk: int):
     _finance(request)
-    donor = get_scoped_or_404(donors_visible_to(user=request.user), request.user, station=None, pk=pk)
+    donor = get_or_404(donors_visible_to(user=request.user), pk=pk)
     initial = {"kind": donor.kind, "name": donor.name, "unit_name": donor.unit_name, "employer": donor.employer,
                "contact": donor.contact, "district": donor.district}
     form = DonorForm(request.POST or None, user=request.user, initial=initial)
@@ -221,8 +221,7 @@ def campaign_create(request):
 @require_http_methods(["GET", "POST"])
 def campaign_update(request, pk: int):
     _finance(request)
-    campaign = get_scoped_or_404(campaigns_visible_to(user=request.user), request.user, station=None,
-                                 district="fund__district", pk=pk)
+    campaign = get_or_404(campaigns_visible_to(user=request.user), pk=pk)
     initial = {field: getattr(campaign, field) for field in services.CAMPAIGN_FIELDS}
     form = CampaignForm(request.POST or None, user=request.user, editing=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -237,8 +236,7 @@ def campaign_update(request, pk: int):
 
 
 def _scoped_campaign(request, pk: int) -> Campaign:
-    return get_scoped_or_404(campaigns_visible_to(user=request.user), request.user, station=None,
-                             district="fund__district", pk=pk)
+    return get_or_404(campaigns_visible_to(user=request.user), pk=pk)
 
 
 @require_GET
@@ -301,15 +299,14 @@ def import_upload(request):
                 return redirect("job-detail", pk=job.pk)
             imports.validate_import(imp)
             return HttpResponseRedirect(detail)
-    recent = imports_visible_to(user=request.user)[:10]
+    recent = donation_imports_visible_to(user=request.user)[:10]
     return render(request, "donations/import_upload.html", {"form": form, "recent": recent})
 
 
 @require_GET
 def import_detail(request, pk: int):
     _finance(request)
-    imp = get_scoped_or_404(imports_visible_to(user=request.user), request.user, station=None,
-                            district="fund__district", pk=pk)
+    imp = get_or_404(donation_imports_visible_to(user=request.user), pk=pk)
     return render(request, "donations/import_detail.html", {
         "imp": imp,
         "bad_rows": len({e["row"] for e in imp.errors if e.get("row")}),
@@ -322,8 +319,7 @@ def import_detail(request, pk: int):
 @require_POST
 def import_commit(request, pk: int):
     _finance(request)
-    imp = get_scoped_or_404(imports_visible_to(user=request.user), request.user, station=None,
-                            district="fund__district", pk=pk)
+    imp = get_or_404(donation_imports_visible_to(user=request.user), pk=pk)
     confirm = request.POST.get("confirm") == "on"
     detail = reverse("donations:import-detail", args=[imp.pk])
     if imp.status == DonationImport.Status.VALIDATED and imp.rows_ok > settings.BACKGROUND_ROWS_THRESHOLD:

@@ -66,6 +66,7 @@ class Rules:
     effective_from: date
     effective_to: date | None
     date_basis: str = "event"  # "event" | "submission"
+    family_allowed: bool = True  # may a family member of the worker benefit
 
     def decisive_date(self, facts: Facts) -> date | None:
         return facts.submission_date if self.date_basis == "submission" else facts.event_date
@@ -78,6 +79,7 @@ class Facts:
     submission_date: date | None
     disease_code: str | None = None
     is_member: bool = True
+    is_family_member: bool = False  # the beneficiary is the worker's spouse, child or parent
     awarded_this_year: Decimal = Decimal("0")
     awards_this_year: int = 0
 
@@ -170,6 +172,9 @@ def _not_eligible(reasons: _Reasons, *, tier_label: str = "", tier_index: int | 
 def _check_conditions(rules: Rules, facts: Facts, reasons: _Reasons) -> None:
     if rules.membership_required and not facts.is_member:
         reasons.add("受助人所属职工不是工会会员", "the worker is not a union member")
+
+    if facts.is_family_member and not rules.family_allowed:
+        reasons.add("本细则只救助会员本人，不含家属", "this rule set covers only the member himself, not his family")
 
     if rules.diseases_restricted:
         if not facts.disease_code:

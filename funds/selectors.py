@@ -34,7 +34,7 @@ def funds_visible_to(*, user) -> QuerySet[Fund]:
         return queryset
     if role is None:
         return queryset.none()
-    district_ids = list(districts_visible_to(user).values_list("id", flat=True))
+    district_ids = list(districts_visible_to(user=user).values_list("id", flat=True))
     return queryset.filter(Q(district__isnull=True) | Q(district_id__in=district_ids))
 
 
@@ -161,6 +161,7 @@ def rules_of(rule_set: RuleSet, *, on: date | None = None) -> engine.Rules:
         effective_from=rule_set.effective_from,
         effective_to=rule_set.effective_to,
         date_basis=rule_set.date_basis,
+        family_allowed=rule_set.family_allowed,
     )
 
 

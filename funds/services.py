@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from funds.errors import RuleSetLocked
 from funds.models import RuleSet, Tier
-from funds.selectors import rule_set_is_used, rule_sets_visible_to
+from funds.selectors import funds_visible_to, rule_set_is_used, rule_sets_visible_to
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
-from reliefdesk.scope import get_scoped_or_404, require_role
+from reliefdesk.scope import get_or_404, require_role
 
 EDITABLE_FIELDS = (
     "version_name", "effective_from", "effective_to", "date_basis", "basis", "minimum_basis", "case_cap",
@@ -30,7 +30,7 @@ TIER_FIELDS = ("lower", "upper", "kind", "rate", "amount", "range_min", "range_m
 
 def _locked(rule_set: RuleSet, actor) -> RuleSet:
     """Lock the row after the scope check; an outsider gets 404."""
-    get_scoped_or_404(rule_sets_visible_to(user=actor), actor, station=None, district="fund__district", pk=rule_set.pk)
+    get_or_404(rule_sets_visible_to(user=actor), pk=rule_set.pk)
     return RuleSet.objects.select_for_update().select_related("fund", "category").get(pk=rule_set.pk)
 
 
@@ -75,11 +75,9 @@ def rule_set_revise(*, rule_set: RuleSet, actor) -> RuleSet:
 
 def rule_set_create(*, fund, category, actor, **values) -> RuleSet:
     """A new, empty draft version of ``fund`` and ``category``."""
-    from funds.selectors import funds_visible_to
-
     with transaction.atomic():
         require_role(actor)
-        fund = get_scoped_or_404(funds_visible_to(user=actor), actor, station=None, district="district", pk=fund.pk)
+        fund = get_or_404(funds_visible_to(user=actor), pk=fund.pk)
         unknown = set(values) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")

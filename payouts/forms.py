@@ -13,7 +13,9 @@ from cases.models import Batch
 from payouts.models import Payout
 from cases.validators import normalise_card_number, validate_card_number
 from funds.models import Fund
-from reliefdesk.scope import scope_queryset
+from cases.selectors.batches import batches_visible_to
+from funds.selectors import funds_visible_to
+from payouts.selectors import payouts_visible_to
 
 
 class PayoutFilter(django_filters.FilterSet):
@@ -33,8 +35,8 @@ class PayoutFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["fund"].queryset = scope_queryset(Fund.objects.all(), user, station=None)
-        self.filters["batch"].queryset = (scope_queryset(Batch.objects.all(), user, station=None)
+        self.filters["fund"].queryset = funds_visible_to(user=user)
+        self.filters["batch"].queryset = (batches_visible_to(user=user)
                                           .filter(status=Batch.Status.APPROVED).order_by("-approved_at", "-id"))
 
     def search(self, queryset, name, value):
@@ -56,7 +58,7 @@ class PayoutSelectionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payouts"].queryset = scope_queryset(Payout.objects.select_related("application"), user)
+        self.fields["payouts"].queryset = payouts_visible_to(user=user)
 
 
 class MarkPaidForm(PayoutSelectionForm):

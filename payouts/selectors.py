@@ -9,38 +9,35 @@ from django.db.models.functions import Coalesce
 
 from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
 from funds.models import Fund
+from funds.selectors import fund_position, funds_visible_to
 from reliefdesk.money import ZERO
-from reliefdesk.scope import get_scoped_or_404, scope_queryset
+from reliefdesk.scope import get_or_404, scope_queryset
 
 
-def payouts_visible_to(user) -> QuerySet[Payout]:
+def payouts_visible_to(*, user) -> QuerySet[Payout]:
     return scope_queryset(
         Payout.objects.select_related("application__category", "batch", "fund", "station"), user
     )
 
 
-def sheets_visible_to(user) -> QuerySet[PayoutSheet]:
+def payout_sheets_visible_to(*, user) -> QuerySet[PayoutSheet]:
     return scope_queryset(PayoutSheet.objects.select_related("fund", "created_by"), user, station=None)
 
 
-def get_payout(user, pk: int) -> Payout:
-    return get_scoped_or_404(
-        Payout.objects.select_related("application__category", "application__member", "batch", "fund", "station",
-                                      "reissue_of"),
-        user, pk=pk,
-    )
+def payout_get(*, user, pk: int) -> Payout:
+    return get_or_404(payouts_visible_to(user=user).select_related("application__member", "reissue_of"), pk=pk)
 
 
-def get_sheet(user, pk: int) -> PayoutSheet:
-    return get_scoped_or_404(PayoutSheet.objects.select_related("fund", "created_by"), user, station=None, pk=pk)
+def payout_sheet_get(*, user, pk: int) -> PayoutSheet:
+    return get_or_404(payout_sheets_visible_to(user=user), pk=pk)
 
 
-def payout_list(user, params=None):
+def payout_list(*, user, params=None):
     """The payout list's FilterSet over the user's payouts (the same rows the page shows)."""
     from payouts.forms import PayoutFilter
 
     live_line = PayoutSheetLine.objects.filter(payout=OuterRef("pk"), released=False)
-    queryset = payouts_visible_to(user).annotate(
+    queryset = payouts_visible_to(user=user).annotate(
         live_sheet_number=Subquery(live_line.values("sheet__number")[:1]),
         live_sheet_id=Subquery(live_line.values("sheet_id")[:1]),
     ).order_by("-created_at", "-id")
@@ -88,12 +85,10 @@ class FundSummary:
     pending_total: object
 
 
-def finance_overview(user) -> dict:
+def finance_overview(*, user) -> dict:
     """What finance sees first: each fund's position, sheets by state, payouts to put in a sheet or reissue."""
-    from funds.selectors import fund_position
-
-    funds = scope_queryset(Fund.objects.filter(active=True), user, station=None).order_by("slug")
-    payouts = scope_queryset(Payout.objects.all(), user)
+    funds = funds_visible_to(user=user).filter(active=True).order_by("slug")
+    payouts = payouts_visible_to(user=user)
     pending = {row["fund_id"]: row for row in payouts.filter(status=Payout.Status.PENDING)
                .values("fund_id").annotate(count=Count("id"), total=Coalesce(Sum("amount"), ZERO))}
     summaries = []
@@ -103,13 +98,13 @@ def finance_overview(user) -> dict:
         summaries.append(FundSummary(fund=fund, balance=position.balance, committed=position.committed,
                                      available=position.available, pending_count=row.get("count", 0),
                                      pending_total=row.get("total", ZERO)))
-    sheets = sheets_visible_to(user)
+    sheets = payout_sheets_visible_to(user=user)
     sheet_counts = {row["status"]: row["count"] for row in sheets.values("status").annotate(count=Count("id"))}
     sheet_states = [(value, label, sheet_counts.get(value, 0)) for value, label in PayoutSheet.Status.choices]
     open_sheets = list(sheets.filter(status__in=[PayoutSheet.Status.DRAFT, PayoutSheet.Status.EXPORTED])
                        .order_by("created_at")[:20])
     to_reissue = list(
-        payouts_visible_to(user).filter(status=Payout.Status.FAILED, reissued_as__isnull=True)
+        payouts_visible_to(user=user).filter(status=Payout.Status.FAILED, reissued_as__isnull=True)
         .order_by("created_at")[:50]
     )
     return {"funds": summaries, "sheet_states": sheet_states, "open_sheets": open_sheets, "to_reissue": to_reissue,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Application
+from cases.selectors.intake import applications_visible_to
 from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
 from cases.workflow import APPLICATION
 from payouts.workflow import PAYOUT, PAYOUT_SHEET
@@ -28,11 +29,13 @@ from funds.awards import Award
 from funds.errors import LedgerRefused
 from funds.ledger import NewEntry, ledger_post_many
 from funds.models import Fund, LedgerEntry
+from funds.selectors import funds_visible_to
+from payouts.selectors import payout_sheets_visible_to, payouts_visible_to
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import District, Role
 from reliefdesk.money import ZERO, quantize_money, to_decimal
-from reliefdesk.scope import get_scoped_or_404, require_role, scope_queryset
+from reliefdesk.scope import get_or_404, require_role
 
 FINANCE_ROLES = (Role.FINANCE,)
 RESULT_PAID = "成功"
@@ -44,7 +47,7 @@ def _lock_sheet(sheet: PayoutSheet, actor) -> PayoutSheet:
     """The sheet row locked, if the actor may see it (404 otherwise, as for any outsider)."""
     from django.http import Http404
 
-    locked = scope_queryset(PayoutSheet.objects.select_for_update(), actor, station=None).filter(pk=sheet.pk).first()
+    locked = payout_sheets_visible_to(user=actor).select_for_update(of=("self",)).filter(pk=sheet.pk).first()
     if locked is None:
         raise Http404(_("No such record."))
     return locked
@@ -57,7 +60,7 @@ def _lock_payouts(payouts: Iterable, actor) -> list[Payout]:
     ids = sorted({p.pk if isinstance(p, Payout) else int(p) for p in payouts})
     if not ids:
         raise DomainError(_("Select at least one payout."), field="payouts")
-    locked = list(scope_queryset(Payout.objects.select_for_update(), actor).filter(pk__in=ids).order_by("pk"))
+    locked = list(payouts_visible_to(user=actor).select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
     if len(locked) != len(ids):
         raise Http404(_("No such record."))
     return locked
@@ -107,7 +110,7 @@ def sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
     """Put pending payouts of one fund into a new numbered sheet."""
     require_role(actor, *FINANCE_ROLES)
     with transaction.atomic():
-        fund = scope_queryset(Fund.objects.all(), actor, station=None).filter(pk=fund.pk).first()
+        fund = funds_visible_to(user=actor).filter(pk=fund.pk).first()
         if fund is None or fund.district_id is None:
             from django.http import Http404
 
@@ -189,7 +192,7 @@ def sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | None = 
         path = handle.name
     # The file is written outside the transaction: a background job's progress
     # must be visible while it runs, and the lines of a live sheet never change.
-    sheet = get_scoped_or_404(PayoutSheet.objects.select_related("fund"), actor, station=None, pk=sheet.pk)
+    sheet = get_or_404(payout_sheets_visible_to(user=actor), pk=sheet.pk)
     PAYOUT_SHEET.check(sheet, _export_action(sheet), actor=actor)
     rows, total = write_payout_sheet(sheet, path, actor=actor, progress=progress)
     with transaction.atomic():
@@ -479,7 +482,7 @@ def _check_result_rows(report: ResultImport, sheet: PayoutSheet, actor) -> None:
     lines = {line.payout.application.reference: line.payout
              for line in sheet.lines.filter(released=False).select_related("payout__application")}
     references = {r.reference for r in report.rows}
-    known = set(scope_queryset(Application.objects.filter(reference__in=references), actor)
+    known = set(applications_visible_to(user=actor).filter(reference__in=references)
                 .values_list("reference", flat=True))
     seen: dict[str, int] = {}
     for row in report.rows:

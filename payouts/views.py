@@ -60,13 +60,13 @@ def _form_errors(request, form) -> None:
 @require_GET
 def finance_home(request):
     _require_finance(request)
-    return render(request, "payouts/finance_home.html", selectors.finance_overview(request.user))
+    return render(request, "payouts/finance_home.html", selectors.finance_overview(user=request.user))
 
 
 @require_GET
 def payout_list(request):
     _require_finance(request)
-    filterset = selectors.payout_list(request.user, request.GET or None)
+    filterset = selectors.payout_list(user=request.user, params=request.GET or None)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
@@ -95,14 +95,14 @@ def _payout_detail(request, payout, *, reissue_form=None, status=200):
 @require_GET
 def payout_detail(request, pk: int):
     _require_finance(request)
-    payout = selectors.get_payout(request.user, pk)
+    payout = selectors.payout_get(user=request.user, pk=pk)
     return _payout_detail(request, payout)
 
 
 @require_POST
 def payout_reissue(request, pk: int):
     _require_finance(request)
-    payout = selectors.get_payout(request.user, pk)
+    payout = selectors.payout_get(user=request.user, pk=pk)
     form = ReissueForm(request.POST, action=reverse("payouts:payout-reissue", args=[payout.pk]))
     if form.is_valid():
         try:
@@ -180,7 +180,7 @@ def payouts_mark_failed(request):
 @require_GET
 def sheet_list(request):
     _require_finance(request)
-    sheets = selectors.sheets_visible_to(request.user).order_by("-created_at", "-id")
+    sheets = selectors.payout_sheets_visible_to(user=request.user).order_by("-created_at", "-id")
     status = request.GET.get("status", "")
     if status in PayoutSheet.Status.values:
         sheets = sheets.filter(status=status)
@@ -209,14 +209,14 @@ def _sheet_context(request, sheet, **extra):
 @require_GET
 def sheet_detail(request, pk: int):
     _require_finance(request)
-    sheet = selectors.get_sheet(request.user, pk)
+    sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     return render(request, "payouts/sheet_detail.html", _sheet_context(request, sheet))
 
 
 @require_POST
 def sheet_export(request, pk: int):
     _require_finance(request)
-    sheet = selectors.get_sheet(request.user, pk)
+    sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     if sheet.row_count > settings.BACKGROUND_ROWS_THRESHOLD:
         from payouts.jobs import EXPORT_KIND
         from reliefdesk.jobs import start_job
@@ -238,7 +238,7 @@ def sheet_export(request, pk: int):
 @require_POST
 def sheet_cancel(request, pk: int):
     _require_finance(request)
-    sheet = selectors.get_sheet(request.user, pk)
+    sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     form = SheetCancelForm(request.POST, action=reverse("payouts:sheet-cancel", args=[sheet.pk]))
     if form.is_valid():
         try:
@@ -260,7 +260,7 @@ def _upload_path(sheet, token: str) -> Path:
 def sheet_import(request, pk: int):
     """Upload the bank's result file: check every row and show the preview; nothing is written yet."""
     _require_finance(request)
-    sheet = selectors.get_sheet(request.user, pk)
+    sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     form = ResultUploadForm(request.POST, request.FILES, action=reverse("payouts:sheet-import", args=[sheet.pk]))
     if not form.is_valid():
         return render(request, "payouts/sheet_detail.html", _sheet_context(request, sheet, upload_form=form),
@@ -289,7 +289,7 @@ def sheet_import(request, pk: int):
 def sheet_import_commit(request, pk: int):
     """Apply the checked file: every row or none."""
     _require_finance(request)
-    sheet = selectors.get_sheet(request.user, pk)
+    sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     token = request.POST.get("token", "")
     path = _upload_path(sheet, token) if _TOKEN.match(token) else None
     if path is None or not path.exists():

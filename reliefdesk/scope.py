@@ -1,18 +1,20 @@
 """Who may see what: the one place that decides visibility.
 
 A liaison sees the records of his stations, district roles those of their
-district, an administrator everything. Every list and detail lookup starts
-from :func:`scope_queryset`; anything outside it answers 404, whether it
+district, an administrator everything. Each model has one door,
+``<model>s_visible_to(*, user)`` in its app's selectors (built on
+:func:`scope_queryset` here); every list and detail lookup starts from it,
+and :func:`get_or_404` answers 404 for anything outside it, whether it
 exists or not.
 """
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from reliefdesk.models import District, Role, Station
+from reliefdesk.models import District, Employer, Job, Role, StaffAssignment, Station
 
 
 def assignment_of(user):
@@ -21,8 +23,6 @@ def assignment_of(user):
     cached = getattr(user, "_reliefdesk_assignment", False)
     if cached is not False:
         return cached
-    from reliefdesk.models import StaffAssignment
-
     try:
         assignment = StaffAssignment.objects.select_related("district").get(user=user)
     except StaffAssignment.DoesNotExist:
@@ -87,11 +87,19 @@ def scope_queryset(queryset: QuerySet, user, *, station: str | None = "station",
     return queryset.filter(**{district: assignment.district_id})
 
 
-def stations_visible_to(user) -> QuerySet:
+def get_or_404(queryset: QuerySet, **lookup):
+    """The one object of ``queryset`` (a door's, so already scoped) matching ``lookup``, or 404."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404(_("No such record.")) from exc
+
+
+def stations_visible_to(*, user) -> QuerySet:
     return scope_queryset(Station.objects.select_related("district"), user, station="id", district="district")
 
 
-def districts_visible_to(user) -> QuerySet:
+def districts_visible_to(*, user) -> QuerySet:
     role = role_of(user)
     if role == Role.ADMIN:
         return District.objects.all()
@@ -109,12 +117,17 @@ def get_scoped_or_404(queryset: QuerySet, user, *, station: str | None = "statio
         raise Http404(_("No such record.")) from exc
 
 
-def employer_scope_q(user) -> Q:
+def employers_visible_to(*, user) -> QuerySet:
     """Employers a user may pick: those of his district (liaison: his stations' districts)."""
     role = role_of(user)
     if role == Role.ADMIN:
-        return Q()
+        return Employer.objects.all()
     if role == Role.LIAISON:
-        return Q(district__stations__id__in=station_ids_of(user))
+        return Employer.objects.filter(district__stations__id__in=station_ids_of(user)).distinct()
     district = district_of(user)
-    return Q(district_id=district.pk if district else None)
+    return Employer.objects.filter(district_id=district.pk if district else None)
+
+
+def jobs_visible_to(*, user) -> QuerySet:
+    """Background jobs: an administrator's all of them, anyone else's his own."""
+    return Job.objects.all() if is_admin(user) else Job.objects.filter(created_by=user)

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from reliefdesk.models import Job
 from reliefdesk.nav import ROLE_HOMES
-from reliefdesk.scope import districts_visible_to, role_of, stations_visible_to
+from reliefdesk.scope import districts_visible_to, get_or_404, jobs_visible_to, role_of, stations_visible_to
+from reliefdesk.xlsx import file_response
 
 
 @require_GET
@@ -16,8 +21,8 @@ def home(request):
         return redirect(url_name)
     context = {
         "role": role,
-        "districts": districts_visible_to(request.user),
-        "stations": stations_visible_to(request.user)[:50],
+        "districts": districts_visible_to(user=request.user),
+        "stations": stations_visible_to(user=request.user)[:50],
     }
     return render(request, "reliefdesk/home.html", context)
 
@@ -37,15 +42,7 @@ def error_500(request):
 @require_GET
 def job_detail(request, pk: int):
     """A background job's progress; the page polls ?format=json until it is done."""
-    from django.http import Http404, JsonResponse
-
-    from reliefdesk.models import Job
-    from reliefdesk.scope import is_admin
-
-    jobs = Job.objects.all() if is_admin(request.user) else Job.objects.filter(created_by=request.user)
-    job = jobs.filter(pk=pk).first()
-    if job is None:
-        raise Http404
+    job = get_or_404(jobs_visible_to(user=request.user), pk=pk)
     next_url = job.params.get("next_url", "")
     if request.GET.get("format") == "json":
         return JsonResponse({"status": job.status, "done": job.done, "total": job.total, "percent": job.percent,
@@ -56,13 +53,6 @@ def job_detail(request, pk: int):
 @require_GET
 def job_download(request, pk: int):
     """The file a finished export job produced (only for the user who started it)."""
-    from pathlib import Path
-
-    from django.http import Http404
-
-    from reliefdesk.models import Job
-    from reliefdesk.xlsx import file_response
-
     job = Job.objects.filter(pk=pk, created_by=request.user, status=Job.Status.DONE).first()
     if job is None or not job.result_file or not Path(job.result_file).exists():
         raise Http404

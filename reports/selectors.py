@@ -1,6 +1,6 @@
 """The figures district staff report upward, computed in the database.
 
-Every figure starts from :func:`reliefdesk.scope.scope_queryset`: a liaison's
+Every figure starts from the door of its model (``applications_visible_to`` …): a liaison's
 figures are those of his stations, a district role's those of its district,
 an administrator's everything.
 
@@ -48,6 +48,9 @@ from django.db.models.functions import Coalesce, NullIf, TruncDate, TruncMonth
 from django.utils.translation import gettext as _
 
 from cases.models import Application
+from cases.selectors.intake import applications_visible_to
+from donations.selectors import donations_visible_to
+from payouts.selectors import payouts_visible_to
 from payouts.models import Payout
 from donations.models import Donation, Donor
 from funds.models import Fund, LedgerEntry
@@ -55,7 +58,7 @@ from reliefdesk.history import action_codes
 from reliefdesk.models import HistoryEvent, Role
 from reliefdesk.money import ZERO, quantize_money
 from reports.periods import BEIJING, Period
-from reliefdesk.scope import districts_visible_to, role_of, scope_queryset, stations_visible_to
+from reliefdesk.scope import districts_visible_to, role_of, stations_visible_to
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
@@ -115,7 +118,7 @@ def report_funds(user) -> QuerySet:
     funds = Fund.objects.order_by("slug")
     if role_of(user) == Role.ADMIN:
         return funds
-    return funds.filter(Q(district__isnull=True) | Q(district__in=districts_visible_to(user)))
+    return funds.filter(Q(district__isnull=True) | Q(district__in=districts_visible_to(user=user)))
 
 
 def is_station_view(user) -> bool:
@@ -123,12 +126,12 @@ def is_station_view(user) -> bool:
 
 
 def scoped_applications(user, *, fund: Fund | None = None) -> QuerySet:
-    applications = scope_queryset(Application.objects.all(), user)
+    applications = applications_visible_to(user=user)
     return applications.filter(fund=fund) if fund else applications
 
 
 def scoped_payouts(user, *, fund: Fund | None = None) -> QuerySet:
-    payouts = scope_queryset(Payout.objects.all(), user)
+    payouts = payouts_visible_to(user=user)
     return payouts.filter(fund=fund) if fund else payouts
 
 
@@ -136,7 +139,7 @@ def scoped_donations(user, *, fund: Fund | None = None) -> QuerySet:
     """Donations belong to a district, not to a station: liaisons get none (station view)."""
     if is_station_view(user):
         return Donation.objects.none()
-    donations = scope_queryset(Donation.objects.all(), user, station=None)
+    donations = donations_visible_to(user=user)
     return donations.filter(fund=fund) if fund else donations
 
 
@@ -360,7 +363,7 @@ class Dashboard:
 
     @cached_property
     def stations(self) -> list:
-        return list(stations_visible_to(self.user)) if self.station_view else []
+        return list(stations_visible_to(user=self.user)) if self.station_view else []
 
     @cached_property
     def overview(self) -> dict:

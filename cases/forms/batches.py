@@ -41,7 +41,7 @@ class CandidateFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["station"].queryset = stations_visible_to(user)
+        self.filters["station"].queryset = stations_visible_to(user=user)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from cases import validators
 from cases.models import Application, Document, FamilyMember
 from funds.models import AidCategory, Disease, Fund
+from funds.selectors import funds_visible_to
 from reliefdesk.models import Employer
-from reliefdesk.scope import employer_scope_q, stations_visible_to
+from reliefdesk.scope import employers_visible_to, stations_visible_to
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"),
                "validators": [validators.validate_money_not_negative]}
@@ -56,7 +57,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = Employer.objects.filter(employer_scope_q(user)).distinct()
+        self.fields["employer"].queryset = employers_visible_to(user=user)
 
     def clean(self):
         cleaned = super().clean()
@@ -83,7 +84,7 @@ class BeneficiaryForm(forms.Form):
         choices += [(str(fm.pk), f"{fm.name}（{fm.get_relation_display()}）") for fm in member.family.all()]
         self.fields["beneficiary"].choices = choices
         self.family = {str(fm.pk): fm for fm in member.family.all()}
-        stations = stations_visible_to(user).filter(active=True)
+        stations = stations_visible_to(user=user).filter(active=True)
         if with_station:
             self.fields["station"].queryset = stations
             self.fields["station"].required = True
@@ -127,6 +128,37 @@ class FactsForm(forms.Form):
                 validators.validate_amounts(total, reimbursed, other)
             except forms.ValidationError as exc:
                 self.add_error("reimbursed", exc)
+        return cleaned
+
+
+class EstimateForm(forms.Form):
+    """The facts as typed on the facts step, for the live estimate; empty amounts count as zero."""
+
+    fund = forms.ModelChoiceField(queryset=Fund.objects.none(), required=False)
+    category = forms.ModelChoiceField(queryset=AidCategory.objects.all(), required=False)
+    event_date = forms.DateField(required=False)
+    disease = forms.ModelChoiceField(queryset=Disease.objects.all(), required=False)
+    total_cost = forms.DecimalField(required=False, **MONEY_FIELD)
+    reimbursed = forms.DecimalField(required=False, **MONEY_FIELD)
+    other_aid = forms.DecimalField(required=False, **MONEY_FIELD)
+    assessed_loss = forms.DecimalField(required=False, **MONEY_FIELD)
+
+    def __init__(self, *args, application: Application, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The funds the facts step offers, and only those the user may see.
+        self.fields["fund"].queryset = funds_visible_to(user=user).filter(active=True).filter(
+            Q(district_id=application.district_id) | Q(district__isnull=True))
+        self.application = application
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("total_cost", "reimbursed", "other_aid"):
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = Decimal("0.00")
+        for name, current in (("fund", self.application.fund), ("category", self.application.category),
+                              ("event_date", self.application.event_date)):
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = current
         return cleaned
 
 
@@ -179,7 +211,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["station"].queryset = stations_visible_to(user)
+        self.filters["station"].queryset = stations_visible_to(user=user)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -27,7 +27,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.filters["station"].queryset = stations_visible_to(user)
+        self.filters["station"].queryset = stations_visible_to(user=user)
 
     def only_mine(self, queryset, name, value):
         return queryset.filter(assigned_reviewer=self.user) if value else queryset

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from cases.models import Application, Batch
 from cases.selectors.intake import applications_visible_to
 from reliefdesk.money import ZERO
-from reliefdesk.scope import get_scoped_or_404, scope_queryset
+from reliefdesk.scope import get_or_404, scope_queryset
 
 S = Application.Status
 B = Batch.Status
@@ -23,7 +23,7 @@ def _money_sum(field: str, **extra):
     return Coalesce(Sum(field, **extra), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def batches_visible_to(user) -> QuerySet[Batch]:
+def batches_visible_to(*, user) -> QuerySet[Batch]:
     return scope_queryset(Batch.objects.select_related("fund", "district", "created_by", "approved_by"), user,
                           station=None)
 
@@ -32,7 +32,7 @@ def batch_list(*, user, data=None) -> tuple[QuerySet[Batch], object]:
     from cases.forms.batches import BatchFilter
 
     in_batch = Q(applications__status__in=MEMBER_STATUSES)
-    queryset = batches_visible_to(user).annotate(
+    queryset = batches_visible_to(user=user).annotate(
         case_count=Count("applications", filter=in_batch),
         total=_money_sum("applications__proposed_amount", filter=in_batch),
         override_count=Count("applications", filter=in_batch & Q(applications__is_override=True)),
@@ -44,8 +44,7 @@ def batch_list(*, user, data=None) -> tuple[QuerySet[Batch], object]:
 
 
 def batch_get(*, user, pk: int) -> Batch:
-    return get_scoped_or_404(Batch.objects.select_related("fund", "district", "created_by", "approved_by"), user,
-                             station=None, pk=pk)
+    return get_or_404(batches_visible_to(user=user), pk=pk)
 
 
 def batch_applications(batch: Batch) -> QuerySet[Application]:
@@ -92,7 +91,7 @@ def batch_candidates(*, batch: Batch, user, data=None) -> tuple[QuerySet[Applica
     """Verified cases of the batch's fund outside any batch, filtered for the checkbox list."""
     from cases.forms.batches import CandidateFilter
 
-    queryset = (applications_visible_to(user)
+    queryset = (applications_visible_to(user=user)
                 .filter(status=S.VERIFIED, batch__isnull=True, fund_id=batch.fund_id)
                 .order_by("verified_at", "id"))
     filterset = CandidateFilter(data or None, queryset=queryset, user=user)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Application, InvoiceNumber
-from reliefdesk.scope import get_scoped_or_404, scope_queryset
+from cases.models import Application, Document, InvoiceNumber, Member
+from reliefdesk.scope import get_or_404, role_of, scope_queryset
 
 S = Application.Status
 
@@ -43,25 +43,38 @@ SORTS = {
 }
 
 
-def applications_visible_to(user) -> QuerySet[Application]:
+def applications_visible_to(*, user) -> QuerySet[Application]:
     """The applications ``user`` may see (his stations, his district, or all for an admin)."""
     return scope_queryset(Application.objects.select_related(*LIST_RELATED), user)
 
 
+def documents_visible_to(*, user) -> QuerySet[Document]:
+    """The documents of the applications ``user`` may see."""
+    return scope_queryset(Document.objects.select_related("application"), user, station="application__station",
+                          district="application__district")
+
+
+def members_visible_to(*, user) -> QuerySet[Member]:
+    """The members ``user`` may look up: every registered member, for any staff role.
+
+    A member is registered once, city-wide, by his ID number, and any station may file for him.
+    """
+    if role_of(user) is None:
+        return Member.objects.none()
+    return Member.objects.select_related("employer")
+
+
 def application_get(*, user, pk: int) -> Application:
     """One application for its page, 404 when outside the user's scope."""
-    return get_scoped_or_404(
-        Application.objects.select_related(*LIST_RELATED, "beneficiary", "member__employer", "estimate_rule_set",
-                                           "created_by", "batch"),
-        user, pk=pk,
-    )
+    return get_or_404(applications_visible_to(user=user).select_related(
+        "beneficiary", "member__employer", "estimate_rule_set", "created_by", "batch"), pk=pk)
 
 
 def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]:
     """The filtered and sorted list of visible applications, with its FilterSet for the form."""
     from cases.forms.intake import ApplicationFilter
 
-    queryset = applications_visible_to(user)
+    queryset = applications_visible_to(user=user)
     filterset = ApplicationFilter(data or None, queryset=queryset, user=user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     sort = (data or {}).get("sort") or "-created"
@@ -81,7 +94,7 @@ class StationDashboard:
 
 def station_dashboard(*, user, paid_since_days: int = 60, limit: int = 20) -> StationDashboard:
     """What a liaison sees first: counts by status, returned cases with the reason, recent payments."""
-    visible = applications_visible_to(user)
+    visible = applications_visible_to(user=user)
     counts = {row["status"]: row["n"] for row in visible.order_by().values("status").annotate(n=Count("id"))}
     returned = list(visible.filter(status=S.RETURNED).order_by("updated_at")[:limit])
     drafts = list(visible.filter(status=S.DRAFT).order_by("-updated_at")[:limit])
@@ -139,7 +152,7 @@ def _other_case(other: Application, visible: bool) -> OtherCase:
 def _visible_ids(user, ids) -> set[int]:
     if user is None or not ids:
         return set()
-    return set(scope_queryset(Application.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+    return set(applications_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def duplicate_warnings(application: Application, user) -> list[OtherCase]:

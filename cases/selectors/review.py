@@ -10,7 +10,7 @@ from cases.models import Application
 from cases.selectors.intake import applications_visible_to, duplicate_warnings, invoice_conflicts
 from reliefdesk.errors import DomainError
 from reliefdesk.history import labelled_history
-from reliefdesk.scope import get_scoped_or_404
+from reliefdesk.scope import get_or_404
 
 S = Application.Status
 
@@ -20,7 +20,7 @@ def review_queue(*, user, data=None) -> tuple[QuerySet[Application], object]:
     """Submitted and in-review cases of the user's district, oldest submission first."""
     from cases.forms.review import ReviewQueueFilter
 
-    queryset = (applications_visible_to(user).filter(status__in=QUEUE_STATUSES)
+    queryset = (applications_visible_to(user=user).filter(status__in=QUEUE_STATUSES)
                 .select_related("assigned_reviewer").order_by("submitted_at", "id"))
     filterset = ReviewQueueFilter(data or None, queryset=queryset, user=user)
     if filterset.is_bound and filterset.is_valid():
@@ -36,13 +36,9 @@ def days_waiting(application: Application, today=None) -> int | None:
 
 
 def application_for_review(*, user, pk: int) -> Application:
-    return get_scoped_or_404(
-        Application.objects.select_related(
-            "fund", "category", "member", "member__employer", "beneficiary", "station", "district", "disease",
-            "estimate_rule_set", "assigned_reviewer", "batch", "override_confirmed_by", "invoices_acknowledged_by",
-        ),
-        user, pk=pk,
-    )
+    return get_or_404(applications_visible_to(user=user).select_related(
+        "member__employer", "beneficiary", "estimate_rule_set", "assigned_reviewer", "batch", "override_confirmed_by",
+        "invoices_acknowledged_by"), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -89,6 +85,6 @@ def review_context(*, user, application: Application) -> ReviewContext:
 
 def override_report(*, user) -> QuerySet[Application]:
     """Every case with an exception amount, newest first, with who confirmed it."""
-    return (applications_visible_to(user).filter(is_override=True)
+    return (applications_visible_to(user=user).filter(is_override=True)
             .select_related("batch", "override_confirmed_by", "assigned_reviewer")
             .order_by("-updated_at", "-id"))

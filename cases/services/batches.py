@@ -18,16 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Application, Batch
+from cases.selectors.batches import batches_visible_to
+from cases.selectors.intake import applications_visible_to
 from cases.services.review import lock_application
 from cases.workflow import APPLICATION, BATCH
 from funds.awards import Award, awards_hand_over
 from funds.models import Fund
-from funds.selectors import fund_position
+from funds.selectors import fund_position, funds_visible_to
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import bulk_record_events, record_event
 from reliefdesk.models import Role
 from reliefdesk.money import ZERO, format_money, quantize_money
-from reliefdesk.scope import district_of, get_scoped_or_404, require_role, scope_queryset
+from reliefdesk.scope import district_of, get_or_404, require_role
 from reliefdesk.workdays import add_working_days
 
 S = Application.Status
@@ -41,8 +43,7 @@ SNAPSHOT_CHUNK = 20000
 def lock_batch(batch: Batch | int, actor, *roles: str) -> Batch:
     require_role(actor, *roles)
     pk = batch.pk if isinstance(batch, Batch) else batch
-    return get_scoped_or_404(Batch.objects.select_for_update(of=("self",)).select_related("fund"), actor,
-                             station=None, pk=pk)
+    return get_or_404(batches_visible_to(user=actor).select_for_update(of=("self",)), pk=pk)
 
 
 def batch_create(*, actor, fund: Fund, title: str) -> Batch:
@@ -51,7 +52,7 @@ def batch_create(*, actor, fund: Fund, title: str) -> Batch:
     if not title:
         raise DomainError(_("A batch needs a title."), field="title")
     with transaction.atomic():
-        fund = get_scoped_or_404(Fund.objects.all(), actor, station=None, pk=fund.pk)
+        fund = get_or_404(funds_visible_to(user=actor), pk=fund.pk)
         district = fund.district or district_of(actor)
         if district is None:
             raise DomainError(_("Choose a district fund for the batch."), field="fund")
@@ -74,7 +75,7 @@ def batch_add_applications(*, batch: Batch | int, applications: Iterable, actor)
     with transaction.atomic():
         batch = lock_batch(batch, actor, Role.REVIEWER)
         BATCH.check(batch, "add_applications", actor=actor)
-        rows = list(scope_queryset(Application.objects.select_for_update(of=("self",)), actor)
+        rows = list(applications_visible_to(user=actor).select_for_update(of=("self",))
                     .filter(pk__in=ids).order_by("pk"))
         if len(rows) != len(ids):
             raise DomainError(_("Some of the chosen applications do not exist or are not yours to batch."))

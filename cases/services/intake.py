@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,14 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import validators
-from cases.estimate import ESTIMATE_FIELDS, refresh_estimate, rule_set_for
+from cases.estimate import ESTIMATE_FIELDS, assess, refresh_estimate, rule_set_for
 from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member
+from cases.selectors.intake import applications_visible_to
 from cases.workflow import APPLICATION
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import Role, Station
 from reliefdesk.money import quantize_money
-from reliefdesk.scope import get_scoped_or_404, require_role
+from reliefdesk.scope import get_or_404, require_role, stations_visible_to
 
 S = Application.Status
 EDITABLE_STATUSES = (S.DRAFT, S.RETURNED)
@@ -165,14 +167,19 @@ def _clean_amounts(values: dict) -> dict:
     return values
 
 
+def self_paid_of(*, total_cost: Decimal, reimbursed: Decimal, other_aid: Decimal) -> Decimal:
+    """实际自付额: the total medical cost less what insurance and other aid paid, never below zero."""
+    return quantize_money(max(total_cost - reimbursed - other_aid, Decimal("0")))
+
+
 def _derive(application: Application) -> None:
     """self_paid = total − reimbursed − other; the check and the beneficiary copy live here."""
     try:
         validators.validate_amounts(application.total_cost, application.reimbursed, application.other_aid)
     except ValidationError as exc:
         raise _domain(exc, "reimbursed") from None
-    application.self_paid = quantize_money(max(application.total_cost - application.reimbursed
-                                               - application.other_aid, Decimal("0")))
+    application.self_paid = self_paid_of(total_cost=application.total_cost, reimbursed=application.reimbursed,
+                                         other_aid=application.other_aid)
     if application.event_date:
         _check(validators.validate_event_date, application.event_date, "event_date")
     person = application.beneficiary or application.member
@@ -198,7 +205,7 @@ def application_create(*, actor, member: Member, station: Station, fund, categor
                        narrative: str = "") -> Application:
     """A new draft with its reference, at one of the actor's stations."""
     require_role(actor, Role.LIAISON)
-    station = get_scoped_or_404(Station.objects.select_related("district"), actor, station="id", pk=station.pk)
+    station = get_or_404(stations_visible_to(user=actor), pk=station.pk)
     _check_fund_serves(fund, station)
     _check_beneficiary(member, beneficiary)
     amounts = _clean_amounts({"total_cost": total_cost, "reimbursed": reimbursed, "other_aid": other_aid,
@@ -217,7 +224,7 @@ def application_create(*, actor, member: Member, station: Station, fund, categor
 
 def _lock(application: Application, actor) -> Application:
     """The application locked for update, or 404 when outside the actor's scope."""
-    return get_scoped_or_404(Application.objects.select_for_update(of=("self",)), actor, pk=application.pk)
+    return get_or_404(applications_visible_to(user=actor).select_for_update(of=("self",)), pk=application.pk)
 
 
 def _require_editable(application: Application) -> None:
@@ -259,6 +266,43 @@ def application_update(*, actor, application: Application, **changes) -> Applica
         if changed:
             record_event(application, actor=actor, action="application.edited", data={"fields": sorted(changed)})
     return application
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The engine's answer for facts as typed, before they are saved."""
+
+    self_paid: Decimal
+    over_total: bool  # reimbursed plus other aid exceed the total: the form will refuse it
+    rule_set: object
+    result: object
+
+
+def application_estimate(*, actor, application: Application, fund, category, event_date: dt.date | None,
+                         disease, total_cost: Decimal, reimbursed: Decimal, other_aid: Decimal,
+                         assessed_loss: Decimal | None) -> Estimate:
+    """What the case would get with these facts: the same assessment the submission uses, nothing saved.
+
+    The case must be the actor's (404), the fund one that serves its station (DomainError on "fund");
+    the beneficiary is the one already chosen, so a family member under a member-only rule is not
+    eligible here exactly as the submission refuses him. Raises NoRuleSetInForce without a rule set.
+    """
+    application = get_or_404(applications_visible_to(user=actor).select_related("beneficiary"), pk=application.pk)
+    if fund is None or category is None:
+        raise DomainError(_("Choose the fund and the category."), field="fund")
+    _check_fund_serves(fund, application.station)
+    amounts = _clean_amounts({"total_cost": total_cost, "reimbursed": reimbursed, "other_aid": other_aid,
+                              "assessed_loss": assessed_loss})
+    application.fund, application.category = fund, category
+    application.event_date, application.disease = event_date, disease
+    for name, value in amounts.items():
+        setattr(application, name, value)
+    application.self_paid = self_paid_of(total_cost=application.total_cost, reimbursed=application.reimbursed,
+                                         other_aid=application.other_aid)
+    rule_set, result = assess(application)
+    return Estimate(self_paid=application.self_paid,
+                    over_total=application.reimbursed + application.other_aid > application.total_cost,
+                    rule_set=rule_set, result=result)
 
 
 def sniff_content_type(head: bytes) -> tuple[str, str] | None:

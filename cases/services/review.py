@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Application
+from cases.selectors.intake import applications_visible_to
 from cases.workflow import APPLICATION
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import Role
 from reliefdesk.money import quantize_money
-from reliefdesk.scope import get_scoped_or_404, require_role
+from reliefdesk.scope import get_or_404, require_role
 
 S = Application.Status
 
@@ -51,8 +52,7 @@ def lock_application(application: Application | int, actor, *roles: str) -> Appl
     """The application row, locked, if ``actor`` has one of ``roles`` (403) and may see it (404)."""
     require_role(actor, *roles)
     pk = application.pk if isinstance(application, Application) else application
-    return get_scoped_or_404(Application.objects.select_for_update(of=("self",)).select_related("category"), actor,
-                             pk=pk)
+    return get_or_404(applications_visible_to(user=actor).select_for_update(of=("self",)), pk=pk)
 
 
 def checklist_items(application: Application) -> list[tuple[str, str]]:

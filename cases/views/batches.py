@@ -19,7 +19,7 @@ from funds.selectors import fund_position
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.money import ZERO
 from reliefdesk.models import Role
-from reliefdesk.scope import get_scoped_or_404, require_role, role_of
+from reliefdesk.scope import get_or_404, require_role, role_of
 from reliefdesk.xlsx import xlsx_response
 
 PAGE_SIZE = 50
@@ -94,7 +94,7 @@ def _back(pk: int):
 def batch_add(request, pk: int):
     require_role(request.user, Role.REVIEWER)
     batch = selectors.batch_get(user=request.user, pk=pk)
-    form = AddApplicationsForm(request.POST, queryset=applications_visible_to(request.user))
+    form = AddApplicationsForm(request.POST, queryset=applications_visible_to(user=request.user))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -115,7 +115,7 @@ def batch_add(request, pk: int):
 def batch_remove(request, pk: int, application_pk: int):
     require_role(request.user, *BATCH_ROLES)
     batch = selectors.batch_get(user=request.user, pk=pk)
-    application = get_scoped_or_404(applications_visible_to(request.user), request.user, pk=application_pk)
+    application = get_or_404(applications_visible_to(user=request.user), pk=application_pk)
     try:
         services.batch_remove_application(batch=batch, application=application, actor=request.user,
                                           reason=request.POST.get("reason", ""))
@@ -148,8 +148,7 @@ def batch_start_notice(request, pk: int):
 def batch_objection(request, pk: int, application_pk: int):
     require_role(request.user, Role.REVIEWER)
     batch = selectors.batch_get(user=request.user, pk=pk)
-    application = get_scoped_or_404(applications_visible_to(request.user).filter(batch=batch), request.user,
-                                    pk=application_pk)
+    application = get_or_404(applications_visible_to(user=request.user).filter(batch=batch), pk=application_pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write down the objection."))

@@ -5,39 +5,36 @@ comes back beside its field or as a message.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.estimate import assess
 from cases.forms.intake import (
     BeneficiaryForm,
     DocumentsForm,
+    EstimateForm,
     FactsForm,
     FamilyMemberForm,
     MemberFindForm,
     MemberForm,
     WithdrawForm,
 )
-from cases.models import Application, Document, Member
+from cases.models import Application, Document
 from cases.selectors import intake as sel
 from cases.services import intake as svc
 from cases.workflow import APPLICATION
-from funds.models import AidCategory, Disease, Fund
+from funds.models import AidCategory
+from funds.selectors import funds_visible_to
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
-from reliefdesk.money import format_money, quantize_money
-from reliefdesk.scope import get_scoped_or_404, require_role, role_of
+from reliefdesk.money import format_money
+from reliefdesk.scope import get_or_404, require_role, role_of
 
 S = Application.Status
 
@@ -98,7 +95,7 @@ def application_new(request):
         find_form = MemberFindForm(initial={"id_number": request.POST.get("id_number", "")}, auto_id="find_%s")
     elif find_form.is_bound and find_form.is_valid():
         number = find_form.cleaned_data["id_number"]
-        member = Member.objects.select_related("employer").filter(id_number=number).first()
+        member = sel.members_visible_to(user=request.user).filter(id_number=number).first()
         if member is None:
             member_form = MemberForm(initial={"id_number": number}, user=request.user)
     return render(request, "cases/member_find.html", {
@@ -108,9 +105,9 @@ def application_new(request):
 
 # --- Step 2: beneficiary -----------------------------------------------------
 
-def _default_fund_and_category(station):
-    fund = (Fund.objects.filter(active=True, district_id=station.district_id).first()
-            or Fund.objects.filter(active=True, district__isnull=True).first())
+def _default_fund_and_category(station, user):
+    funds = funds_visible_to(user=user).filter(active=True)
+    fund = funds.filter(district_id=station.district_id).first() or funds.filter(district__isnull=True).first()
     category = AidCategory.objects.first()
     if fund is None or category is None:
         raise DomainError(_("No fund takes applications in this district yet."))
@@ -121,7 +118,7 @@ def _default_fund_and_category(station):
 def application_new_for_member(request, member_pk: int):
     """Choose the beneficiary (or add a family member); saving creates the draft."""
     require_role(request.user, Role.LIAISON)
-    member = get_object_or_404(Member.objects.select_related("employer"), pk=member_pk)
+    member = get_or_404(sel.members_visible_to(user=request.user), pk=member_pk)
     form = BeneficiaryForm(member=member, user=request.user, initial={"beneficiary": "self"})
     family_form = FamilyMemberForm(prefix="family")
     if request.method == "POST" and "add_family" in request.POST:
@@ -133,7 +130,7 @@ def application_new_for_member(request, member_pk: int):
         if form.is_valid():
             station = form.cleaned_data["station"]
             try:
-                fund, category = _default_fund_and_category(station)
+                fund, category = _default_fund_and_category(station, request.user)
                 application = svc.application_create(actor=request.user, member=member, station=station, fund=fund,
                                                      category=category, beneficiary=form.cleaned_data["beneficiary"])
             except DomainError as error:
@@ -295,52 +292,24 @@ def _step_review(request, application):
 
 # --- The live estimate -------------------------------------------------------
 
-def _money_param(request, name):
-    value = request.GET.get(name, "").strip()
-    if value == "":
-        return Decimal("0.00")
-    try:
-        result = quantize_money(value)
-    except (InvalidOperation, ValueError):
-        raise ValidationError(name) from None
-    if result < 0:
-        raise ValidationError(name)
-    return result
-
-
 @require_GET
 def estimate(request, pk: int):
-    """The engine's result for the values now in the form (nothing is saved)."""
+    """The engine's result for the values now in the form (nothing is saved), through the intake service."""
     application = sel.application_get(user=request.user, pk=pk)
+    form = EstimateForm(request.GET, application=application, user=request.user)
+    if not form.is_valid():
+        field = next(iter(form.errors))
+        return JsonResponse({"ok": False, "error": str(form.errors[field][0]), "field": field})
     try:
-        total, reimbursed, other = (_money_param(request, n) for n in ("total_cost", "reimbursed", "other_aid"))
-    except ValidationError as exc:
-        return JsonResponse({"ok": False, "error": _("Enter a valid amount."), "field": exc.message})
-    loss = request.GET.get("assessed_loss", "").strip()
-    fund = Fund.objects.filter(pk=request.GET.get("fund") or application.fund_id).first()
-    category = AidCategory.objects.filter(pk=request.GET.get("category") or application.category_id).first()
-    if fund is None or category is None:
-        return JsonResponse({"ok": False, "error": _("Choose the fund and the category.")})
-    application.fund, application.category = fund, category
-    application.total_cost, application.reimbursed, application.other_aid = total, reimbursed, other
-    try:
-        application.assessed_loss = quantize_money(loss) if loss else None
-    except (InvalidOperation, ValueError):
-        application.assessed_loss = None
-    application.self_paid = max(total - reimbursed - other, Decimal("0.00"))
-    event = parse_date(request.GET.get("event_date") or "") if request.GET.get("event_date") else None
-    application.event_date = event or application.event_date
-    disease_id = request.GET.get("disease")
-    application.disease = Disease.objects.filter(pk=disease_id).first() if disease_id else None
-    payload = {"ok": True, "self_paid": format_money(application.self_paid),
-               "over_total": reimbursed + other > total}
-    try:
-        rule_set, result = assess(application)
+        estimated = svc.application_estimate(actor=request.user, application=application, **form.cleaned_data)
     except DomainError as error:
-        payload.update({"ok": False, "error": str(error.message)})
-        return JsonResponse(payload)
-    payload.update({
-        "rule_set": rule_set.version_name,
+        return JsonResponse({"ok": False, "error": str(error.message), "field": error.field})
+    result = estimated.result
+    return JsonResponse({
+        "ok": True,
+        "self_paid": format_money(estimated.self_paid),
+        "over_total": estimated.over_total,
+        "rule_set": estimated.rule_set.version_name,
         "eligible": result.eligible,
         "amount": format_money(result.amount) if result.amount is not None else None,
         "range_min": format_money(result.range_min) if result.range_min is not None else None,
@@ -350,7 +319,6 @@ def estimate(request, pk: int):
         "reasons": list(result.reasons),
         "reasons_en": list(result.reasons_en),
     })
-    return JsonResponse(payload)
 
 
 # --- Transitions (POST only) -------------------------------------------------
@@ -427,9 +395,7 @@ def application_print(request, pk: int):
 
 
 def _document(request, pk: int, document_pk: int) -> Document:
-    return get_scoped_or_404(Document.objects.select_related("application"), request.user,
-                             station="application__station", district="application__district",
-                             pk=document_pk, application_id=pk)
+    return get_or_404(sel.documents_visible_to(user=request.user), pk=document_pk, application_id=pk)
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.urls import reverse
 from cases.models import Application, Member
 from cases.services import intake as svc
 from reliefdesk.history import history_for
+from reliefdesk.errors import DomainError
 from tests import factories as f
 
 S = Application.Status
@@ -377,6 +378,49 @@ def test_the_live_estimate_answers_for_the_values_as_typed(client, draft, liaiso
 def test_the_live_estimate_is_404_for_another_station(client, draft, liaison2):
     client.force_login(liaison2)
     assert client.get(url("estimate", draft.pk)).status_code == 404
+
+
+def test_the_live_estimate_and_the_submission_agree_on_a_spouse_under_a_member_only_rule(client, complete_draft,
+                                                                                       liaison1, shunyi_rules):
+    assert shunyi_rules.family_allowed is False
+    spouse = f.FamilyMemberFactory(member=complete_draft.member, relation="spouse")
+    svc.application_update(actor=liaison1, application=complete_draft, beneficiary=spouse)
+    client.force_login(liaison1)
+    data = client.get(url("estimate", complete_draft.pk), {
+        "fund": complete_draft.fund.pk, "category": complete_draft.category.pk, "event_date": "2022-02-10",
+        "total_cost": "100000", "reimbursed": "38000", "other_aid": "0",
+    }).json()
+    # Before, the estimate showed 12,400.00 here and the submission then refused the case.
+    assert data["ok"] and data["eligible"] is False and data["amount"] is None
+    assert "本细则只救助会员本人，不含家属" in data["reasons"]
+    complete_draft.refresh_from_db()
+    assert "beneficiary" in [field for field, _message in svc.submission_problems(complete_draft)]
+    with pytest.raises(DomainError):
+        svc.application_submit(actor=liaison1, application=complete_draft)
+
+
+def test_the_live_estimate_refuses_a_fund_the_case_cannot_use(client, draft, liaison1, daxing_fund, medical):
+    f.shunyi_2022_rules(fund=daxing_fund, category=medical)
+    client.force_login(liaison1)
+    data = client.get(url("estimate", draft.pk), {
+        "fund": daxing_fund.pk, "category": draft.category.pk, "event_date": "2022-03-01", "total_cost": "150000",
+    }).json()
+    assert data == {"ok": False, "error": data["error"], "field": "fund"}
+    assert "30,000.00" not in str(data)
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"fund": "abc"}, "fund"), ({"category": "x1"}, "category"), ({"disease": "1; drop"}, "disease"),
+    ({"total_cost": "NaN"}, "total_cost"), ({"total_cost": "-5"}, "total_cost"),
+    ({"event_date": "2022-02-30"}, "event_date"),
+])
+def test_the_live_estimate_answers_bad_input_next_to_its_field_never_with_a_500(client, draft, liaison1, params,
+                                                                               field):
+    client.force_login(liaison1)
+    response = client.get(url("estimate", draft.pk), {"total_cost": "100000", **params})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["ok"] is False and data["field"] == field and data["error"]
 
 
 def test_the_forms_carry_the_chinese_labels_and_buttons_the_stations_know(client, draft, liaison1):

@@ -21,11 +21,11 @@ def case(station1, shunyi_fund, medical, liaison1):
 def test_a_liaison_sees_only_his_stations_applications(case, station2, liaison1, liaison2, reviewer,
                                                        daxing_reviewer, admin_user):
     other = f.ApplicationFactory(station=station2, fund=case.fund, category=case.category)
-    assert list(applications_visible_to(liaison1)) == [case]
-    assert list(applications_visible_to(liaison2)) == [other]
-    assert set(applications_visible_to(reviewer)) == {case, other}
-    assert list(applications_visible_to(daxing_reviewer)) == []
-    assert set(applications_visible_to(admin_user)) == {case, other}
+    assert list(applications_visible_to(user=liaison1)) == [case]
+    assert list(applications_visible_to(user=liaison2)) == [other]
+    assert set(applications_visible_to(user=reviewer)) == {case, other}
+    assert list(applications_visible_to(user=daxing_reviewer)) == []
+    assert set(applications_visible_to(user=admin_user)) == {case, other}
 
 
 def test_the_same_person_in_the_same_category_within_a_year_is_a_duplicate_with_its_reference(

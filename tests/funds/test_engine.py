@@ -174,6 +174,14 @@ def test_a_non_member_is_refused_when_membership_is_required():
     assert evaluate(shunyi_2022(membership_required=False), facts("62000", is_member=False)).amount == D("12400.00")
 
 
+def test_a_family_member_is_refused_under_a_member_only_rule_and_says_why():
+    member_only = evaluate(shunyi_2022(family_allowed=False), facts("62000", is_family_member=True))
+    assert member_only.eligible is False and member_only.amount is None
+    assert member_only.reasons == ("本细则只救助会员本人，不含家属",)
+    assert evaluate(shunyi_2022(family_allowed=False), facts("62000")).amount == D("12400.00")
+    assert evaluate(shunyi_2022(family_allowed=True), facts("62000", is_family_member=True)).amount == D("12400.00")
+
+
 def test_only_listed_diseases_are_covered_when_the_list_is_restricted():
     rules = shunyi_2022(diseases_restricted=True, disease_codes=frozenset({"malignant-tumour"}))
     assert evaluate(rules, facts("62000", disease_code="malignant-tumour")).amount == D("12400.00")

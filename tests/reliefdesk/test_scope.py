@@ -67,10 +67,10 @@ def test_a_missing_record_and_a_record_out_of_scope_look_the_same(cases, liaison
 
 
 def test_stations_and_districts_follow_the_assignment(liaison1, reviewer, station1, station2, daxing_station):
-    assert list(stations_visible_to(liaison1)) == [station1]
-    assert set(stations_visible_to(reviewer)) == {station1, station2}
-    assert [d.code for d in districts_visible_to(reviewer)] == ["SY"]
-    assert [d.code for d in districts_visible_to(liaison1)] == ["SY"]
+    assert list(stations_visible_to(user=liaison1)) == [station1]
+    assert set(stations_visible_to(user=reviewer)) == {station1, station2}
+    assert [d.code for d in districts_visible_to(user=reviewer)] == ["SY"]
+    assert [d.code for d in districts_visible_to(user=liaison1)] == ["SY"]
 
 
 def test_records_without_a_station_are_scoped_by_district_for_liaisons(liaison1, shunyi_fund, daxing_fund):
