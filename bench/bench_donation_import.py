@@ -71,21 +71,21 @@ def main(rows: int) -> None:
 
         began, cpu = time.perf_counter(), time.process_time()
         with open(sheet, "rb") as handle:
-            imp = imports.import_upload(actor=user, fund=fund, campaign=None, upload=File(handle, name="bench.xlsx"))
-        imp = imports.validate_import(imp)
+            imp = imports.donation_import_upload(actor=user, fund=fund, campaign=None, upload=File(handle, name="bench.xlsx"))
+        imp = imports.donation_import_validate(imp=imp)
         checked, checked_cpu = time.perf_counter() - began, time.process_time() - cpu
         assert imp.status == DonationImport.Status.VALIDATED, imp.errors[:3]
         print(f"check:  {checked:6.1f} s (Python CPU {checked_cpu:.1f} s)  {imp.rows_ok:,} good rows, {imp.total_ok:,.2f} yuan, "
               f"peak RSS {peak_mb():.0f} MB (before: {base:.0f} MB)")
 
         began, cpu = time.perf_counter(), time.process_time()
-        imports.commit_import(imp, actor=user, confirm=True)
+        imports.donation_import_commit(imp=imp, actor=user, confirm=True)
         committed = time.perf_counter() - began
         print(f"commit: {committed:6.1f} s (Python CPU {time.process_time() - cpu:.1f} s)  {Donation.objects.count():,} donations, "
               f"{LedgerEntry.objects.count():,} ledger credits, peak RSS {peak_mb():.0f} MB")
 
         began = time.perf_counter()
-        again = imports.validate_import(imports.import_upload(
+        again = imports.donation_import_validate(imp=imports.donation_import_upload(
             actor=user, fund=fund, campaign=None, upload=File(open(sheet, "rb"), name="again.xlsx")))
         print(f"re-import check: {time.perf_counter() - began:6.1f} s  {again.rows_total - again.rows_ok:,} rows "
               f"refused as duplicates")

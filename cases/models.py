@@ -67,17 +67,6 @@ class FamilyMember(models.Model):
         return f"{self.name} ({self.get_relation_display()})"
 
 
-class ReferenceCounter(models.Model):
-    """The last application sequence number per district and year (row-locked on use)."""
-
-    district = models.ForeignKey(District, on_delete=models.PROTECT)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["district", "year"], name="reference_counter_unique")]
-
-
 class Application(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

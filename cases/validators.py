@@ -14,9 +14,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK_CHARS = "10X98765432"
+from stdnum import luhn
+from stdnum.iso7064 import mod_11_2
 
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -36,8 +35,8 @@ def normalise_id_number(value: str) -> str:
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS))
-    return ID_CHECK_CHARS[total % 11]
+    """The GB 11643 check character of the first 17 digits (ISO 7064 MOD 11-2, python-stdnum's arithmetic)."""
+    return mod_11_2.calc_check_digit(first17)
 
 
 def parse_id_number(value: str, *, today: dt.date | None = None) -> IdNumberFacts:
@@ -86,15 +85,13 @@ def validate_mobile(value: str) -> None:
 
 
 def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
+    """The bank card check digit (Luhn, python-stdnum's arithmetic behind our messages)."""
+    return luhn.is_valid(digits)
+
+
+def luhn_complete(partial: str) -> str:
+    """``partial`` with its Luhn check digit appended (demo and test card numbers)."""
+    return partial + luhn.calc_check_digit(partial)
 
 
 def normalise_card_number(value: str) -> str:

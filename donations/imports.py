@@ -19,17 +19,15 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from donations.ledger import credit_entry_of
 from donations.models import Campaign, Donation, DonationImport, Donor
 from donations.selectors import donation_imports_visible_to
-from donations.services import DONATION_ROLES, allocate_receipt_numbers, receipt_number
+from donations.services import DONATION_ROLES, receipt_number, receipt_numbers_allocate
 from funds.ledger import ledger_draw_ids, ledger_post_many
 from funds.models import Fund
 from funds.selectors import funds_visible_to
@@ -39,7 +37,9 @@ from reliefdesk.history import record_event
 from reliefdesk.models import HistoryEvent
 from reliefdesk.money import quantize_money, to_decimal
 from reliefdesk.scope import get_or_404, require_role
-from reliefdesk.xlsx import Sheet, read_rows
+from reliefdesk import importing
+from reliefdesk.importing import ImportFileError, RowErrors, cell_text, open_table
+from reliefdesk.xlsx import Sheet
 
 COLUMNS = ["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"]
 REQUIRED_COLUMNS = ["金额", "日期", "渠道"]
@@ -52,12 +52,9 @@ CHANNELS = {
     "工资代扣": Donation.Channel.PAYROLL,
     "其他": Donation.Channel.OTHER,
 }
-CHANNEL_LABELS = {code: label for label, code in CHANNELS.items()}
 ANONYMOUS_NAMES = {"匿名", "anonymous", "Anonymous"}
 
 CHUNK = 5000
-# At most this many errors are kept for the preview (the count is always exact).
-MAX_ERRORS_KEPT = 2000
 
 _DATE_PATTERNS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -95,20 +92,12 @@ def template_sheet() -> Sheet:
     )
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def parse_date(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -121,7 +110,7 @@ def parse_date(value) -> dt.date | None:
 
 def parse_amount(value) -> tuple[Decimal | None, str | None]:
     """(amount, None) or (None, the reason it is not an amount)."""
-    if value is None or _text(value) == "":
+    if value is None or cell_text(value) == "":
         return None, _("The amount is missing.")
     try:
         amount = to_decimal(value)
@@ -157,25 +146,13 @@ def file_sha256(fileobj) -> str:
     return digest.hexdigest()
 
 
-def count_rows(path) -> int:
-    """Data rows as the sheet declares them (cheap: the dimension record, not a full read)."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = workbook.worksheets[0]
-        if ws.max_row is None:  # no dimension record: count the rows instead
-            return max(0, sum(1 for _row in ws.iter_rows(values_only=True)) - 1)
-        return max(0, ws.max_row - 1)
-    finally:
-        workbook.close()
-
-
 def parsed_path(imp: DonationImport) -> Path:
     return Path(imp.file.path).with_suffix(".rows.csv")
 
 
 # --- upload ----------------------------------------------------------------
 
-def import_upload(*, actor, fund: Fund, campaign: Campaign | None, upload) -> DonationImport:
+def donation_import_upload(*, actor, fund: Fund, campaign: Campaign | None, upload) -> DonationImport:
     """Save the uploaded file; checking follows (inline, or as a job for a large file)."""
     require_role(actor, *DONATION_ROLES)
     with transaction.atomic():
@@ -193,49 +170,10 @@ def import_upload(*, actor, fund: Fund, campaign: Campaign | None, upload) -> Do
 
 
 def estimated_rows(imp: DonationImport) -> int:
-    try:
-        return count_rows(imp.file.path)
-    except Exception:  # an unreadable file is reported by the check itself
-        return 0
-
-
-def needs_background(rows: int) -> bool:
-    return rows > settings.BACKGROUND_ROWS_THRESHOLD
+    return importing.estimated_rows(imp.file.path)
 
 
 # --- checking --------------------------------------------------------------
-
-class _Errors:
-    def __init__(self):
-        self.items: list[dict] = []
-        self.count = 0
-        self.rows: set[int] = set()
-
-    def add(self, row: int | None, column: str, message: str) -> None:
-        self.count += 1
-        if row is not None:
-            self.rows.add(row)
-        if len(self.items) < MAX_ERRORS_KEPT:
-            self.items.append({"row": row, "column": column, "message": str(message)})
-
-
-def _header_map(header: tuple) -> dict[str, int]:
-    names = [_text(cell) for cell in header]
-    return {name: names.index(name) for name in COLUMNS if name in names}
-
-
-def _iter_rows(path) -> Iterator[tuple[int, tuple]]:
-    rows = read_rows(path)
-    try:
-        header = next(rows)
-    except StopIteration:
-        return
-    yield 1, header
-    for number, row in enumerate(rows, start=2):
-        if row is None or all(cell is None or _text(cell) == "" for cell in row):
-            continue
-        yield number, row
-
 
 def _taken_references(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which (channel, reference) pairs are already recorded — a few chunked queries."""
@@ -253,31 +191,25 @@ def _taken_references(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return taken
 
 
-def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
+def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
     """Check every row; record each bad row and why, and the count and total of the good ones."""
-    errors = _Errors()
+    errors = RowErrors()
     good: list[GoodRow] = []
     seen_refs: dict[tuple[str, str], int] = {}
     total_rows = 0
+    table = None
     try:
-        rows = _iter_rows(imp.file.path)
-        first = next(rows, None)
-    except Exception:
-        first = None
+        table = open_table(imp.file.path, columns={name: name for name in COLUMNS}, required=REQUIRED_COLUMNS,
+                           missing_message=_("Columns missing from the header row: %(columns)s. Use the template."))
+        rows = table.rows
+    except ImportFileError as exc:
         rows = iter(())
-        errors.add(None, "", _("The file is not a readable .xlsx spreadsheet."))
-    if first is None and not errors.count:
-        errors.add(None, "", _("The spreadsheet is empty."))
-    columns = _header_map(first[1]) if first else {}
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if first is not None and missing:
-        errors.add(1, "", _("Columns missing from the header row: %(columns)s. Use the template.")
-                   % {"columns": "、".join(missing)})
-        rows = iter(())
+        message = {"not_xlsx": _("The file is not a readable .xlsx spreadsheet."),
+                   "empty": _("The spreadsheet is empty.")}.get(exc.code, exc.message)
+        errors.add(1 if exc.code == "columns" else None, "", message)
 
     def cell(row, name):
-        index = columns.get(name)
-        return row[index] if index is not None and index < len(row) else None
+        return table.cell(row, name)
 
     for number, row in rows:
         total_rows += 1
@@ -289,16 +221,16 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
         raw_date = cell(row, "日期")
         received_on = parse_date(raw_date)
         if received_on is None:
-            errors.add(number, "日期", _("The date is missing.") if _text(raw_date) == ""
-                       else _("“%(value)s” is not a date (write 2022-03-05).") % {"value": _text(raw_date)})
+            errors.add(number, "日期", _("The date is missing.") if cell_text(raw_date) == ""
+                       else _("“%(value)s” is not a date (write 2022-03-05).") % {"value": cell_text(raw_date)})
             ok = False
-        channel_text = _text(cell(row, "渠道"))
+        channel_text = cell_text(cell(row, "渠道"))
         channel = CHANNELS.get(channel_text)
         if channel is None:
             errors.add(number, "渠道", _("Unknown channel “%(value)s”: use 二维码, 银行转账, 现金, 工资代扣 or 其他.")
                        % {"value": channel_text})
             ok = False
-        reference = _text(cell(row, "流水号"))[:64]
+        reference = cell_text(cell(row, "流水号"))[:64]
         if reference and channel:
             key = (channel, reference)
             if key in seen_refs:
@@ -308,8 +240,8 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
             else:
                 seen_refs[key] = number
         if ok:
-            good.append(GoodRow(number, _text(cell(row, "捐赠方"))[:200], _text(cell(row, "单位"))[:200], amount,
-                                received_on, channel, reference, _text(cell(row, "备注"))[:300]))
+            good.append(GoodRow(number, cell_text(cell(row, "捐赠方"))[:200], cell_text(cell(row, "单位"))[:200], amount,
+                                received_on, channel, reference, cell_text(cell(row, "备注"))[:300]))
         if progress and total_rows % 1000 == 0:
             progress(total_rows, None)
 
@@ -344,10 +276,6 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
     if progress:
         progress(total_rows, total_rows)
     return imp
-
-
-def bad_row_count(imp: DonationImport) -> int:
-    return max(0, imp.rows_total - imp.rows_ok)
 
 
 def _write_parsed(imp: DonationImport, good: list[GoodRow]) -> None:
@@ -411,7 +339,7 @@ DONATION_COLUMNS = ["fund_id", "district_id", "campaign_id", "donor_id", "amount
                     "void_reason", "import_batch_id", "recorded_by_id", "created_at", "credit_entry_id"]
 
 
-def commit_import(imp: DonationImport, *, actor, confirm: bool = True,
+def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
                   progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
     """Write every checked row in one transaction, or nothing.
 
@@ -441,7 +369,7 @@ def commit_import(imp: DonationImport, *, actor, confirm: bool = True,
         years: dict[int, int] = {}
         for item in all_rows:
             years[item.received_on.year] = years.get(item.received_on.year, 0) + 1
-        next_seq = {year: allocate_receipt_numbers(fund=fund, year=year, count=count)
+        next_seq = {year: receipt_numbers_allocate(fund=fund, year=year, count=count)
                     for year, count in sorted(years.items())}
         status = Donation.Status.CONFIRMED if confirm else Donation.Status.RECORDED
         now = timezone.now().isoformat()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from donations.imports import commit_import, validate_import
+from donations.imports import donation_import_commit, donation_import_validate
 from donations.models import DonationImport
 from reliefdesk.jobs import job_progress
 
@@ -18,14 +18,14 @@ def _reporter(job, *, label: str):
 
 def run_validate(job) -> None:
     imp = DonationImport.objects.get(pk=job.params["import_id"])
-    imp = validate_import(imp, progress=_reporter(job, label=_("Rows checked:")))
+    imp = donation_import_validate(imp=imp, progress=_reporter(job, label=_("Rows checked:")))
     job_progress(job, imp.rows_total, imp.rows_total, message=str(imp.get_status_display()))
 
 
 def run_commit(job) -> None:
     imp = DonationImport.objects.get(pk=job.params["import_id"])
     actor = get_user_model().objects.get(pk=job.created_by_id)
-    imp = commit_import(imp, actor=actor, confirm=job.params.get("confirm", True),
+    imp = donation_import_commit(imp=imp, actor=actor, confirm=job.params.get("confirm", True),
                         progress=_reporter(job, label=_("Rows imported:")))
     job_progress(job, imp.rows_ok, imp.rows_ok, message=str(imp.get_status_display()))
 

@@ -55,15 +55,6 @@ class Campaign(models.Model):
         return self.name
 
 
-class ReceiptCounter(models.Model):
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["fund", "year"], name="receipt_counter_unique")]
-
-
 class DonationImport(models.Model):
     """An uploaded unit spreadsheet: previewed, then committed all or nothing."""
 

@@ -16,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from donations.ledger import donation_post_credit, donation_post_reversal, donations_post_credits
-from donations.models import Campaign, Donation, Donor, ReceiptCounter
+from donations.models import Campaign, Donation, Donor
 from donations.selectors import campaigns_visible_to, donations_visible_to, donors_visible_to
 from donations.workflow import DONATION
 from funds.models import Fund
 from funds.selectors import funds_visible_to
+from reliefdesk.counters import counter_take
 from reliefdesk.errors import DomainError
 from reliefdesk.history import record_event
 from reliefdesk.models import Role
@@ -45,19 +46,13 @@ def receipt_number(fund: Fund, year: int, seq: int) -> str:
     return f"{fund.slug.upper()}-{year}-{seq:06d}"
 
 
-def allocate_receipt_numbers(*, fund: Fund, year: int, count: int = 1) -> int:
-    """Reserve ``count`` consecutive numbers; returns the first. Caller holds the transaction.
+def receipt_key(*, fund: Fund, year: int) -> str:
+    return f"receipt:{fund.pk}:{year}"
 
-    The counter row is created if missing (ON CONFLICT DO NOTHING, so two
-    first donations of a year cannot both create it) and then locked, so
-    concurrent entries queue here and never share or skip a number.
-    """
-    ReceiptCounter.objects.bulk_create([ReceiptCounter(fund=fund, year=year, last=0)], ignore_conflicts=True)
-    counter = ReceiptCounter.objects.select_for_update().get(fund=fund, year=year)
-    first = counter.last + 1
-    counter.last += count
-    counter.save(update_fields=["last"])
-    return first
+
+def receipt_numbers_allocate(*, fund: Fund, year: int, count: int = 1) -> int:
+    """Reserve ``count`` consecutive receipt numbers of the fund and year; returns the first (gap-free)."""
+    return counter_take(key=receipt_key(fund=fund, year=year), count=count)
 
 
 def _clean_amount(amount) -> Decimal:
@@ -225,7 +220,7 @@ def donation_record(*, actor, fund: Fund, campaign: Campaign | None, donor: Dono
             raise DomainError(_("This donor belongs to another district."), field="donor")
         _check_reference(channel=channel, reference=reference)
         year = received_on.year
-        seq = allocate_receipt_numbers(fund=fund, year=year)
+        seq = receipt_numbers_allocate(fund=fund, year=year)
         try:
             with transaction.atomic():
                 donation = Donation.objects.create(

@@ -25,6 +25,7 @@ from donations.selectors import (
 )
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
+from reliefdesk.importing import needs_background
 from reliefdesk.jobs import start_job
 from reliefdesk.money import amount_in_capitals
 from reliefdesk.scope import get_or_404, require_role
@@ -284,20 +285,20 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            imp = imports.import_upload(actor=request.user, fund=data["fund"], campaign=data["campaign"],
+            imp = imports.donation_import_upload(actor=request.user, fund=data["fund"], campaign=data["campaign"],
                                         upload=data["file"])
         except DomainError as error:
             add_to_form(form, error)
         else:
             detail = reverse("donations:import-detail", args=[imp.pk])
             rows = imports.estimated_rows(imp)
-            if imports.needs_background(rows):
+            if needs_background(rows):
                 job = start_job(kind="donation_import_validate", actor=request.user, total=rows,
                                 params={"import_id": imp.pk, "next_url": detail,
                                         "title": _("Checking %(name)s") % {"name": imp.original_name}})
                 DonationImport.objects.filter(pk=imp.pk).update(job=job)
                 return redirect("job-detail", pk=job.pk)
-            imports.validate_import(imp)
+            imports.donation_import_validate(imp=imp)
             return HttpResponseRedirect(detail)
     recent = donation_imports_visible_to(user=request.user)[:10]
     return render(request, "donations/import_upload.html", {"form": form, "recent": recent})
@@ -329,7 +330,7 @@ def import_commit(request, pk: int):
         DonationImport.objects.filter(pk=imp.pk).update(job=job)
         return redirect("job-detail", pk=job.pk)
     try:
-        imp = imports.commit_import(imp, actor=request.user, confirm=confirm)
+        imp = imports.donation_import_commit(imp=imp, actor=request.user, confirm=confirm)
     except DomainError as error:
         messages.error(request, error.message)
     else:

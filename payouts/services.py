@@ -31,7 +31,9 @@ from funds.ledger import NewEntry, ledger_post_many
 from funds.models import Fund, LedgerEntry
 from funds.selectors import funds_visible_to
 from payouts.selectors import payout_sheets_visible_to, payouts_visible_to
+from reliefdesk.counters import counter_take
 from reliefdesk.errors import DomainError, TransitionNotAllowed
+from reliefdesk.importing import ImportFileError, cell_text, open_table
 from reliefdesk.history import record_event
 from reliefdesk.models import District, Role
 from reliefdesk.money import ZERO, quantize_money, to_decimal
@@ -98,12 +100,14 @@ def award_of(*, payout: Payout) -> Award:
                  card_number=payout.card_number, bank_name=payout.bank_name)
 
 
-def _next_sheet_number(district: District, year: int) -> str:
-    """SY-BF-2022-0001: per district and year. The caller holds the district row lock."""
-    prefix = f"{district.code}-BF-{year}-"
-    numbers = PayoutSheet.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    last = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
-    return f"{prefix}{last + 1:04d}"
+def payout_sheet_key(*, district: District, year: int) -> str:
+    return f"payout_sheet:{district.pk}:{year}"
+
+
+def payout_sheet_number_allocate(*, district: District, year: int) -> str:
+    """SY-BF-2022-0001: per district and year, gap-free (reliefdesk.counters)."""
+    sequence = counter_take(key=payout_sheet_key(district=district, year=year))
+    return f"{district.code}-BF-{year}-{sequence:04d}"
 
 
 def sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
@@ -115,8 +119,7 @@ def sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
             from django.http import Http404
 
             raise Http404(_("No such record."))
-        # Serialises numbering per district: two clerks never get the same number.
-        district = District.objects.select_for_update().get(pk=fund.district_id)
+        district = District.objects.get(pk=fund.district_id)
         locked = _lock_payouts(payouts, actor)
         wrong_fund = [p for p in locked if p.fund_id != fund.pk]
         if wrong_fund:
@@ -129,7 +132,7 @@ def sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
                   "paid or failed.") % {"count": len(not_pending)}, field="payouts")
         total = quantize_money(sum((p.amount for p in locked), ZERO))
         sheet = PayoutSheet.objects.create(
-            number=_next_sheet_number(district, timezone.localdate().year),
+            number=payout_sheet_number_allocate(district=district, year=timezone.localdate().year),
             fund=fund, district=district, created_by=actor, row_count=len(locked), total=total,
         )
         PayoutSheetLine.objects.bulk_create(
@@ -241,7 +244,9 @@ def _close_finished_sheets(sheets: Iterable[PayoutSheet], actor) -> None:
 
 
 def _references(payouts: list[Payout]) -> dict[int, str]:
-    """payout id → its application number, in one query."""
+    """payout id → its application number: from the loaded application, else in one query."""
+    if all("application" in p._state.fields_cache for p in payouts):
+        return {p.pk: p.application.reference for p in payouts}
     return dict(Payout.objects.filter(pk__in=[p.pk for p in payouts]).values_list("pk", "application__reference"))
 
 
@@ -428,50 +433,25 @@ class ResultImport:
         return quantize_money(sum((r.payout.amount for r in self.new_rows if r.paid), ZERO))
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _parse_result_file(file) -> ResultImport:
-    from reliefdesk.xlsx import read_rows
-
+def _parse_result_file(path) -> ResultImport:
+    """Every row of the bank's file (reliefdesk.importing reads it as every import does)."""
     report = ResultImport(rows=[])
     try:
-        rows = iter(read_rows(file))
-        header = next(rows, None)
-    except Exception:  # openpyxl raises many kinds for a file that is not xlsx
-        report.file_errors.append(_("This file is not an Excel workbook (.xlsx)."))
+        table = open_table(path, columns=RESULT_COLUMNS, required=REQUIRED_RESULT_COLUMNS)
+    except ImportFileError as exc:
+        report.file_errors.append(exc.message)
         return report
-    if header is None:
-        report.file_errors.append(_("The file is empty."))
-        return report
-    titles = [_text(h) for h in header]
-    positions = {key: titles.index(title) for key, title in RESULT_COLUMNS.items() if title in titles}
-    missing = [RESULT_COLUMNS[key] for key in REQUIRED_RESULT_COLUMNS if key not in positions]
-    if missing:
-        report.file_errors.append(_("The first row must name the columns; missing: %(columns)s.")
-                                  % {"columns": "、".join(missing)})
-        return report
-
-    def cell(values, key):
-        index = positions.get(key)
-        return values[index] if index is not None and index < len(values) else None
-
-    for number, values in enumerate(rows, start=2):
-        if not any(_text(v) for v in values):
-            continue
-        row = ResultRow(line=number, reference=_text(cell(values, "reference")), result=_text(cell(values, "result")),
-                        bank_reference=_text(cell(values, "bank_reference")), reason=_text(cell(values, "reason")))
-        raw_amount = cell(values, "amount")
-        if _text(raw_amount):
+    for number, values in table.rows:
+        row = ResultRow(line=number, reference=cell_text(table.cell(values, "reference")),
+                        result=cell_text(table.cell(values, "result")),
+                        bank_reference=cell_text(table.cell(values, "bank_reference")),
+                        reason=cell_text(table.cell(values, "reason")))
+        raw_amount = table.cell(values, "amount")
+        if cell_text(raw_amount):
             try:
                 row.amount = quantize_money(to_decimal(raw_amount))
             except (InvalidOperation, ValueError):
-                row.errors.append(_("The amount “%(value)s” is not a number.") % {"value": _text(raw_amount)})
+                row.errors.append(_("The amount “%(value)s” is not a number.") % {"value": cell_text(raw_amount)})
         report.rows.append(row)
     if not report.rows:
         report.file_errors.append(_("The file has no result rows."))
@@ -528,23 +508,29 @@ def _check_result_rows(report: ResultImport, sheet: PayoutSheet, actor) -> None:
                                   % {"ref": row.reference})
 
 
-def sheet_import_results(*, sheet: PayoutSheet, actor, file, commit: bool = False,
-                         paid_on: dt.date | None = None) -> ResultImport:
+RESULT_FOLDER = "payout-results"
+
+
+def payout_sheet_import_results(*, sheet: PayoutSheet, actor, file, commit: bool = False,
+                                paid_on: dt.date | None = None,
+                                progress: Callable[[str], None] | None = None) -> ResultImport:
     """Check the bank's result file against the sheet; with ``commit``, apply every row or none.
 
     Rows already recorded with the same result (and, when paid, the same bank
     reference) are skipped, so importing the same file twice changes nothing.
+    The commit is set-based: the same number of statements for ten rows or
+    ten thousand (tests/payouts/test_import.py counts them).
     """
     require_role(actor, *FINANCE_ROLES)
     paid_on = paid_on or timezone.localdate()
     if paid_on > timezone.localdate():
         raise DomainError(_("The payment date cannot be in the future."), field="paid_on")
     report = _parse_result_file(file)
+    if progress:
+        progress(_("%(rows)d rows read.") % {"rows": len(report.rows)})
     with transaction.atomic():
         sheet = _lock_sheet(sheet, actor)
-        if sheet.status not in (PayoutSheet.Status.EXPORTED, PayoutSheet.Status.CLOSED):
-            raise TransitionNotAllowed(_("Results can only be imported for an exported sheet; this one is "
-                                         "%(status)s.") % {"status": sheet.get_status_display()})
+        PAYOUT_SHEET.check(sheet, "import_results", actor=actor)
         if report.file_errors:
             return report
         if commit:
@@ -557,6 +543,8 @@ def sheet_import_results(*, sheet: PayoutSheet, actor, file, commit: bool = Fals
         if not report.valid:
             raise DomainError(_("The file has %(count)d rows with errors; nothing was recorded.")
                               % {"count": len(report.bad_rows)})
+        if progress:
+            progress(_("Every row checked; recording…"))
         paid = [(r.payout, r.bank_reference) for r in report.new_rows if r.paid]
         failed = [(r.payout, r.reason) for r in report.new_rows if not r.paid]
         if paid:
@@ -570,10 +558,3 @@ def sheet_import_results(*, sheet: PayoutSheet, actor, file, commit: bool = Fals
         report.committed = True
     return report
 
-
-def result_upload_dir() -> Path:
-    from django.conf import settings
-
-    path = Path(settings.MEDIA_ROOT) / "payout-results"
-    path.mkdir(parents=True, exist_ok=True)
-    return path

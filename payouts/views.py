@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import os
-import re
-import uuid
-from pathlib import Path
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -28,14 +27,16 @@ from payouts.forms import (
 from payouts.models import Payout, PayoutSheet
 from payouts import selectors
 from payouts import services
+from payouts.jobs import EXPORT_KIND, RESULTS_KIND
 from reliefdesk.errors import DomainError, add_to_form
+from reliefdesk.importing import estimated_rows, needs_background, stage_upload, staged_path
+from reliefdesk.jobs import start_job
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role
 from reliefdesk.xlsx import XLSX_CONTENT_TYPE
 
 PAGE_SIZE = 50
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _require_finance(request) -> None:
@@ -218,9 +219,6 @@ def sheet_export(request, pk: int):
     _require_finance(request)
     sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     if sheet.row_count > settings.BACKGROUND_ROWS_THRESHOLD:
-        from payouts.jobs import EXPORT_KIND
-        from reliefdesk.jobs import start_job
-
         job = start_job(kind=EXPORT_KIND, actor=request.user, total=sheet.row_count,
                         params={"sheet_id": sheet.pk, "title": _("Payout sheet %(number)s") % {"number": sheet.number},
                                 "next_url": reverse("payouts:sheet-detail", args=[sheet.pk])})
@@ -252,10 +250,6 @@ def sheet_cancel(request, pk: int):
     return render(request, "payouts/sheet_detail.html", _sheet_context(request, sheet, cancel_form=form), status=400)
 
 
-def _upload_path(sheet, token: str) -> Path:
-    return services.result_upload_dir() / f"{sheet.pk}-{token}.xlsx"
-
-
 @require_POST
 def sheet_import(request, pk: int):
     """Upload the bank's result file: check every row and show the preview; nothing is written yet."""
@@ -265,14 +259,10 @@ def sheet_import(request, pk: int):
     if not form.is_valid():
         return render(request, "payouts/sheet_detail.html", _sheet_context(request, sheet, upload_form=form),
                       status=400)
-    token = uuid.uuid4().hex
-    path = _upload_path(sheet, token)
-    with open(path, "wb") as handle:
-        for chunk in form.cleaned_data["file"].chunks():
-            handle.write(chunk)
+    token, path = stage_upload(form.cleaned_data["file"], folder=services.RESULT_FOLDER, prefix=f"{sheet.pk}-")
     try:
-        report = services.sheet_import_results(sheet=sheet, actor=request.user, file=path,
-                                               paid_on=form.cleaned_data["paid_on"])
+        report = services.payout_sheet_import_results(sheet=sheet, actor=request.user, file=path,
+                                                      paid_on=form.cleaned_data["paid_on"])
     except DomainError as exc:
         path.unlink(missing_ok=True)
         messages.error(request, exc.message)
@@ -291,20 +281,23 @@ def sheet_import_commit(request, pk: int):
     _require_finance(request)
     sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     token = request.POST.get("token", "")
-    path = _upload_path(sheet, token) if _TOKEN.match(token) else None
-    if path is None or not path.exists():
+    path = staged_path(folder=services.RESULT_FOLDER, token=token, prefix=f"{sheet.pk}-")
+    if path is None:
         raise Http404(_("The checked file is no longer available; upload it again."))
-    from django import forms
-    from django.core.exceptions import ValidationError
-
     try:
         paid_on = forms.DateField().clean(request.POST.get("paid_on"))
     except ValidationError:
         messages.error(request, _("The payment date is not a valid date."))
         return redirect("payouts:sheet-detail", pk=sheet.pk)
+    if needs_background(estimated_rows(path)):
+        job = start_job(kind=RESULTS_KIND, actor=request.user, total=sheet.row_count,
+                        params={"sheet_id": sheet.pk, "token": token, "paid_on": paid_on.isoformat(),
+                                "title": _("Bank results for %(number)s") % {"number": sheet.number},
+                                "next_url": reverse("payouts:sheet-detail", args=[sheet.pk])})
+        return redirect("job-detail", pk=job.pk)
     try:
-        report = services.sheet_import_results(sheet=sheet, actor=request.user, file=path, commit=True,
-                                               paid_on=paid_on)
+        report = services.payout_sheet_import_results(sheet=sheet, actor=request.user, file=path, commit=True,
+                                                      paid_on=paid_on)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("payouts:sheet-detail", pk=sheet.pk)

@@ -134,6 +134,25 @@ class Holiday(models.Model):
         return f"{self.date} {self.name}"
 
 
+class Counter(models.Model):
+    """The last number given out of a gap-free sequence (application numbers, receipts, payout sheets).
+
+    ``reliefdesk.counters.counter_take`` raises it inside the caller's
+    transaction: the row stays locked until it ends, so two users never get
+    the same number, and a rolled-back entry gives its number back.
+    """
+
+    key = models.CharField(max_length=80, unique=True)  # e.g. "application:3:2022" (district id, year)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.last}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("History rows are never deleted.")

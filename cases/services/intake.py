@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from cases.estimate import ESTIMATE_FIELDS, assess, refresh_estimate, rule_set_f
 from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member
 from cases.selectors.intake import applications_visible_to
 from cases.workflow import APPLICATION
+from reliefdesk.counters import counter_take
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import Role, Station
@@ -142,20 +143,13 @@ def family_member_add(*, actor, member: Member, relation: str, name: str, id_num
 
 # --- Applications ----------------------------------------------------------
 
-def allocate_reference(*, district, year: int) -> str:
-    """The next ``SY-2022-00031``: one atomic upsert, so concurrent creates never share or skip a number.
+def application_reference_key(*, district, year: int) -> str:
+    return f"application:{district.pk}:{year}"
 
-    The counter row stays locked until the caller's transaction ends; if it
-    rolls back, so does the number.
-    """
-    table = Application._meta.apps.get_model("cases", "ReferenceCounter")._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (district_id, year, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (district_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [district.pk, year],
-        )
-        (sequence,) = cursor.fetchone()
+
+def application_reference_allocate(*, district, year: int) -> str:
+    """The next ``SY-2022-00031``: five digits per district and year, gap-free (reliefdesk.counters)."""
+    sequence = counter_take(key=application_reference_key(district=district, year=year))
     return f"{district.code}-{year}-{sequence:05d}"
 
 
@@ -216,7 +210,7 @@ def application_create(*, actor, member: Member, station: Station, fund, categor
     _derive(application)
     refresh_estimate(application, save=False)
     with transaction.atomic():
-        application.reference = allocate_reference(district=station.district, year=timezone.localdate().year)
+        application.reference = application_reference_allocate(district=station.district, year=timezone.localdate().year)
         application.save()
         record_event(application, actor=actor, action="application.created", to_status=application.status)
     return application

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def checked(finance, fund, rows, *, campaign=None, name="unit.xlsx", **kw):
-    imp = imports.import_upload(actor=finance, fund=fund, campaign=campaign, upload=upload(rows, name, **kw))
-    return imports.validate_import(imp)
+    imp = imports.donation_import_upload(actor=finance, fund=fund, campaign=campaign, upload=upload(rows, name, **kw))
+    return imports.donation_import_validate(imp=imp)
 
 
 def messages_by_row(imp):
@@ -75,9 +75,9 @@ def test_a_file_without_the_required_columns_or_not_a_spreadsheet_is_refused(fin
     assert "金额" in imp.errors[0]["message"] and "日期" in imp.errors[0]["message"]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    junk = imports.import_upload(actor=finance, fund=shunyi_fund, campaign=None,
+    junk = imports.donation_import_upload(actor=finance, fund=shunyi_fund, campaign=None,
                                  upload=SimpleUploadedFile("junk.xlsx", b"not a workbook"))
-    junk = imports.validate_import(junk)
+    junk = imports.donation_import_validate(imp=junk)
     assert junk.status == DonationImport.Status.REJECTED and "不是可读取的 .xlsx 表格" in junk.errors[0]["message"]
 
 
@@ -86,7 +86,7 @@ def test_committing_records_every_row_with_consecutive_receipts_donors_and_ledge
     services.donation_record(actor=finance, fund=shunyi_fund, campaign=None, donor=None, amount=Decimal("1"),
                              received_on=dt.date(2022, 1, 1), channel="cash")
     imp = checked(finance, shunyi_fund, GOOD_ROWS, campaign=shunyi_campaign)
-    imports.commit_import(imp, actor=finance, confirm=True)
+    imports.donation_import_commit(imp=imp, actor=finance, confirm=True)
     imp.refresh_from_db()
     assert imp.status == DonationImport.Status.COMMITTED
     donations = list(Donation.objects.filter(import_batch=imp).order_by("receipt_seq"))
@@ -104,7 +104,7 @@ def test_a_failure_in_the_middle_records_nothing(finance, shunyi_fund):
     imp = checked(finance, shunyi_fund, GOOD_ROWS)
     with mock.patch("donations.imports.ledger_post_many", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
-            imports.commit_import(imp, actor=finance, confirm=True)
+            imports.donation_import_commit(imp=imp, actor=finance, confirm=True)
     imp.refresh_from_db()
     assert imp.status == DonationImport.Status.VALIDATED
     assert not Donation.objects.exists() and not Donor.objects.exists() and not LedgerEntry.objects.exists()
@@ -119,13 +119,13 @@ def test_a_file_with_errors_cannot_be_committed(finance, shunyi_fund):
     from reliefdesk.errors import TransitionNotAllowed
 
     with pytest.raises(TransitionNotAllowed):
-        imports.commit_import(imp, actor=finance)
+        imports.donation_import_commit(imp=imp, actor=finance)
     assert not Donation.objects.exists()
 
 
 def test_importing_the_same_file_again_refuses_every_row_as_a_duplicate(finance, shunyi_fund):
     first = checked(finance, shunyi_fund, GOOD_ROWS[:3])
-    imports.commit_import(first, actor=finance)
+    imports.donation_import_commit(imp=first, actor=finance)
     again = checked(finance, shunyi_fund, GOOD_ROWS[:3])
     assert again.status == DonationImport.Status.REJECTED
     assert {e["row"] for e in again.errors if e["column"] == "流水号"} == {2, 3, 4}
@@ -140,11 +140,11 @@ def test_a_file_without_references_is_recognised_by_its_checksum(finance, shunyi
                        ["李四", "单位A", 20, "2022-03-05", "现金", "", ""]])
 
     def check(name):
-        imp = imports.import_upload(actor=finance, fund=shunyi_fund, campaign=None,
+        imp = imports.donation_import_upload(actor=finance, fund=shunyi_fund, campaign=None,
                                     upload=SimpleUploadedFile(name, data))
-        return imports.validate_import(imp)
+        return imports.donation_import_validate(imp=imp)
 
-    imports.commit_import(check("unit.xlsx"), actor=finance)
+    imports.donation_import_commit(imp=check("unit.xlsx"), actor=finance)
     again = check("copy.xlsx")
     assert again.status == DonationImport.Status.REJECTED
     message = again.errors[0]["message"]
@@ -154,7 +154,7 @@ def test_a_file_without_references_is_recognised_by_its_checksum(finance, shunyi
 
 def test_unconfirmed_import_records_without_crediting(finance, shunyi_fund):
     imp = checked(finance, shunyi_fund, GOOD_ROWS)
-    imports.commit_import(imp, actor=finance, confirm=False)
+    imports.donation_import_commit(imp=imp, actor=finance, confirm=False)
     assert set(Donation.objects.values_list("status", flat=True)) == {"recorded"}
     assert not LedgerEntry.objects.exists()
 

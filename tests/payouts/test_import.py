@@ -11,9 +11,15 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from cases.models import Application
-from payouts.models import Payout, PayoutSheet
 from payouts import services
+from payouts.models import Payout, PayoutSheet, PayoutSheetLine
+from reliefdesk.models import Job
+from reliefdesk.scope import role_of
 from funds.models import LedgerEntry
 from reliefdesk.errors import DomainError
 from reliefdesk.history import history_for
@@ -67,7 +73,7 @@ def good_rows(payouts):
 
 
 def test_a_good_file_is_previewed_without_writing_then_committed(finance, sheet, payouts):
-    report = services.sheet_import_results(sheet=sheet, actor=finance, file=result_file(good_rows(payouts)),
+    report = services.payout_sheet_import_results(sheet=sheet, actor=finance, file=result_file(good_rows(payouts)),
                                            paid_on=PAID_ON)
 
     assert report.valid and (report.paid_count, report.failed_count) == (2, 1)
@@ -75,7 +81,7 @@ def test_a_good_file_is_previewed_without_writing_then_committed(finance, sheet,
     assert not LedgerEntry.objects.exists()
     assert set(Payout.objects.values_list("status", flat=True)) == {Payout.Status.IN_SHEET}
 
-    report = services.sheet_import_results(sheet=sheet, actor=finance, file=result_file(good_rows(payouts)),
+    report = services.payout_sheet_import_results(sheet=sheet, actor=finance, file=result_file(good_rows(payouts)),
                                            commit=True, paid_on=PAID_ON)
 
     assert report.committed
@@ -89,11 +95,11 @@ def test_a_good_file_is_previewed_without_writing_then_committed(finance, sheet,
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(finance, sheet, payouts):
-    services.sheet_import_results(sheet=sheet, actor=finance, file=result_file(good_rows(payouts)), commit=True,
+    services.payout_sheet_import_results(sheet=sheet, actor=finance, file=result_file(good_rows(payouts)), commit=True,
                                   paid_on=PAID_ON)
     events = sum(len(history_for(p)) for p in payouts)
 
-    report = services.sheet_import_results(sheet=sheet, actor=finance, file=result_file(good_rows(payouts)),
+    report = services.payout_sheet_import_results(sheet=sheet, actor=finance, file=result_file(good_rows(payouts)),
                                            commit=True, paid_on=PAID_ON)
 
     assert report.valid and len(report.already_rows) == 3 and not report.new_rows
@@ -112,7 +118,7 @@ def test_every_bad_row_is_reported_with_its_reason(finance, sheet, payouts, shun
         (c, "成功", None, None, None),
     ]
 
-    report = services.sheet_import_results(sheet=sheet, actor=finance, file=result_file(rows), paid_on=PAID_ON)
+    report = services.payout_sheet_import_results(sheet=sheet, actor=finance, file=result_file(rows), paid_on=PAID_ON)
 
     errors = {row.line: " ".join(row.errors) for row in report.bad_rows}
     assert set(errors) == {2, 3, 4, 5, 6}
@@ -129,7 +135,7 @@ def test_a_file_with_one_bad_row_records_nothing(finance, sheet, payouts):
     rows[2] = (rows[2][0], "失败", None, "账户已销户", 1)
 
     with pytest.raises(DomainError):
-        services.sheet_import_results(sheet=sheet, actor=finance, file=result_file(rows), commit=True,
+        services.payout_sheet_import_results(sheet=sheet, actor=finance, file=result_file(rows), commit=True,
                                       paid_on=PAID_ON)
 
     assert not LedgerEntry.objects.exists()
@@ -140,14 +146,14 @@ def test_a_row_for_a_payout_already_paid_with_another_reference_is_an_error(fina
     services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="HAND-1")
     rows = good_rows(payouts)
 
-    report = services.sheet_import_results(sheet=sheet, actor=finance, file=result_file(rows), paid_on=PAID_ON)
+    report = services.payout_sheet_import_results(sheet=sheet, actor=finance, file=result_file(rows), paid_on=PAID_ON)
 
     assert [r.line for r in report.bad_rows] == [2]
     assert "already paid" in report.bad_rows[0].errors[0]
 
 
 def test_a_file_without_the_needed_columns_is_refused_as_a_whole(finance, sheet, payouts):
-    report = services.sheet_import_results(sheet=sheet, actor=finance,
+    report = services.payout_sheet_import_results(sheet=sheet, actor=finance,
                                            file=result_file([("x", "成功")], header=("编号", "状态")), paid_on=PAID_ON)
     assert report.file_errors and "申请编号" in report.file_errors[0]
 
@@ -194,3 +200,75 @@ def test_the_import_views_refuse_get_other_roles_and_outsiders(client, finance, 
     assert client.post(reverse("payouts:sheet-import", args=[sheet.pk]), {}).status_code == 403
     client.force_login(daxing_finance)
     assert client.post(reverse("payouts:sheet-import", args=[sheet.pk]), {}).status_code == 404
+
+
+
+def _exported_sheet_of(count, *, prefix, fund, station, finance):
+    """``count`` approved cases with their payouts in one exported sheet, written in bulk (fast for 10,000)."""
+    member = f.MemberFactory()
+    category = f.AidCategoryFactory()
+    batch = f.BatchFactory(fund=fund, district=fund.district, status="approved")
+    applications = Application.objects.bulk_create([
+        Application(reference=f"{prefix}-{n + 1:05d}", fund=fund, category=category, member=member,
+                    beneficiary_id_number=member.id_number, beneficiary_name=member.name, station=station,
+                    district=station.district, created_by=finance, status="approved",
+                    awarded_amount=Decimal("100.00") + n % 7, batch=batch)
+        for n in range(count)
+    ])
+    payouts = Payout.objects.bulk_create([
+        Payout(application=a, fund=fund, batch=batch, district=station.district, station=station,
+               amount=a.awarded_amount, payee_name=member.name, payee_id_number=member.id_number,
+               card_number=member.card_number, bank_name=member.bank_name, status=Payout.Status.IN_SHEET)
+        for a in applications
+    ])
+    sheet = f.PayoutSheetFactory(fund=fund, status=PayoutSheet.Status.EXPORTED, row_count=count)
+    PayoutSheetLine.objects.bulk_create([PayoutSheetLine(sheet=sheet, payout=p, position=i)
+                                         for i, p in enumerate(payouts, start=1)])
+    # Every tenth row failed, the others paid.
+    rows = [(a.reference, "成功" if i % 10 else "失败", f"{prefix}{i:06d}" if i % 10 else None,
+             None if i % 10 else "账户已销户", float(a.awarded_amount)) for i, a in enumerate(applications)]
+    return sheet, rows
+
+
+def _commit_queries(sheet, finance, rows) -> int:
+    upload = result_file(rows)
+    with CaptureQueriesContext(connection) as captured:
+        report = services.payout_sheet_import_results(sheet=sheet, actor=finance, file=upload, commit=True,
+                                                      paid_on=PAID_ON)
+    assert report.committed and report.valid
+    return len(captured)
+
+
+def test_ten_thousand_bank_results_are_recorded_in_as_many_statements_as_ten(finance, shunyi_fund, station1):
+    # The content types and the user's role are cached after their first use.
+    for model in (Payout, PayoutSheet, Application):
+        ContentType.objects.get_for_model(model)
+    role_of(finance)
+    small, small_rows = _exported_sheet_of(10, prefix="S", fund=shunyi_fund, station=station1, finance=finance)
+    ten = _commit_queries(small, finance, small_rows)
+    large, large_rows = _exported_sheet_of(10_000, prefix="L", fund=shunyi_fund, station=station1, finance=finance)
+    ten_thousand = _commit_queries(large, finance, large_rows)
+    assert ten_thousand == ten <= 30
+    assert Payout.objects.filter(status=Payout.Status.PAID).count() == 9 + 9000
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYOUT).count() == 9 + 9000
+    assert Application.objects.filter(status="payment_failed").count() == 1 + 1000
+    assert PayoutSheet.objects.get(pk=large.pk).status == PayoutSheet.Status.CLOSED
+
+
+def test_a_large_result_file_is_recorded_by_the_worker_with_its_outcome_on_the_job(
+        client, finance, shunyi_fund, station1, settings, django_capture_on_commit_callbacks):
+    settings.BACKGROUND_ROWS_THRESHOLD = 5
+    sheet, rows = _exported_sheet_of(20, prefix="J", fund=shunyi_fund, station=station1, finance=finance)
+    client.force_login(finance)
+    preview = client.post(reverse("payouts:sheet-import", args=[sheet.pk]),
+                          {"file": result_file(rows), "paid_on": PAID_ON.isoformat()})
+    token = preview.context["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("payouts:sheet-import-commit", args=[sheet.pk]),
+                               {"token": token, "paid_on": PAID_ON.isoformat()})
+    job = Job.objects.get(kind="payout_sheet_results_commit")
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.message
+    assert "18" in job.message and "2" in job.message
+    assert Payout.objects.filter(sheet_lines__sheet=sheet, status=Payout.Status.PAID).count() == 18

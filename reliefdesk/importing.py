@@ -1,0 +1,149 @@
+"""One way to import a spreadsheet, for every import (a unit's donations, the bank's results).
+
+1. **Stage** the upload under ``MEDIA_ROOT/<folder>/`` with a name of ours
+   (:func:`stage_upload`); the preview and the commit find it by its token.
+2. **Read** it once (:func:`open_table`): the header row names the columns,
+   blank rows are skipped, every row keeps its line number for messages.
+3. **Validate every row** before anything is written, collecting each bad
+   row's errors (:class:`RowErrors`), and show the preview.
+4. **Commit** all rows or none, set-based (COPY, ``UPDATE … FROM
+   unnest``, one history INSERT: reliefdesk.bulk), in one transaction.
+5. A file above ``BACKGROUND_ROWS_THRESHOLD`` rows is checked or committed
+   by the worker as a job with progress (:func:`needs_background`,
+   reliefdesk.jobs.start_job).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from reliefdesk.errors import DomainError
+from reliefdesk.xlsx import read_rows
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+# At most this many row errors are kept for the preview (the count is always exact).
+MAX_ERRORS_KEPT = 2000
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read: not a workbook, empty, or without the columns it needs."""
+
+
+def cell_text(value) -> str:
+    """A cell as the text a person typed: 12.0 → "12", None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+@dataclass
+class Table:
+    """A sheet's rows after its header: ``positions`` maps each known column to its index."""
+
+    positions: dict[str, int]
+    rows: Iterator[tuple[int, tuple]]  # (line number, cell values), blank rows skipped
+
+    def cell(self, values: Sequence, key: str):
+        index = self.positions.get(key)
+        return values[index] if index is not None and index < len(values) else None
+
+
+def open_table(path, *, columns: dict[str, str], required: Sequence[str],
+               missing_message: str | None = None) -> Table:
+    """The first sheet of ``path`` read row by row; ``columns`` maps keys to header titles.
+
+    Raises ImportFileError when the file is not a workbook, is empty or lacks a required column.
+    """
+    try:
+        rows = iter(read_rows(path))
+        header = next(rows, None)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
+        raise ImportFileError(_("This file is not an Excel workbook (.xlsx)."), code="not_xlsx") from exc
+    if header is None:
+        raise ImportFileError(_("The file is empty."), code="empty")
+    titles = [cell_text(title) for title in header]
+    positions = {key: titles.index(title) for key, title in columns.items() if title in titles}
+    missing = [columns[key] for key in required if key not in positions]
+    if missing:
+        message = missing_message or _("The first row must name the columns; missing: %(columns)s.")
+        raise ImportFileError(message % {"columns": "、".join(missing)}, code="columns")
+
+    def data_rows():
+        for number, values in enumerate(rows, start=2):
+            if values is None or not any(cell_text(v) for v in values):
+                continue
+            yield number, values
+
+    return Table(positions=positions, rows=data_rows())
+
+
+class RowErrors:
+    """Every problem of every row: the count is exact, the first MAX_ERRORS_KEPT are kept for the preview."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+        self.count = 0
+        self.rows: set[int] = set()
+
+    def add(self, row: int | None, column: str, message) -> None:
+        self.count += 1
+        if row is not None:
+            self.rows.add(row)
+        if len(self.items) < MAX_ERRORS_KEPT:
+            self.items.append({"row": row, "column": column, "message": str(message)})
+
+
+def upload_folder(folder: str) -> Path:
+    path = Path(settings.MEDIA_ROOT) / folder
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stage_upload(upload, *, folder: str, prefix: str = "") -> tuple[str, Path]:
+    """Save ``upload`` under a name of ours; returns (token, path) for the preview and the commit."""
+    token = uuid.uuid4().hex
+    path = upload_folder(folder) / f"{prefix}{token}.xlsx"
+    with open(path, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return token, path
+
+
+def staged_path(*, folder: str, token: str, prefix: str = "") -> Path | None:
+    """The staged file of ``token``, or None when the token is not ours or the file is gone."""
+    if not _TOKEN.match(token or ""):
+        return None
+    path = upload_folder(folder) / f"{prefix}{token}.xlsx"
+    return path if path.exists() else None
+
+
+def count_rows(path) -> int:
+    """Data rows as the sheet declares them (cheap: the dimension record, not a full read)."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = workbook.worksheets[0]
+        if ws.max_row is None:  # no dimension record: count the rows instead
+            return max(0, sum(1 for _row in ws.iter_rows(values_only=True)) - 1)
+        return max(0, ws.max_row - 1)
+    finally:
+        workbook.close()
+
+
+def estimated_rows(path) -> int:
+    try:
+        return count_rows(path)
+    except Exception:  # an unreadable file is reported by the check itself
+        return 0
+
+
+def needs_background(rows: int) -> bool:
+    return rows > settings.BACKGROUND_ROWS_THRESHOLD
