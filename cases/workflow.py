@@ -52,6 +52,7 @@ BATCH = Workflow("batch", [
     Transition("remove_application", (B.DRAFT, B.PUBLIC_NOTICE), None, R + A, _("removing an application")),
     Transition("start_notice", (B.DRAFT,), B.PUBLIC_NOTICE, R, _("starting the public notice"),
                "batch.notice_started", _("Public notice started")),
+    Transition("confirm_exceptions", (B.DRAFT, B.PUBLIC_NOTICE), None, A, _("confirming exception amounts")),
     Transition("record_objection", (B.PUBLIC_NOTICE,), None, R, _("recording an objection"),
                refusal=_("Objections are recorded on a case during its batch's public notice.")),
     Transition("send_back", (B.PUBLIC_NOTICE,), B.DRAFT, A, _("sending it back"),
@@ -62,6 +63,11 @@ BATCH = Workflow("batch", [
     refusal_params=lambda batch: {"title": batch.title}, reason_field="last_reason")
 
 WORKFLOWS = (APPLICATION, BATCH)
+
+# The states in which a case's latest reason is shown: to the station after it was returned, rejected or
+# withdrawn, and to the reviewer once it is back in review (reopened, or an objection was recorded).
+REASON_SHOWN_TO_STATION = (S.RETURNED, S.REJECTED, S.WITHDRAWN)
+REASON_SHOWN_IN_REVIEW = (S.IN_REVIEW,)
 
 # History codes the cases area writes outside a transition.
 HISTORY_LABELS = {

@@ -23,6 +23,7 @@ from donations.selectors import (
     donation_imports_visible_to,
     totals,
 )
+from donations.workflow import DONATION
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.importing import needs_background
@@ -97,6 +98,7 @@ def donation_detail(request, pk: int):
         "import_batch", "credit_entry", "void_entry"), pk=pk)
     return render(request, "donations/donation_detail.html", {
         "donation": donation,
+        "actions": DONATION.allowed_actions(donation, user=request.user),
         "void_form": VoidForm(),
         "events": labelled_history(donation),
         "ledger_entries": [e for e in (donation.credit_entry, donation.void_entry) if e is not None],

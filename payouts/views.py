@@ -28,6 +28,7 @@ from payouts.models import Payout, PayoutSheet
 from payouts import selectors
 from payouts import services
 from payouts.jobs import EXPORT_KIND, RESULTS_KIND
+from payouts.workflow import PAYOUT, PAYOUT_SHEET
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.importing import estimated_rows, needs_background, stage_upload, staged_path
 from reliefdesk.jobs import start_job
@@ -80,10 +81,12 @@ def payout_list(request):
 
 
 def _payout_detail(request, payout, *, reissue_form=None, status=200):
+    reissued_as = Payout.objects.filter(reissue_of=payout).first()
     context = {
         "payout": payout,
         "live_sheet": selectors.live_sheet_of(payout),
-        "reissued_as": Payout.objects.filter(reissue_of=payout).first(),
+        "reissued_as": reissued_as,
+        "can_reissue": reissued_as is None and "reissue" in PAYOUT.allowed_actions(payout, user=request.user),
         "events": labelled_history(payout),
         "reissue_form": reissue_form or ReissueForm(
             action=reverse("payouts:payout-reissue", args=[payout.pk]),
@@ -191,9 +194,16 @@ def sheet_list(request):
 
 
 def _sheet_context(request, sheet, **extra):
+    lines = list(selectors.sheet_lines(sheet))
+    actions = PAYOUT_SHEET.allowed_actions(sheet, user=request.user)
+    for line in lines:
+        payout_actions = PAYOUT.allowed_actions(line.payout, user=request.user)
+        line.recordable = not line.released and "record_results" in actions and "pay" in payout_actions
+        line.reissuable = "reissue" in payout_actions and not hasattr(line.payout, "reissued_as")
     context = {
         "sheet": sheet,
-        "lines": selectors.sheet_lines(sheet),
+        "actions": actions,
+        "lines": lines,
         "totals": selectors.sheet_totals(sheet),
         "exports": selectors.sheet_exports(sheet),
         "events": labelled_history(sheet),

@@ -28,6 +28,14 @@ def review_queue(*, user, data=None) -> tuple[QuerySet[Application], object]:
     return queryset, filterset
 
 
+# A case waiting longer than this since its submission is shown as overdue in the queue.
+OVERDUE_DAYS = 10
+
+
+def is_overdue(waiting: int | None) -> bool:
+    return waiting is not None and waiting > OVERDUE_DAYS
+
+
 def days_waiting(application: Application, today=None) -> int | None:
     if application.submitted_at is None:
         return None

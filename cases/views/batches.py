@@ -15,6 +15,7 @@ from cases.models import Batch
 from cases.selectors import batches as selectors
 from cases.selectors.intake import applications_visible_to
 from cases.services import batches as services
+from cases.workflow import BATCH
 from funds.selectors import fund_position
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.money import ZERO
@@ -52,25 +53,22 @@ def batch_create(request):
 
 
 def _detail_context(request, batch: Batch, **forms) -> dict:
-    role = role_of(request.user)
-    is_reviewer = role in (Role.REVIEWER, Role.ADMIN)
-    is_approver = role in (Role.APPROVER, Role.ADMIN)
+    actions = BATCH.allowed_actions(batch, user=request.user)
     context = {
         "batch": batch,
+        "actions": actions,
         "applications": list(selectors.batch_applications(batch)),
         "totals": selectors.batch_totals(batch),
-        "is_reviewer": is_reviewer,
-        "is_approver": is_approver,
         "today": timezone.localdate(),
         "notice_form": forms.get("notice_form") or NoticeForm(batch=batch),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
     }
-    if batch.status == Batch.Status.DRAFT and is_reviewer:
+    if "add_applications" in actions:
         candidates, candidate_filter = selectors.batch_candidates(batch=batch, user=request.user, data=request.GET)
         context["candidate_page"] = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
         context["candidate_filter"] = candidate_filter
-    if batch.status == Batch.Status.PUBLIC_NOTICE and is_approver:
+    if "approve" in actions:
         context["position"] = fund_position(fund=batch.fund)
         context["notice_over"] = batch.notice_end is not None and context["today"] > batch.notice_end
     from reliefdesk.history import labelled_history

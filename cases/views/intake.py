@@ -27,7 +27,7 @@ from cases.forms.intake import (
 from cases.models import Application, Document
 from cases.selectors import intake as sel
 from cases.services import intake as svc
-from cases.workflow import APPLICATION
+from cases.workflow import APPLICATION, REASON_SHOWN_TO_STATION
 from funds.models import AidCategory
 from funds.selectors import funds_visible_to
 from reliefdesk.errors import DomainError, add_to_form
@@ -377,6 +377,7 @@ def application_detail(request, pk: int):
         "duplicates": sel.duplicate_warnings(application, request.user),
         "conflicts": sel.invoice_conflicts(application, request.user),
         "events": events,
+        "show_reason": bool(application.last_reason) and application.status in REASON_SHOWN_TO_STATION,
         "can_edit": role in (Role.LIAISON, Role.ADMIN) and application.status in svc.EDITABLE_STATUSES,
         "can_withdraw": "withdraw" in actions and role in (Role.LIAISON, Role.ADMIN),
         "can_resubmit": application.status == S.RETURNED and role in (Role.LIAISON, Role.ADMIN),

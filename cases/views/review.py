@@ -12,7 +12,7 @@ from cases.forms.review import ReasonForm, ReviewForm
 from cases.models import Application
 from cases.selectors import review as selectors
 from cases.services import review as services
-from cases.workflow import APPLICATION
+from cases.workflow import APPLICATION, REASON_SHOWN_IN_REVIEW
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role, role_of
@@ -30,7 +30,12 @@ def review_queue(request):
     queryset, filterset = selectors.review_queue(user=request.user, data=request.GET)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [(application, selectors.days_waiting(application, today)) for application in page]
+    role = role_of(request.user)
+    rows = []
+    for application in page:
+        waiting = selectors.days_waiting(application, today)
+        rows.append((application, waiting, selectors.is_overdue(waiting),
+                     APPLICATION.allowed_actions(application, role=role)))
     return render(request, "cases/review_queue.html", {"filter": filterset, "page_obj": page, "rows": rows})
 
 
@@ -43,6 +48,7 @@ def _render_review(request, application: Application, *, form=None, reason_form=
         "form": form or ReviewForm(application=application),
         "reason_form": reason_form or ReasonForm(),
         "actions": APPLICATION.allowed_actions(application, user=request.user),
+        "show_reason": bool(application.last_reason) and application.status in REASON_SHOWN_IN_REVIEW,
         "missing": missing,
         "missing_labels": [str(services.CHECKLIST_LABELS.get(code, code)) for code in missing],
         "override_label": services.OVERRIDE_CODES.get(application.override_code, application.override_code),

@@ -46,8 +46,11 @@ def test_the_queue_shows_the_districts_waiting_cases_oldest_first_with_days_wait
     client.force_login(reviewer)
     response = client.get(reverse("cases:review-queue"))
     assert response.status_code == 200
-    rows = [(a.reference, waiting) for a, waiting in response.context["rows"]]
+    rows = [(a.reference, waiting) for a, waiting, *_flags in response.context["rows"]]
     assert rows == [(old.reference, 12), (new.reference, 1)]
+    # The view says which case is overdue (more than ten days) and which may be taken; the template asks.
+    assert [(overdue, "take" in actions) for _a, _w, overdue, actions in response.context["rows"]] == [
+        (True, True), (False, True)]
     assert foreign.reference not in response.content.decode()
 
 
