@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import luhn
 from stdnum.iso7064 import mod_11_2
+from reliefdesk.money import format_money
 
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -126,7 +127,7 @@ def validate_amounts(total, reimbursed, other) -> None:
             _("Reimbursed (%(reimbursed)s) plus other aid (%(other)s) is more than the total medical cost "
               "(%(total)s)."),
             code="amounts_exceed_total",
-            params={"reimbursed": f"{reimbursed:,.2f}", "other": f"{other:,.2f}", "total": f"{total:,.2f}"},
+            params={"reimbursed": format_money(reimbursed), "other": format_money(other), "total": format_money(total)},
         )
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from funds.errors import ChosenAmountOutsideRange
+from reliefdesk.money import format_money
 
 CENT = Decimal("0.01")
 YUAN = Decimal("1")
@@ -105,11 +106,6 @@ class Result:
 
 # ---------------------------------------------------------------- formatting
 
-def money(value: Decimal) -> str:
-    """62000 → '62,000.00'."""
-    return f"{Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-
-
 def _plain(value: Decimal) -> str:
     """20.000 → '20', 12.500 → '12.5' (rates and multipliers as people write them)."""
     text = format(Decimal(value).normalize(), "f")
@@ -120,11 +116,11 @@ def _wan(value: Decimal) -> str:
     """50000 → '5万', 15000 → '1.5万', 800 → '800'."""
     if value >= TEN_THOUSAND and value % Decimal("1000") == 0:
         return f"{_plain(value / TEN_THOUSAND)}万"
-    return _plain(value) if value == value.to_integral_value() else money(value)
+    return _plain(value) if value == value.to_integral_value() else format_money(value)
 
 
 def _thousands(value: Decimal) -> str:
-    return f"{int(value):,}" if value == value.to_integral_value() else money(value)
+    return f"{int(value):,}" if value == value.to_integral_value() else format_money(value)
 
 
 def bounds_label(lower: Decimal, upper: Decimal | None) -> str:
@@ -205,9 +201,9 @@ def _check_conditions(rules: Rules, facts: Facts, reasons: _Reasons) -> None:
                     f"already {facts.awards_this_year} award(s) this year, at most {rules.max_awards_per_year} a year")
 
     if rules.annual_cap is not None and Decimal(facts.awarded_this_year) >= rules.annual_cap:
-        reasons.add(f"本年度已获 {money(facts.awarded_this_year)} 元，已达年度上限 {money(rules.annual_cap)} 元",
-                    f"{money(facts.awarded_this_year)} yuan already awarded this year, "
-                    f"the annual limit of {money(rules.annual_cap)} is reached")
+        reasons.add(f"本年度已获 {format_money(facts.awarded_this_year)} 元，已达年度上限 {format_money(rules.annual_cap)} 元",
+                    f"{format_money(facts.awarded_this_year)} yuan already awarded this year, "
+                    f"the annual limit of {format_money(rules.annual_cap)} is reached")
 
 
 def _find_tier(rules: Rules, value: Decimal) -> tuple[int, TierRule] | None:
@@ -242,8 +238,8 @@ def evaluate(rules: Rules, facts: Facts, *, chosen_amount: Decimal | None = None
 
     if value is not None and rules.basis != "none":
         if rules.minimum_basis is not None and value < rules.minimum_basis:
-            reasons.add(f"{basis_zh} {money(value)} 元，低于起付标准 {money(rules.minimum_basis)} 元",
-                        f"{basis_en} {money(value)} yuan is below the minimum of {money(rules.minimum_basis)} yuan")
+            reasons.add(f"{basis_zh} {format_money(value)} 元，低于起付标准 {format_money(rules.minimum_basis)} 元",
+                        f"{basis_en} {format_money(value)} yuan is below the minimum of {format_money(rules.minimum_basis)} yuan")
             value = None
 
     found = _find_tier(rules, value) if value is not None else None
@@ -252,11 +248,11 @@ def evaluate(rules: Rules, facts: Facts, *, chosen_amount: Decimal | None = None
         if lowest is None:
             reasons.add("本细则没有任何档次", "the rule set has no tiers")
         elif value < lowest:
-            reasons.add(f"{basis_zh} {money(value)} 元，低于最低档 {money(lowest)} 元",
-                        f"{basis_en} {money(value)} yuan is below the lowest tier of {money(lowest)} yuan")
+            reasons.add(f"{basis_zh} {format_money(value)} 元，低于最低档 {format_money(lowest)} 元",
+                        f"{basis_en} {format_money(value)} yuan is below the lowest tier of {format_money(lowest)} yuan")
         else:
-            reasons.add(f"{basis_zh} {money(value)} 元，不属于任何档次",
-                        f"{basis_en} {money(value)} yuan falls in no tier")
+            reasons.add(f"{basis_zh} {format_money(value)} 元，不属于任何档次",
+                        f"{basis_en} {format_money(value)} yuan falls in no tier")
 
     tier_index, tier = found if found else (None, None)
     label = (tier.label or bounds_label(tier.lower, tier.upper)) if tier else ""
@@ -276,8 +272,8 @@ def evaluate(rules: Rules, facts: Facts, *, chosen_amount: Decimal | None = None
         remaining = max(rules.annual_cap - Decimal(facts.awarded_this_year), ZERO)
         ceiling = remaining if ceiling is None else min(ceiling, remaining)
 
-    head_zh = f"{basis_zh} {money(value)} 元，属 {label} 档" if basis_zh else f"属 {label} 档"
-    head_en = f"{basis_en} {money(value)} yuan, tier {label_en}" if basis_en else f"tier {label_en}"
+    head_zh = f"{basis_zh} {format_money(value)} 元，属 {label} 档" if basis_zh else f"属 {label} 档"
+    head_en = f"{basis_en} {format_money(value)} yuan, tier {label_en}" if basis_en else f"tier {label_en}"
 
     if tier.kind == "range":
         low, high = Decimal(tier.range_min), Decimal(tier.range_max)
@@ -285,8 +281,8 @@ def evaluate(rules: Rules, facts: Facts, *, chosen_amount: Decimal | None = None
             high = min(high, ceiling)
             low = min(low, high)
         low, high = round_amount(low, rules.rounding), round_amount(high, rules.rounding)
-        range_zh = f"由审核人在 {money(low)}–{money(high)} 元内确定"
-        range_en = f"the reviewer decides within {money(low)}–{money(high)} yuan"
+        range_zh = f"由审核人在 {format_money(low)}–{format_money(high)} 元内确定"
+        range_en = f"the reviewer decides within {format_money(low)}–{format_money(high)} yuan"
         if chosen_amount is None:
             return Result(
                 eligible=True, amount=None, range_min=low, range_max=high, tier_label=label, tier_index=tier_index,
@@ -297,24 +293,24 @@ def evaluate(rules: Rules, facts: Facts, *, chosen_amount: Decimal | None = None
         if chosen < low or chosen > high:
             raise ChosenAmountOutsideRange(low, high)
         raw = chosen
-        step_zh = f"{range_zh}，审核确定 {money(chosen)} 元"
-        step_en = f"{range_en}, the reviewer chose {money(chosen)} yuan"
+        step_zh = f"{range_zh}，审核确定 {format_money(chosen)} 元"
+        step_en = f"{range_en}, the reviewer chose {format_money(chosen)} yuan"
     elif tier.kind == "rate":
         rate = Decimal(tier.rate)
         raw = value * rate / HUNDRED
-        step_zh = f"按 {_plain(rate)}% 计 {money(round_amount(raw, rules.rounding))} 元"
-        step_en = f"{_plain(rate)}% gives {money(round_amount(raw, rules.rounding))} yuan"
+        step_zh = f"按 {_plain(rate)}% 计 {format_money(round_amount(raw, rules.rounding))} 元"
+        step_en = f"{_plain(rate)}% gives {format_money(round_amount(raw, rules.rounding))} yuan"
     elif tier.kind == "fixed":
         raw = Decimal(tier.amount)
-        step_zh = f"定额 {money(raw)} 元"
-        step_en = f"a fixed {money(raw)} yuan"
+        step_zh = f"定额 {format_money(raw)} 元"
+        step_en = f"a fixed {format_money(raw)} yuan"
     elif tier.kind == "parameter":
         multiplier, unit = Decimal(tier.multiplier), Decimal(tier.parameter_value)
         raw = multiplier * unit
         name = tier.parameter_name or tier.parameter_code or ""
-        step_zh = f"按 {_plain(multiplier)} × {name}（{money(unit)} 元）计 {money(round_amount(raw, rules.rounding))} 元"
-        step_en = (f"{_plain(multiplier)} × {name} ({money(unit)} yuan) gives "
-                   f"{money(round_amount(raw, rules.rounding))} yuan")
+        step_zh = f"按 {_plain(multiplier)} × {name}（{format_money(unit)} 元）计 {format_money(round_amount(raw, rules.rounding))} 元"
+        step_en = (f"{_plain(multiplier)} × {name} ({format_money(unit)} yuan) gives "
+                   f"{format_money(round_amount(raw, rules.rounding))} yuan")
     else:
         raise ValueError(f"unknown tier kind {tier.kind!r}")
 
@@ -325,22 +321,22 @@ def evaluate(rules: Rules, facts: Facts, *, chosen_amount: Decimal | None = None
     if rules.case_cap is not None and amount > rules.case_cap:
         amount = round_amount(rules.case_cap, "cent")
         caps.append(CASE_CAP)
-        tail_zh.append(f"超过每案上限，按 {money(amount)} 元")
-        tail_en.append(f"capped at the per-case limit of {money(amount)} yuan")
+        tail_zh.append(f"超过每案上限，按 {format_money(amount)} 元")
+        tail_en.append(f"capped at the per-case limit of {format_money(amount)} yuan")
     if remaining is not None and amount > remaining:
         amount = round_amount(remaining, "cent")
         caps.append(ANNUAL_CAP)
-        tail_zh.append(f"本年度已获 {money(facts.awarded_this_year)} 元，年度上限 {money(rules.annual_cap)} 元，"
-                       f"按剩余 {money(amount)} 元")
-        tail_en.append(f"{money(facts.awarded_this_year)} yuan already awarded this year under an annual limit of "
-                       f"{money(rules.annual_cap)}, so the remaining {money(amount)} yuan")
+        tail_zh.append(f"本年度已获 {format_money(facts.awarded_this_year)} 元，年度上限 {format_money(rules.annual_cap)} 元，"
+                       f"按剩余 {format_money(amount)} 元")
+        tail_en.append(f"{format_money(facts.awarded_this_year)} yuan already awarded this year under an annual limit of "
+                       f"{format_money(rules.annual_cap)}, so the remaining {format_money(amount)} yuan")
     if rules.case_minimum is not None and amount < rules.case_minimum:
         floor = rules.case_minimum if ceiling is None else min(rules.case_minimum, ceiling)
         if floor > amount:
             amount = round_amount(floor, "cent")
             caps.append(CASE_MINIMUM)
-            tail_zh.append(f"低于每案最低额，按 {money(amount)} 元")
-            tail_en.append(f"raised to the per-case minimum of {money(amount)} yuan")
+            tail_zh.append(f"低于每案最低额，按 {format_money(amount)} 元")
+            tail_en.append(f"raised to the per-case minimum of {format_money(amount)} yuan")
 
     explanation = "，".join([head_zh, step_zh, *tail_zh])
     explanation_en = "; ".join([head_en, step_en, *tail_en])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from reliefdesk.errors import DomainError
+from reliefdesk.money import format_money
 
 
 class NoRuleSetInForce(DomainError):
@@ -25,8 +26,8 @@ class ChosenAmountOutsideRange(DomainError):
     """The reviewer's amount lies outside the tier's (capped) range."""
 
     def __init__(self, low, high):
-        message = _("Choose an amount between %(low)s and %(high)s yuan.") % {"low": f"{low:,.2f}",
-                                                                               "high": f"{high:,.2f}"}
+        message = _("Choose an amount between %(low)s and %(high)s yuan.") % {"low": format_money(low),
+                                                                               "high": format_money(high)}
         super().__init__(message, field="proposed_amount", code="outside_range")
         self.low = low
         self.high = high

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from funds import charts, engine, ledger, services
+from funds import curves, engine, ledger, services
 from funds.errors import RuleSetLocked
 from funds.filters import LedgerFilter
 from funds.forms import ActivateForm, AdjustmentForm, ReversalForm, RuleSetForm, TierFormSet, TryForm, WhatIfForm
@@ -177,7 +177,7 @@ def rule_timeline(request, slug):
         rs.url = reverse("funds:rule-set-detail", args=[rs.pk])
     return render(request, "funds/rule_timeline.html", {
         "fund": fund, "rule_sets": rule_sets,
-        "timeline": charts.timeline_svg(rule_sets, today=timezone.localdate()),
+        "timeline": curves.timeline_svg(rule_sets, today=timezone.localdate()),
     })
 
 
@@ -189,7 +189,7 @@ def _rule_set_context(request, rule_set, **extra):
         "rule_set": rule_set,
         "tiers": list(rule_set.tiers.select_related("parameter").order_by("lower")),
         "rules": rules,
-        "chart": charts.aid_chart_svg(rules, title=rule_set.version_name) if rules.tiers else "",
+        "chart": curves.aid_chart_svg(rules, title=rule_set.version_name) if rules.tiers else "",
         "is_admin": is_admin,
         "edit_refusal": refusal,
         "activate_form": ActivateForm(initial={"effective_from": rule_set.effective_from}),

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RELIEFDESK_VAR_DIR", BASE_DIR / "var"))
@@ -240,12 +239,4 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
     },
-}
-
-ROLE_LABELS = {
-    "liaison": _("Station liaison"),
-    "reviewer": _("District reviewer"),
-    "approver": _("District approver"),
-    "finance": _("Finance"),
-    "admin": _("Administrator"),
 }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from reliefdesk.models import Role
-from reports import charts
+from reliefdesk import charts
 from reports.exports import TABLES, table_response, tables_for
 from reports.forms import period_form
 from reports.selectors import dashboard as build_dashboard
@@ -20,7 +20,7 @@ REPORT_ROLES = (Role.LIAISON, Role.REVIEWER, Role.APPROVER, Role.FINANCE)
 
 
 def _charts(dashboard) -> dict:
-    """SVG strings built by reports.charts, which escapes every label."""
+    """SVG strings built by reliefdesk.charts, which escapes every label."""
     nothing = _("Nothing in this period.")
     by_category = charts.bar_chart(
         [(r["category__name"], r["paid_amount"]) for r in dashboard.categories],

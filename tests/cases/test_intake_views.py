@@ -241,6 +241,13 @@ def test_the_list_filters_by_status_and_searches_name_id_and_reference(client, r
     assert refs(q=b.member.id_number[-6:]) == {b.reference}
     assert refs(sort="reference") == {a.reference, b.reference}
 
+    def ordered(**params):
+        return [x.reference for x in client.get(url("application-list"), params).context["applications"]]
+
+    # The sort puts the rows in order: a set above could not tell.
+    assert ordered(sort="reference") == sorted([a.reference, b.reference])
+    assert ordered(sort="-reference") == sorted([a.reference, b.reference], reverse=True)
+
 
 # Session, user, assignment, stations, count, page rows, and the filter form's three choice lists.
 LIST_QUERIES = 11

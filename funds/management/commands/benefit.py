@@ -10,6 +10,7 @@ from funds import engine
 from funds.errors import NoRuleSetInForce
 from funds.selectors import rule_set_in_force, rules_of
 from reliefdesk.money import to_decimal
+from reliefdesk.money import format_money
 
 
 class Command(BaseCommand):
@@ -49,9 +50,9 @@ class Command(BaseCommand):
         if not result.eligible:
             first = "not eligible"
         elif result.amount is None:
-            first = f"range {engine.money(result.range_min)}–{engine.money(result.range_max)}"
+            first = f"range {format_money(result.range_min)}–{format_money(result.range_max)}"
         else:
-            first = engine.money(result.amount)
+            first = format_money(result.amount)
         self.stdout.write(first)
         self.stdout.write(result.explanation_en if options["english"] else result.explanation)
         self.stdout.write(f"({rule_set.fund.slug} · {rule_set.category.code} · {rule_set.version_name})")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reports import charts
+from reliefdesk import charts
 
 
 def test_a_bar_chart_draws_one_bar_per_item_with_its_amount():

@@ -1,13 +1,18 @@
-"""Charts drawn on the server as SVG: no JavaScript library, nothing from a CDN.
+"""Every chart of the application, drawn on the server as SVG: no JavaScript library, nothing from a CDN.
 
-Pure functions: figures in, an SVG string out. Geometry is computed with
-Decimal like the money it shows; every label is escaped.
+Pure functions: figures in, an SVG string out (the reports' bars and lines,
+a rule set's aid against its basis, the periods of a fund's versions).
+Every label is escaped.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from html import escape
+
+from django.utils.safestring import mark_safe
 
 from reliefdesk.money import format_money
 
@@ -155,3 +160,102 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], *, t
                          f'<text x="{left + 18}" y="{y + 11}" font-size="12">{escape(name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+BAND_WIDTH, BAND_HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP, PAD_RIGHT = 640, 280, 70, 40, 15, 40
+
+
+def band_chart(points: Sequence[tuple[Decimal, Decimal | None, Decimal | None]], *, marks: Sequence[Decimal] = (),
+               title: str = "", testid: str = "") -> str:
+    """y against x from (x, low, high) points: a line where low == high, a band where they differ, a gap at None.
+
+    ``marks`` are x values drawn as dashed vertical lines (a rule set's tier bounds).
+    """
+    max_x = points[-1][0] or Decimal("1")
+    max_y = max([high for _b, _low, high in points if high is not None] + [Decimal("1")]) * Decimal("1.1")
+    plot_w, plot_h = BAND_WIDTH - PAD_LEFT - PAD_RIGHT, BAND_HEIGHT - PAD_TOP - PAD_BOTTOM
+
+    def x(value):
+        return PAD_LEFT + float(value / max_x) * plot_w
+
+    def y(value):
+        return PAD_TOP + plot_h - float(value / max_y) * plot_h
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BAND_WIDTH} {BAND_HEIGHT}" role="img" '
+             f'class="w-100 border rounded bg-white" aria-label="{escape(title)}" data-testid="{escape(testid)}">']
+    parts.append(f'<line x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{BAND_WIDTH - PAD_RIGHT}" '
+                 f'y2="{PAD_TOP + plot_h}" stroke="#6c757d"/>')
+    parts.append(f'<line x1="{PAD_LEFT}" y1="{PAD_TOP}" x2="{PAD_LEFT}" y2="{PAD_TOP + plot_h}" stroke="#6c757d"/>')
+    for i in range(5):
+        value_x, value_y = max_x * i / 4, max_y * i / 4
+        parts.append(f'<text x="{x(value_x):.1f}" y="{BAND_HEIGHT - 18}" font-size="11" text-anchor="middle">'
+                     f'{format_money(value_x)[:-3]}</text>')
+        parts.append(f'<text x="{PAD_LEFT - 6}" y="{y(value_y) + 4:.1f}" font-size="11" text-anchor="end">'
+                     f'{format_money(value_y)[:-3]}</text>')
+    for mark in marks:
+        parts.append(f'<line x1="{x(mark):.1f}" y1="{PAD_TOP}" x2="{x(mark):.1f}" '
+                     f'y2="{PAD_TOP + plot_h}" stroke="#adb5bd" stroke-dasharray="4 3"/>')
+    segment: list[tuple] = []
+    segments = []
+    for point in points:
+        if point[1] is None:
+            if segment:
+                segments.append(segment)
+            segment = []
+        else:
+            segment.append(point)
+    if segment:
+        segments.append(segment)
+    for seg in segments:
+        if any(low != high for _b, low, high in seg):
+            outline = [f"{x(b):.1f},{y(high):.1f}" for b, _low, high in seg]
+            outline += [f"{x(b):.1f},{y(low):.1f}" for b, low, _high in reversed(seg)]
+            parts.append(f'<polygon points="{" ".join(outline)}" fill="#0d6efd" fill-opacity="0.25" '
+                         'stroke="#0d6efd"/>')
+        else:
+            line = " ".join(f"{x(b):.1f},{y(low):.1f}" for b, low, _high in seg)
+            parts.append(f'<polyline points="{line}" fill="none" stroke="#0d6efd" stroke-width="2"/>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - built from escaped parts
+
+
+@dataclass(frozen=True)
+class Span:
+    """One bar of a timeline row: from ``start`` to the day before ``end``."""
+
+    start: dt.date
+    end: dt.date
+    colour: str
+    text: str
+    title: str
+    url: str
+
+
+def timeline_chart(rows: Sequence[tuple[str, Sequence[Span]]], *, start: dt.date, end: dt.date,
+                   testid: str = "") -> str:
+    """One row per (label, spans), years marked along the bottom; each span links to its page."""
+    row_h, label_w = 34, 150
+    width, height = 760, 30 + row_h * len(rows)
+    length = (end - start).days or 1
+
+    def x(day: dt.date) -> float:
+        return label_w + (day - start).days / length * (width - label_w - 10)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="w-100 border rounded '
+             f'bg-white" role="img" data-testid="{escape(testid)}">']
+    for year in range(start.year, end.year + 1):
+        day = dt.date(year, 1, 1)
+        parts.append(f'<line x1="{x(day):.1f}" y1="0" x2="{x(day):.1f}" y2="{height - 20}" stroke="#dee2e6"/>')
+        parts.append(f'<text x="{x(day):.1f}" y="{height - 6}" font-size="10" text-anchor="middle">{year}</text>')
+    for row, (label, spans) in enumerate(rows):
+        top = 6 + row * row_h
+        parts.append(f'<text x="4" y="{top + 18}" font-size="12">{escape(str(label))}</text>')
+        for span in spans:
+            left, right = x(span.start), x(span.end)
+            parts.append(f'<a href="{escape(span.url)}"><rect x="{left:.1f}" y="{top + 4}" '
+                         f'width="{max(right - left, 2):.1f}" height="{row_h - 12}" rx="3" fill="{span.colour}" '
+                         f'fill-opacity="0.8"><title>{escape(span.title)}</title></rect>'
+                         f'<text x="{left + 4:.1f}" y="{top + 19}" font-size="11" fill="#fff">'
+                         f'{escape(span.text)}</text></a>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - built from escaped parts
