@@ -117,7 +117,7 @@ def main(rows: int) -> None:
         began = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
             for n, payout in enumerate(baseline_payouts):
-                services.payouts_mark_paid(payouts=[payout], actor=user, paid_on=PAID_ON,
+                services.payout_mark_paid(payouts=[payout], actor=user, paid_on=PAID_ON,
                                            bank_reference=f"ONE{n:07d}")
         one_by_one = time.perf_counter() - began
         per_row = one_by_one / BASELINE_ROWS

@@ -10,16 +10,9 @@ class DonationsConfig(AppConfig):
     def ready(self):
         from donations import demo, jobs, ledger, nav, workflow
         from funds.selectors import LedgerSource, register_ledger_sources
-        from reliefdesk.demo import register_demo_loaders
-        from reliefdesk.history import register_action_labels
-        from reliefdesk.jobs import register_job_handlers
-        from reliefdesk.nav import register_nav_items
-        from reliefdesk.workflow import register_workflows
+        from reliefdesk.registration import register_app
 
-        register_workflows(*workflow.WORKFLOWS)
-        register_action_labels(workflow.HISTORY_LABELS)
+        register_app(workflows=workflow.WORKFLOWS, history_labels=workflow.HISTORY_LABELS, nav_items=nav.NAV_ITEMS,
+                     job_handlers=jobs.HANDLERS, demo_loaders={"donations": demo.seed})
         register_ledger_sources({"donations": LedgerSource("捐款收据号", ("donation", "voided_donation"),
-                                                                    ledger.donation_reference)})
-        register_nav_items(nav.NAV_ITEMS)
-        register_job_handlers(jobs.HANDLERS)
-        register_demo_loaders({"donations": demo.seed})
+                                                           ledger.donation_reference)})

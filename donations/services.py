@@ -249,7 +249,7 @@ def _confirm_locked(donation: Donation, *, actor) -> None:
                    data={"amount": str(donation.amount)})
 
 
-def donations_confirm_many(*, donations: list[Donation], actor) -> list[Donation]:
+def donation_confirm_many(*, donations: list[Donation], actor) -> list[Donation]:
     """Confirm many recorded donations at once: one COPY of credits, one UPDATE, one INSERT of history."""
     require_role(actor, *DONATION_ROLES)
     with transaction.atomic():

@@ -4,7 +4,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from funds.models import AidCategory, Disease, Fund, LedgerEntry, Parameter, ParameterValue, RuleSet, Tier
-from funds.services import edit_refusal
+from funds.services import rule_set_edit_refusal
+from reliefdesk.admin import ReadOnlyAdmin
 
 
 @admin.register(AidCategory)
@@ -40,7 +41,7 @@ class TierInline(admin.TabularInline):
     extra = 0
 
     def has_change_permission(self, request, obj=None):
-        return obj is None or edit_refusal(obj) is None
+        return obj is None or rule_set_edit_refusal(obj) is None
 
     has_add_permission = has_change_permission
     has_delete_permission = has_change_permission
@@ -56,12 +57,12 @@ class RuleSetAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # A version in force or used by a case is never edited: revise it on the rule set page.
-        if obj is not None and edit_refusal(obj) is not None:
+        if obj is not None and rule_set_edit_refusal(obj) is not None:
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and edit_refusal(obj) is None and super().has_delete_permission(request, obj)
+        return obj is not None and rule_set_edit_refusal(obj) is None and super().has_delete_permission(request, obj)
 
 
 @admin.register(Tier)
@@ -70,22 +71,13 @@ class TierAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
 
     def has_change_permission(self, request, obj=None):
-        return obj is None or edit_refusal(obj.rule_set) is None
+        return obj is None or rule_set_edit_refusal(obj.rule_set) is None
 
     has_delete_permission = has_change_permission
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ("fund", "booked_on", "kind", "amount", "description", "created_by")
     list_filter = ("kind", "fund")
     date_hierarchy = "booked_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

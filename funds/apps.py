@@ -9,10 +9,7 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from funds import demo, nav, workflow
-        from reliefdesk.demo import register_demo_loaders
-        from reliefdesk.history import register_action_labels
-        from reliefdesk.nav import register_nav_items
+        from reliefdesk.registration import register_app
 
-        register_action_labels(workflow.HISTORY_LABELS)
-        register_nav_items(nav.NAV_ITEMS)
-        register_demo_loaders({"funds": demo.seed})
+        register_app(history_labels=workflow.HISTORY_LABELS, nav_items=nav.NAV_ITEMS,
+                     demo_loaders={"funds": demo.seed})

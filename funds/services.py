@@ -34,7 +34,7 @@ def _locked(rule_set: RuleSet, actor) -> RuleSet:
     return RuleSet.objects.select_for_update().select_related("fund", "category").get(pk=rule_set.pk)
 
 
-def edit_refusal(rule_set: RuleSet) -> str | None:
+def rule_set_edit_refusal(rule_set: RuleSet) -> str | None:
     """Why ``rule_set`` may not be edited, or None when it may."""
     if rule_set.status != RuleSet.Status.DRAFT:
         return _("Only a draft is edited; revise this version to change it.")
@@ -44,7 +44,7 @@ def edit_refusal(rule_set: RuleSet) -> str | None:
 
 
 def _check_editable(rule_set: RuleSet) -> None:
-    refusal = edit_refusal(rule_set)
+    refusal = rule_set_edit_refusal(rule_set)
     if refusal:
         raise RuleSetLocked(refusal, code="locked")
 
@@ -190,4 +190,4 @@ def rule_set_activate(*, rule_set: RuleSet, actor, effective_from: dt.date) -> R
 
 
 __all__ = ["rule_set_activate", "rule_set_create", "rule_set_revise", "rule_set_save_tiers", "rule_set_update",
-           "edit_refusal"]
+           "rule_set_edit_refusal"]

@@ -183,7 +183,7 @@ def rule_timeline(request, slug):
 
 def _rule_set_context(request, rule_set, **extra):
     is_admin = role_of(request.user) == Role.ADMIN
-    refusal = services.edit_refusal(rule_set)
+    refusal = services.rule_set_edit_refusal(rule_set)
     rules = rules_of(rule_set)
     return {
         "rule_set": rule_set,
@@ -263,7 +263,7 @@ def rule_set_activate(request, pk):
 def rule_set_edit(request, pk):
     rule_set = _rule_set(request, pk)
     require_role(request.user)
-    refusal = services.edit_refusal(rule_set)
+    refusal = services.rule_set_edit_refusal(rule_set)
     if refusal:
         messages.error(request, refusal)
         return redirect("funds:rule-set-detail", pk=rule_set.pk)

@@ -13,20 +13,12 @@ class PayoutsConfig(AppConfig):
         from funds.awards import register_award_receivers
         from funds.selectors import LedgerSource, register_commitments, register_ledger_sources
         from payouts import demo, jobs, nav, selectors, services, workflow
-        from reliefdesk.demo import register_demo_loaders
-        from reliefdesk.history import register_action_aliases, register_action_labels
-        from reliefdesk.jobs import register_job_handlers
-        from reliefdesk.nav import register_nav_items, register_role_homes
-        from reliefdesk.workflow import register_workflows
+        from reliefdesk.registration import register_app
 
-        register_workflows(*workflow.WORKFLOWS)
-        register_action_labels(workflow.HISTORY_LABELS)
-        register_action_aliases(workflow.ALIASES)
-        register_nav_items(nav.NAV_ITEMS)
-        register_role_homes(nav.ROLE_HOMES)
-        register_job_handlers(jobs.HANDLERS)
-        register_award_receivers({"payouts": services.payouts_create_for_awards})
+        register_app(workflows=workflow.WORKFLOWS, history_labels=workflow.HISTORY_LABELS,
+                     history_aliases=workflow.ALIASES, nav_items=nav.NAV_ITEMS, role_homes=nav.ROLE_HOMES,
+                     job_handlers=jobs.HANDLERS, demo_loaders={"payouts": demo.seed})
+        register_award_receivers({"payouts": services.payout_create_for_awards})
         register_commitments({"payouts": selectors.owed_by_fund})
         register_ledger_sources({"payouts": LedgerSource("申请编号", ("payout__application",),
                                                          selectors.payout_reference)})
-        register_demo_loaders({"payouts": demo.seed})

@@ -35,13 +35,13 @@ def seed(stdout) -> None:
     if not payouts:
         stdout.write("demo payouts: the approved batch has no pending payouts.")
         return
-    sheet = services.sheet_create(actor=finance, fund=batch.fund, payouts=payouts)
-    os.unlink(services.sheet_export(sheet=sheet, actor=finance).path)
+    sheet = services.payout_sheet_create(actor=finance, fund=batch.fund, payouts=payouts)
+    os.unlink(services.payout_sheet_export(sheet=sheet, actor=finance).path)
     today = timezone.localdate()
     paid, failed = payouts[:-1], payouts[-1:]
     if paid:
-        services.payouts_mark_paid(payouts=paid, actor=finance, paid_on=today,
+        services.payout_mark_paid(payouts=paid, actor=finance, paid_on=today,
                                    bank_reference=f"ICBC{today:%Y%m%d}001")
-    services.payouts_mark_failed(payouts=failed, actor=finance, reason=FAILURE_REASON)
+    services.payout_mark_failed(payouts=failed, actor=finance, reason=FAILURE_REASON)
     stdout.write(f"demo payouts: sheet {sheet.number} with {len(payouts)} payouts, "
                  f"{len(paid)} paid, {len(failed)} failed.")

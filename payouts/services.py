@@ -87,7 +87,7 @@ def payout_from_award(*, award: Award, card_number: str | None = None, bank_name
                   bank_name=bank_name if bank_name is not None else award.bank_name, reissue_of=reissue_of)
 
 
-def payouts_create_for_awards(*, awards: Iterable[Award], actor) -> list[Payout]:
+def payout_create_for_awards(*, awards: Iterable[Award], actor) -> list[Payout]:
     """A pending payout for each approved award, in one INSERT (the approval holds the transaction)."""
     return Payout.objects.bulk_create([payout_from_award(award=award) for award in awards])
 
@@ -110,7 +110,7 @@ def payout_sheet_number_allocate(*, district: District, year: int) -> str:
     return f"{district.code}-BF-{year}-{sequence:04d}"
 
 
-def sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
+def payout_sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
     """Put pending payouts of one fund into a new numbered sheet."""
     require_role(actor, *FINANCE_ROLES)
     with transaction.atomic():
@@ -144,7 +144,7 @@ def sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
     return sheet
 
 
-def sheet_cancel(*, sheet: PayoutSheet, actor, reason: str) -> PayoutSheet:
+def payout_sheet_cancel(*, sheet: PayoutSheet, actor, reason: str) -> PayoutSheet:
     """Withdraw a sheet the bank has not paid from: its payouts go back to pending."""
     require_role(actor, *FINANCE_ROLES)
     reason = (reason or "").strip()
@@ -173,11 +173,11 @@ class ExportResult:
     total: Decimal
 
 
-def sheet_export_filename(sheet: PayoutSheet) -> str:
+def payout_sheet_export_filename(sheet: PayoutSheet) -> str:
     return f"拨付清单_{sheet.number}.xlsx"
 
 
-def sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | None = None,
+def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | None = None,
                  progress: Callable[[int], None] | None = None) -> ExportResult:
     """Write the bank's spreadsheet to ``path`` (a temporary file if None) and log who took it.
 
@@ -211,7 +211,7 @@ def sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | None = 
         else:
             record_event(sheet, actor=actor, action="payout_sheet.exported_again",
                          data={"rows": rows, "total": str(total)})
-    return ExportResult(path=str(path), filename=sheet_export_filename(sheet), row_count=rows, total=total)
+    return ExportResult(path=str(path), filename=payout_sheet_export_filename(sheet), row_count=rows, total=total)
 
 
 def _export_action(sheet: PayoutSheet) -> str:
@@ -250,7 +250,7 @@ def _references(payouts: list[Payout]) -> dict[int, str]:
     return dict(Payout.objects.filter(pk__in=[p.pk for p in payouts]).values_list("pk", "application__reference"))
 
 
-def payouts_post_debits(*, payouts: list[Payout], actor, booked_on: dt.date) -> dict[int, int]:
+def payout_post_debits(*, payouts: list[Payout], actor, booked_on: dt.date) -> dict[int, int]:
     """One ledger debit for each payout, refused as a whole if one is already booked; payout id → entry id.
 
     The caller links each payout to its debit in the same transaction (a paid payout without its
@@ -276,7 +276,7 @@ def _record_paid(entries: list[tuple[Payout, str]], *, actor, paid_on: dt.date) 
     """
     payouts = [p for p, _ref in entries]
     bank_reference = {p.pk: reference for p, reference in entries}
-    debits = payouts_post_debits(payouts=payouts, actor=actor, booked_on=paid_on)
+    debits = payout_post_debits(payouts=payouts, actor=actor, booked_on=paid_on)
     PAYOUT.apply_many(payouts, "pay", actor=actor,
                       columns={"paid_on": "date", "bank_reference": "text", "ledger_entry_id": "bigint"},
                       values_for=lambda p: (paid_on, bank_reference[p.pk], debits[p.pk]),
@@ -309,7 +309,7 @@ def _record_failed(entries: list[tuple[Payout, str]], *, actor) -> None:
                            data_for=lambda a: {"payout": payout_of[a.pk].pk})
 
 
-def payouts_mark_paid(*, payouts: Iterable, actor, paid_on: dt.date, bank_reference: str) -> list[Payout]:
+def payout_mark_paid(*, payouts: Iterable, actor, paid_on: dt.date, bank_reference: str) -> list[Payout]:
     """Record that the bank paid these payouts (by hand, several at once)."""
     require_role(actor, *FINANCE_ROLES)
     bank_reference = (bank_reference or "").strip()
@@ -325,7 +325,7 @@ def payouts_mark_paid(*, payouts: Iterable, actor, paid_on: dt.date, bank_refere
     return locked
 
 
-def payouts_mark_failed(*, payouts: Iterable, actor, reason: str) -> list[Payout]:
+def payout_mark_failed(*, payouts: Iterable, actor, reason: str) -> list[Payout]:
     """Record that the bank could not pay these payouts (wrong card, closed account...)."""
     require_role(actor, *FINANCE_ROLES)
     reason = (reason or "").strip()

@@ -133,7 +133,7 @@ def sheet_create(request):
         messages.error(request, _("A sheet holds the payouts of one fund only: select payouts of one fund."))
         return _back(request, reverse("payouts:payout-list"))
     try:
-        sheet = services.sheet_create(actor=request.user, fund=next(iter(funds.values())), payouts=payouts)
+        sheet = services.payout_sheet_create(actor=request.user, fund=next(iter(funds.values())), payouts=payouts)
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(request, reverse("payouts:payout-list"))
@@ -149,7 +149,7 @@ def payouts_mark_paid(request):
     form = MarkPaidForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            done = services.payouts_mark_paid(payouts=form.cleaned_data["payouts"], actor=request.user,
+            done = services.payout_mark_paid(payouts=form.cleaned_data["payouts"], actor=request.user,
                                               paid_on=form.cleaned_data["paid_on"],
                                               bank_reference=form.cleaned_data["bank_reference"])
         except DomainError as exc:
@@ -168,7 +168,7 @@ def payouts_mark_failed(request):
     form = MarkFailedForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            done = services.payouts_mark_failed(payouts=form.cleaned_data["payouts"], actor=request.user,
+            done = services.payout_mark_failed(payouts=form.cleaned_data["payouts"], actor=request.user,
                                                 reason=form.cleaned_data["reason"])
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -234,7 +234,7 @@ def sheet_export(request, pk: int):
                                 "next_url": reverse("payouts:sheet-detail", args=[sheet.pk])})
         return redirect("job-detail", pk=job.pk)
     try:
-        result = services.sheet_export(sheet=sheet, actor=request.user)
+        result = services.payout_sheet_export(sheet=sheet, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("payouts:sheet-detail", pk=sheet.pk)
@@ -250,7 +250,7 @@ def sheet_cancel(request, pk: int):
     form = SheetCancelForm(request.POST, action=reverse("payouts:sheet-cancel", args=[sheet.pk]))
     if form.is_valid():
         try:
-            services.sheet_cancel(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
+            services.payout_sheet_cancel(sheet=sheet, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

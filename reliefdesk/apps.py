@@ -9,6 +9,6 @@ class ReliefdeskConfig(AppConfig):
 
     def ready(self):
         from reliefdesk import demo, nav
+        from reliefdesk.registration import register_app
 
-        nav.register_nav_items(nav.NAV_ITEMS)
-        demo.register_demo_loaders({"organisation": demo.seed})
+        register_app(nav_items=nav.NAV_ITEMS, demo_loaders={"organisation": demo.seed})

@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from reliefdesk.nav import register_nav_items
+        from reliefdesk.registration import register_app
         from reports import nav
 
-        register_nav_items(nav.NAV_ITEMS)
+        register_app(nav_items=nav.NAV_ITEMS)

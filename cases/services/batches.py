@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cases.models import Application, Batch
 from cases.selectors.batches import batches_visible_to
 from cases.selectors.intake import applications_visible_to
-from cases.services.review import lock_application
+from cases.services.review import application_lock
 from cases.workflow import APPLICATION, BATCH
 from funds.awards import Award, awards_hand_over
 from funds.models import Fund
@@ -40,7 +40,7 @@ B = Batch.Status
 SNAPSHOT_CHUNK = 20000
 
 
-def lock_batch(batch: Batch | int, actor, *roles: str) -> Batch:
+def batch_lock(batch: Batch | int, actor, *roles: str) -> Batch:
     require_role(actor, *roles)
     pk = batch.pk if isinstance(batch, Batch) else batch
     return get_or_404(batches_visible_to(user=actor).select_for_update(of=("self",)), pk=pk)
@@ -73,7 +73,7 @@ def batch_add_applications(*, batch: Batch | int, applications: Iterable, actor)
     if not ids:
         raise DomainError(_("Choose at least one application."), field="applications")
     with transaction.atomic():
-        batch = lock_batch(batch, actor, Role.REVIEWER)
+        batch = batch_lock(batch, actor, Role.REVIEWER)
         BATCH.check(batch, "add_applications", actor=actor)
         rows = list(applications_visible_to(user=actor).select_for_update(of=("self",))
                     .filter(pk__in=ids).order_by("pk"))
@@ -98,9 +98,9 @@ def batch_add_applications(*, batch: Batch | int, applications: Iterable, actor)
 def batch_remove_application(*, batch: Batch | int, application: Application | int, actor,
                              reason: str = "") -> Application:
     with transaction.atomic():
-        batch = lock_batch(batch, actor, Role.REVIEWER, Role.APPROVER)
+        batch = batch_lock(batch, actor, Role.REVIEWER, Role.APPROVER)
         BATCH.check(batch, "remove_application", actor=actor)
-        application = lock_application(application, actor, Role.REVIEWER, Role.APPROVER)
+        application = application_lock(application, actor, Role.REVIEWER, Role.APPROVER)
         if application.batch_id != batch.pk:
             raise DomainError(_("This application is not in this batch."))
         application.batch = None
@@ -110,7 +110,7 @@ def batch_remove_application(*, batch: Batch | int, application: Application | i
 
 def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int | None = None) -> Batch:
     with transaction.atomic():
-        batch = lock_batch(batch, actor, Role.REVIEWER)
+        batch = batch_lock(batch, actor, Role.REVIEWER)
         BATCH.check(batch, "start_notice", actor=actor)
         if not batch.applications.filter(status=S.IN_BATCH).exists():
             raise DomainError(_("Add applications to the batch before its public notice."))
@@ -128,7 +128,7 @@ def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int |
 def application_record_objection(*, application: Application | int, actor, reason: str) -> Application:
     """An objection during the notice takes the case out of its batch and back to review."""
     with transaction.atomic():
-        application = lock_application(application, actor, Role.REVIEWER)
+        application = application_lock(application, actor, Role.REVIEWER)
         batch = Batch.objects.select_for_update().filter(pk=application.batch_id).first()
         if batch is None:
             raise TransitionNotAllowed(BATCH.transitions["record_objection"].refusal)
@@ -146,7 +146,7 @@ def batch_send_back(*, batch: Batch | int, actor, reason: str) -> Batch:
     if not reason:
         raise DomainError(_("A reason is required."), field="reason")
     with transaction.atomic():
-        batch = lock_batch(batch, actor, Role.APPROVER)
+        batch = batch_lock(batch, actor, Role.APPROVER)
         return BATCH.apply(batch, "send_back", actor=actor, reason=reason)
 
 
@@ -237,7 +237,7 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
     attendees = (attendees or "").strip()
     today = today or timezone.localdate()
     with transaction.atomic():
-        batch = lock_batch(batch, actor, Role.APPROVER)
+        batch = batch_lock(batch, actor, Role.APPROVER)
         if batch.status == B.APPROVED:
             raise TransitionNotAllowed(
                 _("The batch “%(title)s” was already approved on %(when)s.")

@@ -393,7 +393,7 @@ def invoice_numbers_set(*, actor, application: Application, numbers) -> list[str
     return numbers
 
 
-def submission_problems(application: Application) -> list[tuple[str | None, str]]:
+def application_submission_problems(application: Application) -> list[tuple[str | None, str]]:
     """Everything that keeps the case from being submitted, as (field, message)."""
     from funds.errors import NoRuleSetInForce
 
@@ -440,7 +440,7 @@ def _submit(*, actor, application: Application, expected: tuple[str, ...]) -> Ap
                 % {"status": application.get_status_display()}
             )
         APPLICATION.check(application, "submit", actor=actor)
-        problems = submission_problems(application)
+        problems = application_submission_problems(application)
         if problems:
             field, message = problems[0]
             error = DomainError(" ".join(m for _f, m in problems), field=field, code="incomplete")

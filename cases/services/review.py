@@ -48,7 +48,7 @@ class AmountMode:
     EXCEPTION = "exception"
 
 
-def lock_application(application: Application | int, actor, *roles: str) -> Application:
+def application_lock(application: Application | int, actor, *roles: str) -> Application:
     """The application row, locked, if ``actor`` has one of ``roles`` (403) and may see it (404)."""
     require_role(actor, *roles)
     pk = application.pk if isinstance(application, Application) else application
@@ -67,7 +67,7 @@ def missing_checklist_items(application: Application) -> list[str]:
 
 def application_take(*, application: Application | int, actor) -> Application:
     with transaction.atomic():
-        application = lock_application(application, actor, Role.REVIEWER)
+        application = application_lock(application, actor, Role.REVIEWER)
         application.assigned_reviewer = actor
         return APPLICATION.apply(application, "take", actor=actor, update_fields=("assigned_reviewer",))
 
@@ -130,7 +130,7 @@ def application_save_review(*, application: Application | int, actor, checklist:
     amount_reason = (amount_reason or "").strip()
     override_code = (override_code or "").strip()
     with transaction.atomic():
-        application = lock_application(application, actor, Role.REVIEWER)
+        application = application_lock(application, actor, Role.REVIEWER)
         _require_in_review(application)
         codes = [code for code, _label in checklist_items(application)]
         ticked = set(checklist) if not isinstance(checklist, dict) else {k for k, v in checklist.items() if v}
@@ -172,7 +172,7 @@ def application_acknowledge_invoices(*, application: Application | int, actor) -
     from cases.selectors.intake import invoice_conflicts
 
     with transaction.atomic():
-        application = lock_application(application, actor, Role.REVIEWER)
+        application = application_lock(application, actor, Role.REVIEWER)
         _require_in_review(application)
         conflicts = list(invoice_conflicts(application))
         if not conflicts:
@@ -189,7 +189,7 @@ def application_verify(*, application: Application | int, actor) -> Application:
     from cases.selectors.intake import has_invoice_conflicts
 
     with transaction.atomic():
-        application = lock_application(application, actor, Role.REVIEWER)
+        application = application_lock(application, actor, Role.REVIEWER)
         _require_in_review(application)
         missing = missing_checklist_items(application)
         if missing:
@@ -208,20 +208,20 @@ def application_verify(*, application: Application | int, actor) -> Application:
 
 def application_return(*, application: Application | int, actor, reason: str) -> Application:
     with transaction.atomic():
-        application = lock_application(application, actor, Role.REVIEWER)
+        application = application_lock(application, actor, Role.REVIEWER)
         return APPLICATION.apply(application, "return", actor=actor, reason=reason or "")
 
 
 def application_reject(*, application: Application | int, actor, reason: str) -> Application:
     with transaction.atomic():
-        application = lock_application(application, actor, Role.REVIEWER)
+        application = application_lock(application, actor, Role.REVIEWER)
         return APPLICATION.apply(application, "reject", actor=actor, reason=reason or "")
 
 
 def application_reopen(*, application: Application | int, actor, reason: str) -> Application:
     """A verified case not yet in a batch goes back to review (a mistake found after verifying)."""
     with transaction.atomic():
-        application = lock_application(application, actor, Role.REVIEWER)
+        application = application_lock(application, actor, Role.REVIEWER)
         application.verified_at = None
         return APPLICATION.apply(application, "reopen", actor=actor, reason=reason or "",
                                 update_fields=("verified_at",))
@@ -230,7 +230,7 @@ def application_reopen(*, application: Application | int, actor, reason: str) ->
 def application_confirm_override(*, application: Application | int, actor) -> Application:
     """The approver confirms an exception amount; a batch with unconfirmed ones cannot be approved."""
     with transaction.atomic():
-        application = lock_application(application, actor, Role.APPROVER)
+        application = application_lock(application, actor, Role.APPROVER)
         if not application.is_override:
             raise DomainError(_("This application has no exception amount to confirm."))
         if application.status not in (S.VERIFIED, S.IN_BATCH):

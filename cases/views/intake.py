@@ -281,7 +281,7 @@ def _step_review(request, application):
     if request.method == "POST":
         raise Http404
     return render(request, "cases/application_review.html", {
-        "problems": svc.submission_problems(application),
+        "problems": svc.application_submission_problems(application),
         "documents": application.documents.all(),
         "invoices": application.invoices.all(),
         "duplicates": sel.duplicate_warnings(application, request.user),

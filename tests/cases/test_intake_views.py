@@ -401,7 +401,7 @@ def test_the_live_estimate_and_the_submission_agree_on_a_spouse_under_a_member_o
     assert data["ok"] and data["eligible"] is False and data["amount"] is None
     assert "本细则只救助会员本人，不含家属" in data["reasons"]
     complete_draft.refresh_from_db()
-    assert "beneficiary" in [field for field, _message in svc.submission_problems(complete_draft)]
+    assert "beneficiary" in [field for field, _message in svc.application_submission_problems(complete_draft)]
     with pytest.raises(DomainError):
         svc.application_submit(actor=liaison1, application=complete_draft)
 

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from payouts.models import Payout
-from payouts.services import payouts_post_debits
+from payouts.services import payout_post_debits
 from donations import ledger as donation_ledger
-from donations.services import donation_confirm, donation_void, donations_confirm_many
+from donations.services import donation_confirm, donation_void, donation_confirm_many
 from funds import ledger
 from funds.errors import LedgerRefused
 from funds.models import LedgerEntry
@@ -38,7 +38,7 @@ def payout_of(fund, station, amount, status=Payout.Status.PENDING):
 
 def debit(payout, actor, booked_on=DAY):
     """Book the payout's debit and link it, as recording the bank's result does."""
-    entry_id = payouts_post_debits(payouts=[payout], actor=actor, booked_on=booked_on)[payout.pk]
+    entry_id = payout_post_debits(payouts=[payout], actor=actor, booked_on=booked_on)[payout.pk]
     Payout.objects.filter(pk=payout.pk).update(ledger_entry_id=entry_id)
     payout.ledger_entry_id = entry_id
     return LedgerEntry.objects.get(pk=entry_id)
@@ -88,13 +88,13 @@ def test_a_payout_is_debited_exactly_once_as_a_negative_amount(opened, shunyi_fu
 
 def test_many_payouts_are_debited_in_one_go(opened, shunyi_fund, station1, finance):
     payouts = [payout_of(shunyi_fund, station1, amount, status=Payout.Status.IN_SHEET) for amount in ("100", "200.50")]
-    debits = payouts_post_debits(payouts=payouts, actor=finance, booked_on=DAY)
+    debits = payout_post_debits(payouts=payouts, actor=finance, booked_on=DAY)
     entries = LedgerEntry.objects.filter(pk__in=debits.values())
     assert sorted(e.amount for e in entries) == [D("-200.50"), D("-100.00")]
     assert fund_position(fund=shunyi_fund).balance == D("799699.50")
     payouts[0].ledger_entry_id = debits[payouts[0].pk]
     with pytest.raises(LedgerRefused):
-        payouts_post_debits(payouts=payouts[:1], actor=finance, booked_on=DAY)
+        payout_post_debits(payouts=payouts[:1], actor=finance, booked_on=DAY)
 
 
 def test_a_donation_is_credited_once_and_its_void_takes_exactly_that_back(shunyi_fund, finance):
@@ -192,7 +192,7 @@ def test_many_donations_are_credited_in_a_few_statements_and_never_twice(shunyi_
     donations = list(Donation.objects.all())
     # Savepoint, lock, draw ids, COPY the credits, one UPDATE, one history INSERT, whatever the count.
     with django_assert_max_num_queries(8):
-        written = len(donations_confirm_many(donations=donations, actor=finance))
+        written = len(donation_confirm_many(donations=donations, actor=finance))
     assert written == 3
     assert fund_position(fund=shunyi_fund).balance == D("1110.50")
     assert set(LedgerEntry.objects.values_list("created_by", flat=True)) == {finance.pk}
@@ -206,6 +206,6 @@ def test_many_donations_are_credited_in_a_few_statements_and_never_twice(shunyi_
 
 def test_a_list_of_donations_is_credited_too(shunyi_fund, finance):
     donations = [f.DonationFactory(fund=shunyi_fund, amount=D("20")) for _ in range(2)]
-    assert len(donations_confirm_many(donations=donations, actor=finance)) == 2
+    assert len(donation_confirm_many(donations=donations, actor=finance)) == 2
     assert fund_position(fund=shunyi_fund).balance == D("40.00")
-    assert donations_confirm_many(donations=[], actor=finance) == []
+    assert donation_confirm_many(donations=[], actor=finance) == []

@@ -20,11 +20,11 @@ AMOUNTS = [Decimal("12400.00"), Decimal("30000.00"), Decimal("7500.50")]
 @pytest.fixture
 def sheet(finance, shunyi_fund, station1):
     payouts = f.make_payouts(3, fund=shunyi_fund, station=station1, amounts=AMOUNTS)
-    return services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    return services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
 
 
 def _export(sheet, actor):
-    result = services.sheet_export(sheet=sheet, actor=actor)
+    result = services.payout_sheet_export(sheet=sheet, actor=actor)
     workbook = load_workbook(result.path)
     os.unlink(result.path)
     return workbook
@@ -78,7 +78,7 @@ def test_text_that_looks_like_a_formula_is_not_a_formula_in_the_spreadsheet(fina
     (payout,) = f.make_payouts(1, fund=shunyi_fund, station=station1)
     Payout.objects.filter(pk=payout.pk).update(payee_name='=HYPERLINK("http://evil","x")',
                                                bank_name="+cmd|' /C calc'!A0")
-    sheet = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=[payout])
+    sheet = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=[payout])
 
     detail = _export(sheet, finance)["拨付明细"]
 

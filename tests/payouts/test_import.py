@@ -57,8 +57,8 @@ def payouts(shunyi_fund, station1):
 
 @pytest.fixture
 def sheet(finance, shunyi_fund, payouts):
-    sheet = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
-    os.unlink(services.sheet_export(sheet=sheet, actor=finance).path)
+    sheet = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    os.unlink(services.payout_sheet_export(sheet=sheet, actor=finance).path)
     sheet.refresh_from_db()
     return sheet
 
@@ -143,7 +143,7 @@ def test_a_file_with_one_bad_row_records_nothing(finance, sheet, payouts):
 
 
 def test_a_row_for_a_payout_already_paid_with_another_reference_is_an_error(finance, sheet, payouts):
-    services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="HAND-1")
+    services.payout_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="HAND-1")
     rows = good_rows(payouts)
 
     report = services.payout_sheet_import_results(sheet=sheet, actor=finance, file=result_file(rows), paid_on=PAID_ON)

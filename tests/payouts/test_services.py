@@ -30,8 +30,8 @@ def payouts(shunyi_fund, station1):
 
 @pytest.fixture
 def exported_sheet(finance, shunyi_fund, payouts):
-    sheet = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
-    result = services.sheet_export(sheet=sheet, actor=finance)
+    sheet = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    result = services.payout_sheet_export(sheet=sheet, actor=finance)
     sheet.refresh_from_db()
     import os
 
@@ -41,8 +41,8 @@ def exported_sheet(finance, shunyi_fund, payouts):
 
 def test_a_new_sheet_is_numbered_per_district_and_year_and_holds_the_payouts(finance, shunyi_fund, payouts):
     year = timezone.localdate().year
-    first = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[:2])
-    second = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[2:])
+    first = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[:2])
+    second = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[2:])
 
     assert first.number == f"SY-BF-{year}-0001"
     assert second.number == f"SY-BF-{year}-0002"
@@ -53,17 +53,17 @@ def test_a_new_sheet_is_numbered_per_district_and_year_and_holds_the_payouts(fin
 
 
 def test_a_payout_already_in_a_sheet_cannot_go_into_another(finance, shunyi_fund, payouts):
-    services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[:1])
+    services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[:1])
 
     with pytest.raises(TransitionNotAllowed):
-        services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[:2])
+        services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[:2])
 
     assert PayoutSheet.objects.count() == 1
     assert Payout.objects.get(pk=payouts[1].pk).status == Payout.Status.PENDING
 
 
 def test_the_database_refuses_a_payout_in_two_live_sheets(finance, shunyi_fund, payouts):
-    sheet = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[:1])
+    sheet = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts[:1])
     other = f.PayoutSheetFactory(fund=shunyi_fund, number="SY-BF-2022-9999", created_by=finance)
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -74,7 +74,7 @@ def test_the_database_refuses_a_payout_in_two_live_sheets(finance, shunyi_fund, 
 
 
 def test_the_database_refuses_a_second_ledger_debit_for_one_payout(finance, exported_sheet, payouts):
-    services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B001")
+    services.payout_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B001")
 
     # A payout points at one debit, and a debit belongs to one payout: the database refuses a second.
     debit = Payout.objects.get(pk=payouts[0].pk).ledger_entry
@@ -85,17 +85,17 @@ def test_the_database_refuses_a_second_ledger_debit_for_one_payout(finance, expo
 
 
 def test_marking_a_paid_payout_paid_again_is_refused_and_debits_nothing_more(finance, exported_sheet, payouts):
-    services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B001")
+    services.payout_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B001")
 
     with pytest.raises(TransitionNotAllowed):
-        services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B002")
+        services.payout_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B002")
 
     assert LedgerEntry.objects.filter(payout=payouts[0]).count() == 1
     assert Payout.objects.get(pk=payouts[0].pk).bank_reference == "B001"
 
 
 def test_a_paid_payout_debits_the_fund_once_and_the_case_becomes_paid(finance, exported_sheet, payouts):
-    services.payouts_mark_paid(payouts=payouts[:2], actor=finance, paid_on=PAID_ON, bank_reference="B001")
+    services.payout_mark_paid(payouts=payouts[:2], actor=finance, paid_on=PAID_ON, bank_reference="B001")
 
     debits = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYOUT).order_by("amount")
     assert [d.amount for d in debits] == [Decimal("-30000.00"), Decimal("-12400.00")]
@@ -110,25 +110,25 @@ def test_a_paid_payout_debits_the_fund_once_and_the_case_becomes_paid(finance, e
 
 
 def test_the_sheet_closes_when_every_line_is_paid_or_failed(finance, exported_sheet, payouts):
-    services.payouts_mark_paid(payouts=payouts[:2], actor=finance, paid_on=PAID_ON, bank_reference="B001")
-    services.payouts_mark_failed(payouts=payouts[2:], actor=finance, reason="卡号错误")
+    services.payout_mark_paid(payouts=payouts[:2], actor=finance, paid_on=PAID_ON, bank_reference="B001")
+    services.payout_mark_failed(payouts=payouts[2:], actor=finance, reason="卡号错误")
 
     assert PayoutSheet.objects.get(pk=exported_sheet.pk).status == PayoutSheet.Status.CLOSED
     assert Application.objects.get(pk=payouts[2].application_id).status == Application.Status.PAYMENT_FAILED
 
 
 def test_results_cannot_be_recorded_before_the_sheet_is_exported(finance, shunyi_fund, payouts):
-    services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
 
     with pytest.raises(TransitionNotAllowed):
-        services.payouts_mark_paid(payouts=payouts, actor=finance, paid_on=PAID_ON, bank_reference="B001")
+        services.payout_mark_paid(payouts=payouts, actor=finance, paid_on=PAID_ON, bank_reference="B001")
 
     assert not LedgerEntry.objects.exists()
     assert set(Payout.objects.values_list("status", flat=True)) == {Payout.Status.IN_SHEET}
 
 
 def test_a_failed_payout_is_reissued_as_a_new_payout_and_the_old_one_stays(finance, exported_sheet, payouts):
-    services.payouts_mark_failed(payouts=payouts[:1], actor=finance, reason="账户已销户")
+    services.payout_mark_failed(payouts=payouts[:1], actor=finance, reason="账户已销户")
     new_card = f.luhn_complete("621700000000000001")
 
     new = services.payout_reissue(payout=payouts[0], actor=finance, card_number=new_card, bank_name="中国建设银行顺义支行")
@@ -148,16 +148,16 @@ def test_after_paid_failed_and_reissued_the_ledger_equals_the_paid_payouts_to_th
         finance, shunyi_fund, station1, station2):
     amounts = [Decimal("12400.00"), Decimal("30000.00"), Decimal("7500.50"), Decimal("3333.33"), Decimal("0.01")]
     payouts = f.make_payouts(5, fund=shunyi_fund, station=station1, amounts=amounts)
-    first = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
-    services.sheet_export(sheet=first, actor=finance)
-    services.payouts_mark_paid(payouts=payouts[:3], actor=finance, paid_on=PAID_ON, bank_reference="B1")
-    services.payouts_mark_failed(payouts=payouts[3:], actor=finance, reason="户名不符")
+    first = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    services.payout_sheet_export(sheet=first, actor=finance)
+    services.payout_mark_paid(payouts=payouts[:3], actor=finance, paid_on=PAID_ON, bank_reference="B1")
+    services.payout_mark_failed(payouts=payouts[3:], actor=finance, reason="户名不符")
     reissued = [services.payout_reissue(payout=p, actor=finance, card_number=f.luhn_complete("621700000000000002"),
                                         bank_name="中国银行") for p in payouts[3:]]
-    second = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=reissued)
-    services.sheet_export(sheet=second, actor=finance)
-    services.payouts_mark_paid(payouts=reissued[:1], actor=finance, paid_on=PAID_ON, bank_reference="B2")
-    services.payouts_mark_failed(payouts=reissued[1:], actor=finance, reason="again")
+    second = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=reissued)
+    services.payout_sheet_export(sheet=second, actor=finance)
+    services.payout_mark_paid(payouts=reissued[:1], actor=finance, paid_on=PAID_ON, bank_reference="B2")
+    services.payout_mark_failed(payouts=reissued[1:], actor=finance, reason="again")
 
     debits = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYOUT).aggregate(total=Sum("amount"))["total"]
     paid = Payout.objects.filter(status=Payout.Status.PAID).aggregate(total=Sum("amount"))["total"]
@@ -169,23 +169,23 @@ def test_after_paid_failed_and_reissued_the_ledger_equals_the_paid_payouts_to_th
 
 
 def test_cancelling_a_sheet_releases_its_payouts_for_a_new_sheet(finance, shunyi_fund, payouts):
-    sheet = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    sheet = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
 
-    services.sheet_cancel(sheet=sheet, actor=finance, reason="金额需复核")
+    services.payout_sheet_cancel(sheet=sheet, actor=finance, reason="金额需复核")
 
     sheet.refresh_from_db()
     assert (sheet.status, sheet.cancelled_reason) == (PayoutSheet.Status.CANCELLED, "金额需复核")
     assert not sheet.lines.filter(released=False).exists()
     assert set(Payout.objects.values_list("status", flat=True)) == {Payout.Status.PENDING}
-    again = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    again = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
     assert again.lines.count() == 3
 
 
 def test_a_sheet_with_a_paid_payout_cannot_be_cancelled(finance, exported_sheet, payouts):
-    services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B001")
+    services.payout_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B001")
 
     with pytest.raises(TransitionNotAllowed):
-        services.sheet_cancel(sheet=exported_sheet, actor=finance, reason="oops")
+        services.payout_sheet_cancel(sheet=exported_sheet, actor=finance, reason="oops")
 
     assert PayoutSheet.objects.get(pk=exported_sheet.pk).status == PayoutSheet.Status.EXPORTED
     assert Payout.objects.get(pk=payouts[1].pk).status == Payout.Status.IN_SHEET
@@ -193,23 +193,23 @@ def test_a_sheet_with_a_paid_payout_cannot_be_cancelled(finance, exported_sheet,
 
 def test_a_reviewer_may_not_create_a_sheet(reviewer, shunyi_fund, payouts):
     with pytest.raises(PermissionDenied):
-        services.sheet_create(actor=reviewer, fund=shunyi_fund, payouts=payouts)
+        services.payout_sheet_create(actor=reviewer, fund=shunyi_fund, payouts=payouts)
     assert not PayoutSheet.objects.exists()
 
 
 def test_finance_of_another_district_cannot_touch_shunyi_payouts(daxing_finance, finance, shunyi_fund, payouts):
     with pytest.raises(Http404):
-        services.sheet_create(actor=daxing_finance, fund=shunyi_fund, payouts=payouts)
-    sheet = services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+        services.payout_sheet_create(actor=daxing_finance, fund=shunyi_fund, payouts=payouts)
+    sheet = services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
     with pytest.raises(Http404):
-        services.sheet_cancel(sheet=sheet, actor=daxing_finance, reason="x")
+        services.payout_sheet_cancel(sheet=sheet, actor=daxing_finance, reason="x")
     with pytest.raises(Http404):
-        services.sheet_export(sheet=sheet, actor=daxing_finance)
+        services.payout_sheet_export(sheet=sheet, actor=daxing_finance)
 
 
 def test_a_payment_date_in_the_future_is_refused(finance, exported_sheet, payouts):
     with pytest.raises(DomainError) as info:
-        services.payouts_mark_paid(payouts=payouts, actor=finance, paid_on=timezone.localdate() + dt.timedelta(days=1),
+        services.payout_mark_paid(payouts=payouts, actor=finance, paid_on=timezone.localdate() + dt.timedelta(days=1),
                                    bank_reference="B")
     assert info.value.field == "paid_on"
     assert not LedgerEntry.objects.exists()

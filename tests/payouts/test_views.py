@@ -26,12 +26,12 @@ def payouts(shunyi_fund, station1):
 
 @pytest.fixture
 def sheet(finance, shunyi_fund, payouts):
-    return services.sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    return services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
 
 
 @pytest.fixture
 def exported(finance, sheet):
-    os.unlink(services.sheet_export(sheet=sheet, actor=finance).path)
+    os.unlink(services.payout_sheet_export(sheet=sheet, actor=finance).path)
     sheet.refresh_from_db()
     return sheet
 
@@ -60,7 +60,7 @@ def test_finance_lands_on_his_start_page(client, finance):
 
 
 def test_the_failed_payouts_to_reissue_are_on_the_start_page(client, finance, exported, payouts):
-    services.payouts_mark_failed(payouts=payouts[:1], actor=finance, reason="卡号错误")
+    services.payout_mark_failed(payouts=payouts[:1], actor=finance, reason="卡号错误")
     client.force_login(finance)
     response = client.get(reverse("payouts:finance-home"))
     assert [p.pk for p in response.context["to_reissue"]] == [payouts[0].pk]
@@ -78,7 +78,7 @@ def test_the_payout_list_needs_the_same_queries_for_2_and_20_rows(client, financ
                                                                    django_assert_max_num_queries):
     batch = f.BatchFactory(fund=shunyi_fund, status="approved")
     two = f.make_payouts(2, fund=shunyi_fund, station=station1, batch=batch)
-    services.sheet_create(actor=finance, fund=shunyi_fund, payouts=two[:1])
+    services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=two[:1])
     client.force_login(finance)
     with_two = _list_query_count(client, django_assert_max_num_queries, 2)
     f.make_payouts(18, fund=shunyi_fund, station=station1, batch=batch)
@@ -209,7 +209,7 @@ def test_cancelling_a_sheet_from_its_page(client, finance, sheet, payouts):
 
 
 def test_a_refused_cancel_changes_nothing(client, finance, exported, payouts):
-    services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B")
+    services.payout_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B")
     client.force_login(finance)
     client.post(reverse("payouts:sheet-cancel", args=[exported.pk]), {"reason": "选错了"})
     assert PayoutSheet.objects.get(pk=exported.pk).status == PayoutSheet.Status.EXPORTED
@@ -217,7 +217,7 @@ def test_a_refused_cancel_changes_nothing(client, finance, exported, payouts):
 
 
 def test_reissuing_a_failed_payout_from_its_page(client, finance, exported, payouts):
-    services.payouts_mark_failed(payouts=payouts[:1], actor=finance, reason="账户已销户")
+    services.payout_mark_failed(payouts=payouts[:1], actor=finance, reason="账户已销户")
     card = f.luhn_complete("621700000000000003")
     client.force_login(finance)
     page = client.get(reverse("payouts:payout-detail", args=[payouts[0].pk]))
@@ -234,7 +234,7 @@ def test_reissuing_a_failed_payout_from_its_page(client, finance, exported, payo
 
 
 def test_a_mistyped_card_is_shown_next_to_the_field_and_nothing_is_reissued(client, finance, exported, payouts):
-    services.payouts_mark_failed(payouts=payouts[:1], actor=finance, reason="账户已销户")
+    services.payout_mark_failed(payouts=payouts[:1], actor=finance, reason="账户已销户")
     client.force_login(finance)
 
     response = client.post(reverse("payouts:payout-reissue", args=[payouts[0].pk]),
@@ -254,7 +254,7 @@ def test_a_payout_that_did_not_fail_cannot_be_reissued(client, finance, exported
 
 
 def test_the_sheet_page_shows_lines_totals_and_the_export_log(client, finance, exported, payouts):
-    services.payouts_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B")
+    services.payout_mark_paid(payouts=payouts[:1], actor=finance, paid_on=PAID_ON, bank_reference="B")
     client.force_login(finance)
 
     response = client.get(reverse("payouts:sheet-detail", args=[exported.pk]))
