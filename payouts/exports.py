@@ -42,7 +42,7 @@ DETAIL_LOOKUPS = (
 )
 
 
-def sheet_rows(sheet: PayoutSheet) -> Iterator[tuple]:
+def sheet_rows(*, sheet: PayoutSheet) -> Iterator[tuple]:
     """The detail rows of the sheet's live lines in their order.
 
     Plain tuples streamed from one query in chunks: flat memory and no model
@@ -72,7 +72,7 @@ def write_payout_sheet(sheet: PayoutSheet, path: str | os.PathLike, *, actor,
     from django.db.models.functions import Coalesce
 
     figures = sheet.lines.filter(released=False).aggregate(rows=Count("id"), total=Coalesce(Sum("payout__amount"), ZERO))
-    sheets = build_sheets(sheet_rows(sheet), count=figures["rows"], total=figures["total"], fund_name=sheet.fund.name,
+    sheets = build_sheets(sheet_rows(sheet=sheet), count=figures["rows"], total=figures["total"], fund_name=sheet.fund.name,
                           generated_by=actor.get_full_name() or actor.get_username())
     written = write_xlsx(path, sheets, progress=progress) - 1  # the summary's value row
     return written, quantize_money(figures["total"])

@@ -31,7 +31,7 @@ def export_payout_sheet(job: Job) -> None:
     job_progress(job, 0, total=sheet.row_count, message=_("Writing the spreadsheet…"))
     result = payout_sheet_export(sheet=sheet, actor=job.created_by, path=path,
                           progress=lambda done: job_progress(job, done))
-    Job.objects.filter(pk=job.pk).update(result_file=str(path), result_name=payout_sheet_export_filename(sheet),
+    Job.objects.filter(pk=job.pk).update(result_file=str(path), result_name=payout_sheet_export_filename(sheet=sheet),
                                          done=result.row_count,
                                          message=_("%(rows)d rows, %(total)s yuan.")
                                          % {"rows": result.row_count, "total": format_money(result.total)})

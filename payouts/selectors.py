@@ -44,18 +44,18 @@ def payout_list(*, user, params=None):
     return PayoutFilter(params, queryset=queryset, user=user)
 
 
-def live_sheet_of(payout: Payout) -> PayoutSheet | None:
+def live_sheet_of(*, payout: Payout) -> PayoutSheet | None:
     line = payout.sheet_lines.filter(released=False).select_related("sheet").first()
     return line.sheet if line else None
 
 
-def sheet_lines(sheet: PayoutSheet) -> QuerySet[PayoutSheetLine]:
+def sheet_lines(*, sheet: PayoutSheet) -> QuerySet[PayoutSheetLine]:
     return (sheet.lines.select_related("payout__application__category", "payout__batch", "payout__station",
                                        "payout__reissued_as")
             .order_by("released", "position"))
 
 
-def sheet_totals(sheet: PayoutSheet) -> dict:
+def sheet_totals(*, sheet: PayoutSheet) -> dict:
     """Counts and sums of a sheet's live lines by payout status."""
     lines = PayoutSheetLine.objects.filter(sheet=sheet, released=False)
     figures = lines.aggregate(
@@ -71,7 +71,7 @@ def sheet_totals(sheet: PayoutSheet) -> dict:
     return figures
 
 
-def sheet_exports(sheet: PayoutSheet) -> QuerySet[ExportLog]:
+def sheet_exports(*, sheet: PayoutSheet) -> QuerySet[ExportLog]:
     return sheet.exports.select_related("user").order_by("-created_at")
 
 

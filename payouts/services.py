@@ -173,7 +173,7 @@ class ExportResult:
     total: Decimal
 
 
-def payout_sheet_export_filename(sheet: PayoutSheet) -> str:
+def payout_sheet_export_filename(*, sheet: PayoutSheet) -> str:
     return f"拨付清单_{sheet.number}.xlsx"
 
 
@@ -211,7 +211,7 @@ def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | 
         else:
             record_event(sheet, actor=actor, action="payout_sheet.exported_again",
                          data={"rows": rows, "total": str(total)})
-    return ExportResult(path=str(path), filename=payout_sheet_export_filename(sheet), row_count=rows, total=total)
+    return ExportResult(path=str(path), filename=payout_sheet_export_filename(sheet=sheet), row_count=rows, total=total)
 
 
 def _export_action(sheet: PayoutSheet) -> str:

@@ -84,7 +84,7 @@ def _payout_detail(request, payout, *, reissue_form=None, status=200):
     reissued_as = Payout.objects.filter(reissue_of=payout).first()
     context = {
         "payout": payout,
-        "live_sheet": selectors.live_sheet_of(payout),
+        "live_sheet": selectors.live_sheet_of(payout=payout),
         "reissued_as": reissued_as,
         "can_reissue": reissued_as is None and "reissue" in PAYOUT.allowed_actions(payout, user=request.user),
         "events": labelled_history(payout),
@@ -194,7 +194,7 @@ def sheet_list(request):
 
 
 def _sheet_context(request, sheet, **extra):
-    lines = list(selectors.sheet_lines(sheet))
+    lines = list(selectors.sheet_lines(sheet=sheet))
     actions = PAYOUT_SHEET.allowed_actions(sheet, user=request.user)
     for line in lines:
         payout_actions = PAYOUT.allowed_actions(line.payout, user=request.user)
@@ -204,8 +204,8 @@ def _sheet_context(request, sheet, **extra):
         "sheet": sheet,
         "actions": actions,
         "lines": lines,
-        "totals": selectors.sheet_totals(sheet),
-        "exports": selectors.sheet_exports(sheet),
+        "totals": selectors.sheet_totals(sheet=sheet),
+        "exports": selectors.sheet_exports(sheet=sheet),
         "events": labelled_history(sheet),
         "upload_form": ResultUploadForm(action=reverse("payouts:sheet-import", args=[sheet.pk])),
         "cancel_form": SheetCancelForm(action=reverse("payouts:sheet-cancel", args=[sheet.pk])),

@@ -56,7 +56,7 @@ class ReviewForm(forms.Form):
             "override_code": application.override_code,
         })
         super().__init__(*args, **kwargs)
-        self.fields["checklist"].choices = checklist_items(application)
+        self.fields["checklist"].choices = checklist_items(application=application)
 
 
 class ReasonForm(forms.Form):

@@ -47,7 +47,7 @@ def batch_get(*, user, pk: int) -> Batch:
     return get_or_404(batches_visible_to(user=user), pk=pk)
 
 
-def batch_applications(batch: Batch) -> QuerySet[Application]:
+def batch_applications(*, batch: Batch) -> QuerySet[Application]:
     return (batch.applications.filter(status__in=MEMBER_STATUSES)
             .select_related("category", "member", "station", "override_confirmed_by")
             .order_by("station__code", "reference"))
@@ -69,7 +69,7 @@ class BatchTotals:
     unconfirmed_overrides: int
 
 
-def batch_totals(batch: Batch) -> BatchTotals:
+def batch_totals(*, batch: Batch) -> BatchTotals:
     rows = list(
         batch.applications.filter(status__in=MEMBER_STATUSES).order_by()
         .values("category__sort_order", "category__name")
@@ -100,14 +100,14 @@ def batch_candidates(*, batch: Batch, user, data=None) -> tuple[QuerySet[Applica
     return queryset, filterset
 
 
-def notice_rows(batch: Batch) -> QuerySet[Application]:
+def notice_rows(*, batch: Batch) -> QuerySet[Application]:
     """The cases on the public-notice list (公示名单)."""
     return (batch.applications.filter(status__in=MEMBER_STATUSES)
             .select_related("category", "member", "station")
             .order_by("station__code", "reference"))
 
 
-def notice_sheet(batch: Batch, rows) -> "object":
+def notice_sheet(*, batch: Batch, rows) -> "object":
     """The public-notice list as a spreadsheet: the same masked rows as the printable page."""
     from django.utils.translation import gettext as _
 

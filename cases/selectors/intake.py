@@ -155,7 +155,7 @@ def _visible_ids(user, ids) -> set[int]:
     return set(applications_visible_to(user=user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def duplicate_warnings(application: Application, user) -> list[OtherCase]:
+def duplicate_warnings(*, application: Application, user) -> list[OtherCase]:
     """Other open or decided cases of the same beneficiary and category within twelve months.
 
     Any fund, any district. The twelve months run either way from this
@@ -189,7 +189,7 @@ class InvoiceConflict:
     other: OtherCase
 
 
-def invoice_conflicts(application: Application, user=None) -> list[InvoiceConflict]:
+def invoice_conflicts(*, application: Application, user=None) -> list[InvoiceConflict]:
     """Invoice numbers of this case also claimed by another live case (any fund, district or year).
 
     Without ``user`` the other case is described without its reference
@@ -211,7 +211,7 @@ def invoice_conflicts(application: Application, user=None) -> list[InvoiceConfli
     return [InvoiceConflict(r.number, _other_case(r.application, r.application_id in visible)) for r in rows]
 
 
-def has_invoice_conflicts(application: Application) -> bool:
+def has_invoice_conflicts(*, application: Application) -> bool:
     """Cheap check for the reviewer's gate: is any invoice also claimed elsewhere?"""
     if not application.pk:
         return False

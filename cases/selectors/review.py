@@ -36,7 +36,7 @@ def is_overdue(waiting: int | None) -> bool:
     return waiting is not None and waiting > OVERDUE_DAYS
 
 
-def days_waiting(application: Application, today=None) -> int | None:
+def days_waiting(*, application: Application, today=None) -> int | None:
     if application.submitted_at is None:
         return None
     today = today or timezone.localdate()
@@ -58,7 +58,7 @@ class RuleAssessment:
     error: str = ""
 
 
-def rule_assessment(application: Application) -> RuleAssessment:
+def rule_assessment(*, application: Application) -> RuleAssessment:
     from cases.estimate import assess
 
     try:
@@ -82,9 +82,9 @@ class ReviewContext:
 def review_context(*, user, application: Application) -> ReviewContext:
     return ReviewContext(
         application=application,
-        assessment=rule_assessment(application),
-        duplicates=duplicate_warnings(application, user),
-        invoice_conflicts=invoice_conflicts(application, user),
+        assessment=rule_assessment(application=application),
+        duplicates=duplicate_warnings(application=application, user=user),
+        invoice_conflicts=invoice_conflicts(application=application, user=user),
         invoices=list(application.invoices.all()),
         documents=list(application.documents.all()),
         history=labelled_history(application),

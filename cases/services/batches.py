@@ -150,7 +150,7 @@ def batch_send_back(*, batch: Batch | int, actor, reason: str) -> Batch:
         return BATCH.apply(batch, "send_back", actor=actor, reason=reason)
 
 
-def batch_total(batch: Batch) -> Decimal:
+def batch_total(*, batch: Batch) -> Decimal:
     return batch.applications.filter(status=S.IN_BATCH).aggregate(
         total=Sum("proposed_amount", default=ZERO))["total"]
 

@@ -55,14 +55,14 @@ def application_lock(application: Application | int, actor, *roles: str) -> Appl
     return get_or_404(applications_visible_to(user=actor).select_for_update(of=("self",)), pk=pk)
 
 
-def checklist_items(application: Application) -> list[tuple[str, str]]:
+def checklist_items(*, application: Application) -> list[tuple[str, str]]:
     """The (code, label) pairs the application's category asks the reviewer to confirm."""
     return [(code, CHECKLIST_LABELS.get(code, code)) for code in (application.category.checklist or [])]
 
 
-def missing_checklist_items(application: Application) -> list[str]:
+def missing_checklist_items(*, application: Application) -> list[str]:
     ticked = application.checklist or {}
-    return [code for code, _label in checklist_items(application) if not ticked.get(code)]
+    return [code for code, _label in checklist_items(application=application) if not ticked.get(code)]
 
 
 def application_take(*, application: Application | int, actor) -> Application:
@@ -132,7 +132,7 @@ def application_save_review(*, application: Application | int, actor, checklist:
     with transaction.atomic():
         application = application_lock(application, actor, Role.REVIEWER)
         _require_in_review(application)
-        codes = [code for code, _label in checklist_items(application)]
+        codes = [code for code, _label in checklist_items(application=application)]
         ticked = set(checklist) if not isinstance(checklist, dict) else {k for k, v in checklist.items() if v}
         unknown = ticked - set(codes)
         if unknown:
@@ -174,7 +174,7 @@ def application_acknowledge_invoices(*, application: Application | int, actor) -
     with transaction.atomic():
         application = application_lock(application, actor, Role.REVIEWER)
         _require_in_review(application)
-        conflicts = list(invoice_conflicts(application))
+        conflicts = list(invoice_conflicts(application=application))
         if not conflicts:
             raise DomainError(_("This application shares no invoice with another one."))
         application.invoices_acknowledged_by = actor
@@ -191,14 +191,14 @@ def application_verify(*, application: Application | int, actor) -> Application:
     with transaction.atomic():
         application = application_lock(application, actor, Role.REVIEWER)
         _require_in_review(application)
-        missing = missing_checklist_items(application)
+        missing = missing_checklist_items(application=application)
         if missing:
             raise TransitionNotAllowed(
                 _("Tick every checklist item first; missing: %(items)s.")
                 % {"items": "、".join(str(CHECKLIST_LABELS.get(code, code)) for code in missing)}, field="checklist")
         if application.proposed_amount is None:
             raise TransitionNotAllowed(_("Save the amount first."), field="amount")
-        if application.invoices_acknowledged_at is None and has_invoice_conflicts(application):
+        if application.invoices_acknowledged_at is None and has_invoice_conflicts(application=application):
             raise TransitionNotAllowed(
                 _("Another application claims the same invoice: acknowledge the double-invoice warning first."))
         application.verified_at = timezone.now()

@@ -57,8 +57,8 @@ def _detail_context(request, batch: Batch, **forms) -> dict:
     context = {
         "batch": batch,
         "actions": actions,
-        "applications": list(selectors.batch_applications(batch)),
-        "totals": selectors.batch_totals(batch),
+        "applications": list(selectors.batch_applications(batch=batch)),
+        "totals": selectors.batch_totals(batch=batch),
         "today": timezone.localdate(),
         "notice_form": forms.get("notice_form") or NoticeForm(batch=batch),
         "approve_form": forms.get("approve_form") or ApproveForm(),
@@ -200,7 +200,7 @@ def batch_notice(request, pk: int):
     if batch.notice_start is None:
         messages.error(request, _("The public notice of this batch has not started."))
         return _back(pk)
-    rows = list(selectors.notice_rows(batch))
+    rows = list(selectors.notice_rows(batch=batch))
     return render(request, "cases/notice_detail.html", {
         "batch": batch, "rows": rows, "total": sum((r.proposed_amount or ZERO for r in rows), ZERO)})
 
@@ -212,4 +212,4 @@ def batch_notice_xlsx(request, pk: int):
     if batch.notice_start is None:
         messages.error(request, _("The public notice of this batch has not started."))
         return _back(pk)
-    return xlsx_response([selectors.notice_sheet(batch, selectors.notice_rows(batch))], f"公示名单-{batch.title}.xlsx")
+    return xlsx_response([selectors.notice_sheet(batch=batch, rows=selectors.notice_rows(batch=batch))], f"公示名单-{batch.title}.xlsx")

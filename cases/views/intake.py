@@ -272,7 +272,7 @@ def _step_documents(request, application):
     return render(request, "cases/application_documents.html", {
         "form": form, "documents": documents, "checklist": checklist,
         "file_fields": [form[f"file_{kind}"] for kind in form.kinds],
-        "conflicts": sel.invoice_conflicts(application, request.user),
+        "conflicts": sel.invoice_conflicts(application=application, user=request.user),
         **_steps("documents", application),
     })
 
@@ -284,8 +284,8 @@ def _step_review(request, application):
         "problems": svc.application_submission_problems(application),
         "documents": application.documents.all(),
         "invoices": application.invoices.all(),
-        "duplicates": sel.duplicate_warnings(application, request.user),
-        "conflicts": sel.invoice_conflicts(application, request.user),
+        "duplicates": sel.duplicate_warnings(application=application, user=request.user),
+        "conflicts": sel.invoice_conflicts(application=application, user=request.user),
         **_steps("review", application),
     })
 
@@ -374,8 +374,8 @@ def application_detail(request, pk: int):
         "documents": documents,
         "checklist": checklist,
         "invoices": list(application.invoices.all()),
-        "duplicates": sel.duplicate_warnings(application, request.user),
-        "conflicts": sel.invoice_conflicts(application, request.user),
+        "duplicates": sel.duplicate_warnings(application=application, user=request.user),
+        "conflicts": sel.invoice_conflicts(application=application, user=request.user),
         "events": events,
         "show_reason": bool(application.last_reason) and application.status in REASON_SHOWN_TO_STATION,
         "can_edit": role in (Role.LIAISON, Role.ADMIN) and application.status in svc.EDITABLE_STATUSES,

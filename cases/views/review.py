@@ -33,7 +33,7 @@ def review_queue(request):
     role = role_of(request.user)
     rows = []
     for application in page:
-        waiting = selectors.days_waiting(application, today)
+        waiting = selectors.days_waiting(application=application, today=today)
         rows.append((application, waiting, selectors.is_overdue(waiting),
                      APPLICATION.allowed_actions(application, role=role)))
     return render(request, "cases/review_queue.html", {"filter": filterset, "page_obj": page, "rows": rows})
@@ -41,7 +41,7 @@ def review_queue(request):
 
 def _render_review(request, application: Application, *, form=None, reason_form=None, status=200):
     context = selectors.review_context(user=request.user, application=application)
-    missing = services.missing_checklist_items(application)
+    missing = services.missing_checklist_items(application=application)
     return render(request, "cases/review_detail.html", {
         "application": application,
         "ctx": context,

@@ -78,7 +78,7 @@ def test_an_approver_cannot_create_a_batch(funded, approver):
 def test_adding_verified_cases_puts_them_in_the_batch(batch, verified, reviewer):
     batches.batch_add_applications(batch=batch, applications=verified, actor=reviewer)
     assert set(batch.applications.values_list("status", flat=True)) == {S.IN_BATCH}
-    assert batches.batch_total(batch) == Decimal("49900.00")
+    assert batches.batch_total(batch=batch) == Decimal("49900.00")
     for application in verified:
         assert [e.action for e in history_for(application)] == ["application.added_to_batch"]
 
@@ -140,7 +140,7 @@ def test_an_objection_takes_the_case_out_of_the_batch_and_back_to_review(noticed
     event = history_for(case).last()
     assert (event.action, event.reason) == ("application.objection_recorded", "邻居反映其家庭收入较高")
     assert event.data["batch_title"] == "2022年第一季度第1批"
-    assert batches.batch_total(noticed) == Decimal("42400.00")
+    assert batches.batch_total(batch=noticed) == Decimal("42400.00")
 
 
 def test_an_objection_needs_the_notice_to_be_running(batch, verified, reviewer):
