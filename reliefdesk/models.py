@@ -1,6 +1,7 @@
 """The organisation core: districts, stations, employers, staff and history."""
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -180,6 +181,8 @@ class HistoryEvent(AppendOnlyModel):
         verbose_name = _("history event")
         verbose_name_plural = _("history events")
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="history_subject_idx")]
+        # The last line: raw SQL, a shell or another program cannot rewrite history either.
+        triggers = [pgtrigger.Protect(name="history_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "pgtrigger",
     "django_tasks",
     "django_tasks_db",
     "reliefdesk",
