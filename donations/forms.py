@@ -10,6 +10,7 @@ from donations.models import Campaign, Donation, Donor
 from donations.selectors import campaigns_visible_to, donors_visible_to, funds_for_donations
 from reliefdesk.models import District, Employer
 from reliefdesk.scope import employer_scope_q, is_admin
+from reliefdesk.xlsx import validate_xlsx_upload
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -117,6 +118,7 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an .xlsx spreadsheet (use the template)."))
+        validate_xlsx_upload(upload)
         return upload
 
     def clean(self):

@@ -25,7 +25,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from donations.models import Campaign, Donation, DonationImport, Donor
 from donations.services import DONATION_ROLES, allocate_receipt_numbers, receipt_number
@@ -35,7 +34,8 @@ from reliefdesk.history import record_event
 from reliefdesk.models import HistoryEvent
 from reliefdesk.money import quantize_money, to_decimal
 from reliefdesk.scope import get_scoped_or_404, require_role
-from reliefdesk.xlsx import Sheet, read_rows
+from reliefdesk.xlsx import Sheet, SpreadsheetRefused, read_rows
+from reliefdesk.xlsx import count_rows as xlsx_count_rows
 
 COLUMNS = ["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"]
 REQUIRED_COLUMNS = ["金额", "日期", "渠道"]
@@ -154,15 +154,8 @@ def file_sha256(fileobj) -> str:
 
 
 def count_rows(path) -> int:
-    """Data rows as the sheet declares them (cheap: the dimension record, not a full read)."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = workbook.worksheets[0]
-        if ws.max_row is None:  # no dimension record: count the rows instead
-            return max(0, sum(1 for _row in ws.iter_rows(values_only=True)) - 1)
-        return max(0, ws.max_row - 1)
-    finally:
-        workbook.close()
+    """Data rows as the sheet declares them (cheap: the dimension record), else a capped count."""
+    return xlsx_count_rows(path)
 
 
 def parsed_path(imp: DonationImport) -> Path:
@@ -258,6 +251,10 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
     try:
         rows = _iter_rows(imp.file.path)
         first = next(rows, None)
+    except SpreadsheetRefused as exc:
+        first = None
+        rows = iter(())
+        errors.add(None, "", exc.message)
     except Exception:
         first = None
         rows = iter(())
@@ -275,7 +272,14 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
         index = columns.get(name)
         return row[index] if index is not None and index < len(row) else None
 
-    for number, row in rows:
+    def capped(rows):
+        """The rows until the reader refuses the sheet (too many rows or columns): that is one more error."""
+        try:
+            yield from rows
+        except SpreadsheetRefused as exc:
+            errors.add(None, "", exc.message)
+
+    for number, row in capped(rows):
         total_rows += 1
         ok = True
         amount, problem = parse_amount(cell(row, "金额"))

@@ -200,6 +200,14 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Spreadsheets from outside (bank results, donation lists, holiday arrangements) are checked
+# against these before they are parsed and while they are read (reliefdesk.xlsx).
+XLSX_MAX_BYTES = env_int("XLSX_MAX_BYTES", 20 * 1024 * 1024)
+XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+XLSX_MAX_SHARED_STRINGS_BYTES = env_int("XLSX_MAX_SHARED_STRINGS_BYTES", 64 * 1024 * 1024)
+XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 100)
+XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 200_000)
+XLSX_MAX_COLUMNS = env_int("XLSX_MAX_COLUMNS", 100)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -13,6 +13,7 @@ from cases.models import Batch, Payout
 from cases.validators import normalise_card_number, validate_card_number
 from funds.models import Fund
 from reliefdesk.scope import scope_queryset
+from reliefdesk.xlsx import validate_xlsx_upload
 
 
 class PayoutFilter(django_filters.FilterSet):
@@ -98,6 +99,7 @@ class ResultUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload the bank's result as an .xlsx file."))
+        validate_xlsx_upload(upload)
         return upload
 
     def clean_paid_on(self):
