@@ -47,9 +47,9 @@ def test_a_liaison_enters_a_complete_application_sees_the_estimate_submits_and_f
     page.click("[data-testid=facts-form] button[name=next]")
     page.wait_for_selector("[data-testid=documents-form]")
 
-    scan = tmp_path / "scan.pdf"
-    scan.write_bytes(PDF)
     for kind in medical.required_documents:
+        scan = tmp_path / f"{kind}.pdf"
+        scan.write_bytes(PDF + f"%{kind}\n".encode())  # one scan per document: a case takes a file once
         page.set_input_files(f"#id_file_{kind}", str(scan))
     page.fill("#id_invoice_numbers", "110022001, 110022002")
     page.click("[data-testid=documents-form] button[name=next]")
