@@ -5,7 +5,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +133,30 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class HolidayYear(models.Model):
+    """The State Council's holiday arrangement of one year is in the calendar, in full.
+
+    Working days are counted only across years listed here: in a year
+    without its arrangement every holiday would count as a working day.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    source = models.CharField(_("source"), max_length=200, blank=True,
+                              help_text=_("The State Council's notice, e.g. 国办发明电〔2026〕7号."))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("holiday arrangement")
+        verbose_name_plural = _("holiday arrangements")
+
+    def __str__(self) -> str:
+        return str(self.year)
 
 
 class AppendOnlyQuerySet(models.QuerySet):

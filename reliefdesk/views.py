@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from reliefdesk.scope import districts_visible_to, role_of, stations_visible_to
 
@@ -73,3 +75,53 @@ def job_download(request, pk: int):
     if job is None or not job.result_file or not Path(job.result_file).exists():
         raise Http404
     return file_response(job.result_file, job.result_name or Path(job.result_file).name)
+
+
+@require_GET
+def holiday_years(request):
+    """The years whose holiday arrangement is in the calendar, and the next one to enter."""
+    from django.db.models import Count, Max, Q
+    from django.db.models.functions import ExtractYear
+
+    from reliefdesk.models import Holiday, HolidayYear, Role
+    from reliefdesk.scope import require_role
+
+    require_role(request.user, Role.ADMIN)
+    counts = {row["year"]: row for row in Holiday.objects.annotate(year=ExtractYear("date")).values("year")
+              .annotate(off=Count("id", filter=Q(is_workday=False)), worked=Count("id", filter=Q(is_workday=True)))}
+    years = list(HolidayYear.objects.select_related("entered_by").order_by("-year"))
+    for arrangement in years:
+        arrangement.days_off = counts.get(arrangement.year, {}).get("off", 0)
+        arrangement.workdays = counts.get(arrangement.year, {}).get("worked", 0)
+    latest = HolidayYear.objects.aggregate(latest=Max("year"))["latest"]
+    return render(request, "reliefdesk/holiday_years.html", {"years": years, "next_year": (latest or 2003) + 1})
+
+
+@require_http_methods(["GET", "POST"])
+def holiday_year_new(request):
+    """An administrator enters a new year's arrangement (typed in or as an xlsx)."""
+    from django.db.models import Max
+
+    from reliefdesk.errors import DomainError, add_to_form
+    from reliefdesk.forms import HolidayYearForm
+    from reliefdesk.holidays import holiday_year_enter
+    from reliefdesk.models import HolidayYear, Role
+    from reliefdesk.scope import require_role
+
+    require_role(request.user, Role.ADMIN)
+    latest = HolidayYear.objects.aggregate(latest=Max("year"))["latest"]
+    form = HolidayYearForm(request.POST or None, request.FILES or None, initial={"year": (latest or 2003) + 1})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            arrangement = holiday_year_enter(actor=request.user, year=data["year"], source=data["source"],
+                                             lines=data["lines"])
+        except DomainError as exc:
+            if exc.field == "days":
+                exc.field = data["field"]
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The holiday arrangement for %(year)d is in the calendar.")
+                             % {"year": arrangement.year})
+            return redirect("holiday-years")
+    return render(request, "reliefdesk/holiday_year_form.html", {"form": form})

@@ -27,6 +27,39 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _official_calendar(request):
+    """The official holidays come from a data migration; a transactional test's flush empties them, so they are put back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional:
+        if "transactional_db" in request.fixturenames:
+            request.getfixturevalue("transactional_db")
+        from reliefdesk.holidays import install_official_calendar
+        from reliefdesk.models import Holiday, HolidayYear
+
+        install_official_calendar(Holiday, HolidayYear)
+    yield
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """``frozen_today(date)`` makes ``timezone.localdate()`` answer ``date`` (the clock itself keeps running)."""
+    from django.utils import timezone
+
+    real_localdate = timezone.localdate
+
+    def freeze(day):
+        def localdate(value=None, timezone=None):
+            return day if value is None else real_localdate(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+        return day
+
+    return freeze
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language and leaves it so.
 
