@@ -31,10 +31,11 @@ from donations.services import DONATION_ROLES, allocate_receipt_numbers, receipt
 from funds.models import Fund
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
+from reliefdesk.jobs import mark_job_committed
 from reliefdesk.models import HistoryEvent
 from reliefdesk.money import quantize_money, to_decimal
 from reliefdesk.scope import get_scoped_or_404, require_role
-from reliefdesk.xlsx import Sheet, SpreadsheetRefused, read_rows
+from reliefdesk.xlsx import NotAWorkbook, Sheet, SpreadsheetRefused, read_rows
 from reliefdesk.xlsx import count_rows as xlsx_count_rows
 
 COLUMNS = ["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"]
@@ -251,6 +252,10 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
     try:
         rows = _iter_rows(imp.file.path)
         first = next(rows, None)
+    except NotAWorkbook:
+        first = None
+        rows = iter(())
+        errors.add(None, "", _("The file is not a readable .xlsx spreadsheet."))
     except SpreadsheetRefused as exc:
         first = None
         rows = iter(())
@@ -494,4 +499,6 @@ def commit_import(imp: DonationImport, *, actor, confirm: bool = True,
         record_event(imp, actor=actor, action="donation_import.committed", from_status=DonationImport.Status.VALIDATED,
                      to_status=DonationImport.Status.COMMITTED,
                      data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm})
+        # Run as a job, the job knows from this row that the import committed, even if its worker dies now.
+        mark_job_committed()
     return imp

@@ -232,6 +232,11 @@ class Job(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it and whether he still lives: "host:pid" of the worker, its last sign of life.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -221,6 +221,9 @@ TASKS = {
 }
 # Sheets and imports above this many rows run as background jobs.
 BACKGROUND_ROWS_THRESHOLD = env_int("BACKGROUND_ROWS_THRESHOLD", 3000)
+# A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS lost its worker.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
 
 # --- Security -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

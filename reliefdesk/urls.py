@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job-retry"),
     path("holidays/", views.holiday_years, name="holiday-years"),
     path("holidays/new/", views.holiday_year_new, name="holiday-year-new"),
     path("admin/", admin.site.urls),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reliefdesk.scope import districts_visible_to, role_of, stations_visible_to
 
@@ -42,10 +42,8 @@ def error_500(request):
     return render(request, "500.html", status=500)
 
 
-@require_GET
-def job_detail(request, pk: int):
-    """A background job's progress; the page polls ?format=json until it is done."""
-    from django.http import Http404, JsonResponse
+def _visible_job(request, pk: int):
+    from django.http import Http404
 
     from reliefdesk.models import Job
     from reliefdesk.scope import is_admin
@@ -54,11 +52,40 @@ def job_detail(request, pk: int):
     job = jobs.filter(pk=pk).first()
     if job is None:
         raise Http404
+    return job
+
+
+@require_GET
+def job_detail(request, pk: int):
+    """A background job's progress; the page polls ?format=json until it is done or failed."""
+    from django.http import JsonResponse
+
+    from reliefdesk.jobs import recover_if_lost
+    from reliefdesk.models import Job
+
+    job = recover_if_lost(_visible_job(request, pk))
     next_url = job.params.get("next_url", "")
     if request.GET.get("format") == "json":
         return JsonResponse({"status": job.status, "done": job.done, "total": job.total, "percent": job.percent,
-                             "message": job.message, "next_url": next_url if job.status == Job.Status.DONE else ""})
+                             "message": job.message, "next_url": next_url if job.status == Job.Status.DONE else "",
+                             "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None})
     return render(request, "reliefdesk/job_detail.html", {"job": job, "next_url": next_url})
+
+
+@require_POST
+def job_retry(request, pk: int):
+    """Queue a failed job again, from its page."""
+    from reliefdesk.errors import DomainError
+    from reliefdesk.jobs import job_retry as retry
+
+    job = _visible_job(request, pk)
+    try:
+        retry(job=job, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The job is queued again."))
+    return redirect("job-detail", pk=job.pk)
 
 
 @require_GET

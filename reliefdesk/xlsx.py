@@ -52,6 +52,10 @@ class SpreadsheetRefused(DomainError):
         super().__init__(message, field=field, code="spreadsheet_refused")
 
 
+class NotAWorkbook(SpreadsheetRefused):
+    """The file is no xlsx workbook at all (another kind of file, or a damaged one)."""
+
+
 def looks_like_formula(value: str) -> bool:
     """Text a spreadsheet program would run as a formula if it were typed in."""
     return bool(value) and value.startswith(FORMULA_PREFIXES)
@@ -222,7 +226,7 @@ def check_xlsx(source, *, limits: XlsxLimits | None = None) -> None:
     """
     limits = limits or xlsx_limits()
     _refuse_size(limits, _size_of(source))
-    not_xlsx = SpreadsheetRefused(_("This file is not an Excel workbook (.xlsx)."))
+    not_xlsx = NotAWorkbook(_("This file is not an Excel workbook (.xlsx)."))
     try:
         if not zipfile.is_zipfile(source):
             raise not_xlsx
