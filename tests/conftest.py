@@ -190,11 +190,17 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A browser tab; any script or style the Content-Security-Policy blocks fails the test."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.csp_violations = blocked
     yield page
     context.close()
+    assert blocked == [], "blocked by the Content-Security-Policy"
 
 
 def login(page, live_server, username: str, password: str = f.DEFAULT_PASSWORD) -> None:

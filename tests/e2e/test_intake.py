@@ -41,7 +41,8 @@ def test_a_liaison_enters_a_complete_application_sees_the_estimate_submits_and_f
     page.fill("#id_other_aid", "8000")
     page.fill("#id_narrative", "脑梗住院治疗，家庭困难。")
     # The estimate follows the typing before anything is saved.
-    page.wait_for_function("document.getElementById('estimate-amount').textContent.includes('12,400.00')")
+    page.wait_for_function("() => document.getElementById('estimate-amount').textContent.includes('12,400.00')")
+    assert page.inner_text("#estimate-amount").endswith("元")  # the page's texts reach the script
     assert "62,000.00" in page.locator("#estimate-explanation").inner_text()
     assert page.input_value("#id_self_paid") == "62000.00"
     page.click("[data-testid=facts-form] button[name=next]")
