@@ -26,19 +26,29 @@ def _media_root(settings, tmp_path):
     yield
 
 
+def _install_official_calendar():
+    from reliefdesk.holidays import install_official_calendar
+    from reliefdesk.models import Holiday, HolidayYear
+
+    install_official_calendar(Holiday, HolidayYear)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been left flushed by the last run's transactional tests."""
+    with django_db_blocker.unblock():
+        _install_official_calendar()
+
+
 @pytest.fixture(autouse=True)
 def _official_calendar(request):
-    """The official holidays come from a data migration; a transactional test's flush empties them, so they are put back."""
+    """The official holidays come from a data migration; a transactional test's flush empties them."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or (
-        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if transactional:
-        if "transactional_db" in request.fixturenames:
-            request.getfixturevalue("transactional_db")
-        from reliefdesk.holidays import install_official_calendar
-        from reliefdesk.models import Holiday, HolidayYear
-
-        install_official_calendar(Holiday, HolidayYear)
+        request.getfixturevalue("transactional_db")
+        _install_official_calendar()
     yield
 
 
