@@ -175,6 +175,9 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 # Locked is the pair (user name, address): wrong passwords for one user from a station's shared
 # address lock neither that user elsewhere nor the other users of the address.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address: REMOTE_ADDR, or behind a proxy the header it sets itself (nginx:
+# proxy_set_header X-Real-IP $remote_addr; then AXES_CLIENT_IP_HEADER=HTTP_X_REAL_IP).
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(filter(None, (env("AXES_CLIENT_IP_HEADER", ""), "REMOTE_ADDR")))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
