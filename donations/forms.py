@@ -70,7 +70,7 @@ class VoidForm(forms.Form):
 class DonorForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Donor.Kind.choices)
     name = forms.CharField(label=_("name"), max_length=200)
-    unit_name = forms.CharField(label=_("单位"), max_length=200, required=False,
+    unit_name = forms.CharField(label=_("Organization"), max_length=200, required=False,
                                 help_text=_("For an individual: the unit through which he gave."))
     employer = forms.ModelChoiceField(label=_("employer"), queryset=None, required=False)
     contact = forms.CharField(label=_("contact"), max_length=200, required=False)

@@ -291,8 +291,9 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
         channel_text = _text(cell(row, "渠道"))
         channel = CHANNELS.get(channel_text)
         if channel is None:
-            errors.add(number, "渠道", _("Unknown channel “%(value)s”: use 二维码, 银行转账, 现金, 工资代扣 or 其他.")
-                       % {"value": channel_text})
+            errors.add(number, "渠道", _("Unknown channel “%(value)s”: use %(qr)s (QR code), %(bank)s (bank transfer), "
+                                         "%(cash)s (cash), %(payroll)s (payroll deduction) or %(other)s (other).")
+                       % {"value": channel_text, **{code.value: name for name, code in CHANNELS.items()}})
             ok = False
         reference = _text(cell(row, "流水号"))[:64]
         if reference and channel:
