@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.models import Campaign, Donation, Donor
 from donations.selectors import campaigns_visible_to, donors_visible_to, funds_for_donations
+from donations.services import received_on_error
 from reliefdesk.models import District, Employer
 from reliefdesk.scope import employer_scope_q, is_admin
 
@@ -52,6 +53,13 @@ class DonationForm(forms.Form):
         self.fields["campaign"].queryset = campaigns_visible_to(user)
         self.fields["donor"].queryset = donors_visible_to(user)
         self.helper = _helper(_("Record donation"))
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        problem = received_on_error(received_on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return received_on
 
     def clean(self):
         data = super().clean()

@@ -275,6 +275,7 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
         index = columns.get(name)
         return row[index] if index is not None and index < len(row) else None
 
+    today = timezone.localdate()
     for number, row in rows:
         total_rows += 1
         ok = True
@@ -287,6 +288,9 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
         if received_on is None:
             errors.add(number, "日期", _("The date is missing.") if _text(raw_date) == ""
                        else _("“%(value)s” is not a date (write 2022-03-05).") % {"value": _text(raw_date)})
+            ok = False
+        elif received_on > today:
+            errors.add(number, "日期", _("The date %(date)s is after today.") % {"date": received_on.isoformat()})
             ok = False
         channel_text = _text(cell(row, "渠道"))
         channel = CHANNELS.get(channel_text)
