@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 
 from donations.models import Campaign, Donation, DonationImport, Donor
 from funds.models import Fund
+from reliefdesk.models import HistoryEvent
 from reliefdesk.scope import scope_queryset
 
 ZERO = Decimal("0.00")
@@ -36,6 +38,45 @@ def donations_visible_to(user) -> QuerySet[Donation]:
 def imports_visible_to(user) -> QuerySet[DonationImport]:
     return scope_queryset(DonationImport.objects.select_related("fund", "campaign", "uploaded_by", "job"), user,
                           station=None, district="fund__district")
+
+
+# --- receipts --------------------------------------------------------------
+
+VOID_ACTION = "donation.voided"
+
+# A receipt was issued for a donation once it was confirmed: it stays issued when the donation is
+# voided later (and then prints marked void); a donation voided before confirmation never had one.
+RECEIPT_ISSUED = Q(status=Donation.Status.CONFIRMED) | Q(status=Donation.Status.VOIDED,
+                                                        voided_from=Donation.Status.CONFIRMED)
+
+
+def with_void(queryset: QuerySet[Donation]) -> QuerySet[Donation]:
+    """Each donation with ``voided_at`` and ``voided_from`` (the state it was voided from), from its history.
+
+    The void's history row is the record of when it happened; None for a donation not voided.
+    """
+    events = (HistoryEvent.objects.filter(content_type=ContentType.objects.get_for_model(Donation),
+                                          object_id=OuterRef("pk"), action=VOID_ACTION)
+              .order_by("-created_at", "-id"))
+    return queryset.annotate(voided_at=Subquery(events.values("created_at")[:1]),
+                             voided_from=Subquery(events.values("from_status")[:1]))
+
+
+def receipts_of_campaign(queryset: QuerySet[Donation]) -> tuple[QuerySet[Donation], dict]:
+    """The receipts of a campaign's donations in number order, and how many were left out and why.
+
+    Printed: every confirmed donation, and every donation voided after it was
+    confirmed (marked void). Left out: donations not yet confirmed, and those
+    voided before they were confirmed, for which no receipt was ever issued.
+    """
+    donations = with_void(queryset)
+    counts = donations.order_by().aggregate(
+        unconfirmed=Count("id", filter=Q(status=Donation.Status.RECORDED)),
+        voided=Count("id", filter=Q(status=Donation.Status.VOIDED)),
+        voided_issued=Count("id", filter=Q(status=Donation.Status.VOIDED, voided_from=Donation.Status.CONFIRMED)),
+    )
+    left_out = {"unconfirmed": counts["unconfirmed"], "voided_unissued": counts["voided"] - counts["voided_issued"]}
+    return donations.filter(RECEIPT_ISSUED).order_by("receipt_year", "receipt_seq"), left_out
 
 
 def totals(queryset: QuerySet[Donation]) -> dict:

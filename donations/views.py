@@ -21,7 +21,9 @@ from donations.selectors import (
     donations_visible_to,
     donors_visible_to,
     imports_visible_to,
+    receipts_of_campaign,
     totals,
+    with_void,
 )
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
@@ -134,8 +136,13 @@ def donation_void(request, pk: int):
 
 @require_GET
 def donation_receipt(request, pk: int):
+    """A confirmed donation's receipt; a voided one prints marked void; an unconfirmed one has none yet."""
     _finance(request)
-    donation = get_scoped_or_404(donations_visible_to(request.user), request.user, station=None, pk=pk)
+    donation = get_scoped_or_404(with_void(donations_visible_to(request.user)), request.user, station=None, pk=pk)
+    if donation.status == Donation.Status.RECORDED:
+        messages.error(request, _("This donation is not confirmed yet: its receipt can be printed once the money "
+                                  "has arrived and the donation is confirmed."))
+        return redirect("donations:donation-detail", pk=donation.pk)
     return render(request, "donations/receipt.html", {"receipts": [_receipt(donation)]})
 
 
@@ -262,13 +269,12 @@ def campaign_export(request, pk: int):
 
 @require_GET
 def campaign_receipts(request, pk: int):
-    """Every receipt of a campaign (not voided), one per printed page."""
+    """Every receipt issued in a campaign, one per printed page, the voided ones marked; unconfirmed left out."""
     _finance(request)
     campaign = _scoped_campaign(request, pk)
-    donations = (donations_visible_to(request.user).filter(campaign=campaign)
-                 .exclude(status=Donation.Status.VOIDED).order_by("receipt_year", "receipt_seq"))
+    donations, left_out = receipts_of_campaign(donations_visible_to(request.user).filter(campaign=campaign))
     return render(request, "donations/receipt.html", {"receipts": [_receipt(d) for d in donations.iterator()],
-                                                      "campaign": campaign})
+                                                      "campaign": campaign, "left_out": left_out})
 
 
 # --- imports ---------------------------------------------------------------
