@@ -84,9 +84,37 @@ def totals(queryset: QuerySet[Donation]) -> dict:
     return queryset.order_by().aggregate(count=Count("id"), total=Coalesce(Sum("amount"), ZERO))
 
 
+def state_totals(queryset: QuerySet[Donation]) -> dict[str, dict]:
+    """Count and sum of the rows in each state, in one query: ``{"confirmed": {"count", "total"}, ...}``.
+
+    Money received is the confirmed state only; recorded (not yet
+    confirmed) and voided gifts are shown apart, never added to it.
+    """
+    aggregates = {}
+    for state in Donation.Status.values:
+        in_state = Q(status=state)
+        aggregates[f"{state}_count"] = Count("id", filter=in_state)
+        aggregates[f"{state}_total"] = Coalesce(Sum("amount", filter=in_state), ZERO)
+    row = queryset.order_by().aggregate(**aggregates)
+    return {state: {"count": row[f"{state}_count"], "total": row[f"{state}_total"]}
+            for state in Donation.Status.values}
+
+
 def _counted(queryset: QuerySet[Donation]) -> QuerySet[Donation]:
-    """Donations that count towards a campaign: not voided."""
-    return queryset.exclude(status=Donation.Status.VOIDED)
+    """Donations that count as money received: confirmed ones."""
+    return queryset.filter(status=Donation.Status.CONFIRMED)
+
+
+def _confirmed_and_recorded(relation: str) -> dict:
+    """Annotations of a donor's or campaign's confirmed count and total, and the not-yet-confirmed apart."""
+    confirmed = Q(**{f"{relation}__status": Donation.Status.CONFIRMED})
+    recorded = Q(**{f"{relation}__status": Donation.Status.RECORDED})
+    return {
+        "donation_count": Count(relation, filter=confirmed),
+        "donation_total": Coalesce(Sum(f"{relation}__amount", filter=confirmed), ZERO),
+        "recorded_count": Count(relation, filter=recorded),
+        "recorded_total": Coalesce(Sum(f"{relation}__amount", filter=recorded), ZERO),
+    }
 
 
 # The unit a donation is credited to: the unit itself, or the unit an individual gave through.
@@ -98,10 +126,14 @@ UNIT_OF_DONOR = Case(
 
 
 def campaign_summary(campaign: Campaign) -> dict:
-    """Total, count, progress, ranking of units, by channel and by month — SQL aggregates."""
+    """Confirmed total, count, progress, ranking of units, by channel and by month — SQL aggregates.
+
+    Every figure is of confirmed money; the recorded (not yet confirmed) and
+    voided gifts are counted apart.
+    """
+    states = state_totals(Donation.objects.filter(campaign=campaign))
     donations = _counted(Donation.objects.filter(campaign=campaign))
-    head = totals(donations)
-    confirmed = totals(donations.filter(status=Donation.Status.CONFIRMED))
+    head = states[Donation.Status.CONFIRMED]
     progress = None
     if campaign.target:
         progress = min(100, int(head["total"] * 100 / campaign.target))
@@ -121,8 +153,8 @@ def campaign_summary(campaign: Campaign) -> dict:
     return {
         "count": head["count"],
         "total": head["total"],
-        "confirmed_count": confirmed["count"],
-        "confirmed_total": confirmed["total"],
+        "recorded": states[Donation.Status.RECORDED],
+        "voided": states[Donation.Status.VOIDED],
         "progress": progress,
         "units": units,
         "channels": channels,
@@ -131,9 +163,10 @@ def campaign_summary(campaign: Campaign) -> dict:
 
 
 def campaign_totals(queryset: QuerySet[Campaign]) -> QuerySet[Campaign]:
-    """Campaigns with their running total and count (voided excluded) for the list page."""
-    counted = ~Q(donations__status=Donation.Status.VOIDED)
-    return queryset.annotate(
-        donation_count=Count("donations", filter=counted),
-        donation_total=Coalesce(Sum("donations__amount", filter=counted), ZERO),
-    ).order_by("-starts_on", "name")
+    """Campaigns with their confirmed count and total, and the not-yet-confirmed apart, for the list page."""
+    return queryset.annotate(**_confirmed_and_recorded("donations")).order_by("-starts_on", "name")
+
+
+def donor_totals(queryset: QuerySet[Donor]) -> QuerySet[Donor]:
+    """Donors with their confirmed count and total, and the not-yet-confirmed apart, for the list page."""
+    return queryset.annotate(**_confirmed_and_recorded("donations"))

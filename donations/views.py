@@ -19,10 +19,11 @@ from donations.selectors import (
     campaign_totals,
     campaigns_visible_to,
     donations_visible_to,
+    donor_totals,
     donors_visible_to,
     imports_visible_to,
     receipts_of_campaign,
-    totals,
+    state_totals,
     with_void,
 )
 from reliefdesk.errors import DomainError, add_to_form
@@ -51,10 +52,13 @@ def donation_list(request):
     donation_filter = DonationFilter(request.GET or None, queryset=donations_visible_to(request.user),
                                      request=request)
     rows = donation_filter.qs
+    states = state_totals(rows)
     return render(request, "donations/donation_list.html", {
         "filter": donation_filter,
         "page_obj": _page(request, rows),
-        "totals": totals(rows),
+        "totals": states[Donation.Status.CONFIRMED],
+        "recorded": states[Donation.Status.RECORDED],
+        "voided": states[Donation.Status.VOIDED],
     })
 
 
@@ -155,13 +159,10 @@ def _receipt(donation: Donation) -> dict:
 @require_GET
 def donor_list(request):
     _finance(request)
-    from django.db.models import Count, Q, Sum
+    from django.db.models import Q
 
     query = request.GET.get("q", "").strip()
-    donors = donors_visible_to(request.user).annotate(
-        donation_count=Count("donations", filter=~Q(donations__status=Donation.Status.VOIDED)),
-        donation_total=Sum("donations__amount", filter=~Q(donations__status=Donation.Status.VOIDED)),
-    ).order_by("name", "pk")
+    donors = donor_totals(donors_visible_to(request.user)).order_by("name", "pk")
     if query:
         donors = donors.filter(Q(name__icontains=query) | Q(unit_name__icontains=query))
     return render(request, "donations/donor_list.html", {"page_obj": _page(request, donors), "q": query})
