@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.models import Campaign, Donation, Donor
 from donations.selectors import campaigns_visible_to, donors_visible_to, funds_for_donations
+from donations.services import received_on_error
 from reliefdesk.models import District, Employer
 from reliefdesk.scope import employer_scope_q, is_admin
 from reliefdesk.xlsx import validate_xlsx_upload
@@ -54,6 +55,13 @@ class DonationForm(forms.Form):
         self.fields["donor"].queryset = donors_visible_to(user)
         self.helper = _helper(_("Record donation"))
 
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        problem = received_on_error(received_on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return received_on
+
     def clean(self):
         data = super().clean()
         if data.get("donor") and data.get("new_donor_name"):
@@ -71,7 +79,7 @@ class VoidForm(forms.Form):
 class DonorForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Donor.Kind.choices)
     name = forms.CharField(label=_("name"), max_length=200)
-    unit_name = forms.CharField(label=_("单位"), max_length=200, required=False,
+    unit_name = forms.CharField(label=_("Organization"), max_length=200, required=False,
                                 help_text=_("For an individual: the unit through which he gave."))
     employer = forms.ModelChoiceField(label=_("employer"), queryset=None, required=False)
     contact = forms.CharField(label=_("contact"), max_length=200, required=False)

@@ -284,6 +284,7 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
         except SpreadsheetRefused as exc:
             errors.add(None, "", exc.message)
 
+    today = timezone.localdate()
     for number, row in capped(rows):
         total_rows += 1
         ok = True
@@ -297,11 +298,15 @@ def validate_import(imp: DonationImport, *, progress: Callable[[int, int | None]
             errors.add(number, "日期", _("The date is missing.") if _text(raw_date) == ""
                        else _("“%(value)s” is not a date (write 2022-03-05).") % {"value": _text(raw_date)})
             ok = False
+        elif received_on > today:
+            errors.add(number, "日期", _("The date %(date)s is after today.") % {"date": received_on.isoformat()})
+            ok = False
         channel_text = _text(cell(row, "渠道"))
         channel = CHANNELS.get(channel_text)
         if channel is None:
-            errors.add(number, "渠道", _("Unknown channel “%(value)s”: use 二维码, 银行转账, 现金, 工资代扣 or 其他.")
-                       % {"value": channel_text})
+            errors.add(number, "渠道", _("Unknown channel “%(value)s”: use %(qr)s (QR code), %(bank)s (bank transfer), "
+                                         "%(cash)s (cash), %(payroll)s (payroll deduction) or %(other)s (other).")
+                       % {"value": channel_text, **{code.value: name for name, code in CHANNELS.items()}})
             ok = False
         reference = _text(cell(row, "流水号"))[:64]
         if reference and channel:

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.models import Campaign, Donation, Donor, ReceiptCounter
@@ -61,6 +62,13 @@ def allocate_receipt_numbers(*, fund: Fund, year: int, count: int = 1) -> int:
     counter.last += count
     counter.save(update_fields=["last"])
     return first
+
+
+def received_on_error(received_on: dt.date) -> str | None:
+    """Why ``received_on`` cannot be a donation's date, or None: money is never received after today."""
+    if received_on > timezone.localdate():
+        return _("The date received cannot be after today.")
+    return None
 
 
 def _clean_amount(amount) -> Decimal:
@@ -220,6 +228,10 @@ def donation_record(*, actor, fund: Fund, campaign: Campaign | None, donor: Dono
         raise DomainError(_("Choose a channel."), field="channel")
     if received_on is None:
         raise DomainError(_("Enter the date the money was received."), field="received_on")
+    # Before the counter is touched: a refused date must not take a receipt number of its year.
+    problem = received_on_error(received_on)
+    if problem:
+        raise DomainError(problem, field="received_on", code="future_date")
     with transaction.atomic():
         fund = _locked_fund(actor=actor, fund=fund)
         district = _district_for(actor=actor, fund=fund)

@@ -143,6 +143,13 @@ def post_donation_reversal(*, donation, actor, reason: str) -> LedgerEntry:
         raise LedgerRefused(_("This donation's credit is already reversed."), code="already_reversed") from exc
 
 
+def booked_on_error(booked_on: date) -> str | None:
+    """Why a person cannot book on ``booked_on``, or None: the books hold nothing after today."""
+    if booked_on > timezone.localdate():
+        return _("The booking date cannot be after today.")
+    return None
+
+
 def post_adjustment(*, fund: Fund, amount, reason: str, actor, booked_on: date) -> LedgerEntry:
     """A correction by finance or an administrator, with a reason; positive credits, negative debits."""
     with transaction.atomic():
@@ -153,6 +160,9 @@ def post_adjustment(*, fund: Fund, amount, reason: str, actor, booked_on: date) 
             raise LedgerRefused(_("An adjustment cannot be zero."), field="amount", code="zero")
         if not (reason or "").strip():
             raise LedgerRefused(_("Give a reason for the adjustment."), field="reason", code="reason_required")
+        problem = booked_on_error(booked_on)
+        if problem:
+            raise LedgerRefused(problem, field="booked_on", code="future_date")
         entry = LedgerEntry.objects.create(
             fund=fund, kind=K.ADJUSTMENT, amount=amount, booked_on=booked_on, description="调整",
             reason=reason.strip(), created_by=_actor(actor),

@@ -16,13 +16,17 @@ from funds.filters import LedgerFilter
 from funds.forms import ActivateForm, AdjustmentForm, ReversalForm, RuleSetForm, TierFormSet, TryForm, WhatIfForm
 from funds.models import Fund, LedgerEntry, RuleSet
 from funds.selectors import (
+    LedgerPeriod,
     fund_position,
     fund_positions,
     funds_visible_to,
     ledger_of,
+    ledger_period,
     rule_sets_of_fund,
     rule_sets_visible_to,
     rules_of,
+    running_balances,
+    with_running_balances,
 )
 from funds.whatif import run_whatif
 from reliefdesk.errors import DomainError, add_to_form
@@ -66,40 +70,76 @@ def _ledger_rows(request, fund):
     return ledger_filter, ledger_filter.qs
 
 
+def _ledger_period(fund, ledger_filter, rows) -> LedgerPeriod:
+    """The period the filter's dates choose; like the list, it ignores a date that does not parse.
+
+    ``rows`` is the filter's queryset, so the bound form has been cleaned already.
+    """
+    cleaned = getattr(ledger_filter.form, "cleaned_data", {})
+    return ledger_period(fund, rows, date_from=cleaned.get("booked_from"), date_to=cleaned.get("booked_to"),
+                         filtered=bool(cleaned.get("kind") or cleaned.get("q")))
+
+
+def _fund_detail_context(request, fund, *, adjust_form=None, page_number=None) -> dict:
+    ledger_filter, rows = _ledger_rows(request, fund)
+    can_book = role_of(request.user) in (Role.FINANCE, Role.ADMIN)
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    page_obj.object_list = list(page_obj.object_list)
+    balances = running_balances(fund, page_obj.object_list)
+    for entry in page_obj.object_list:
+        entry.balance = balances[entry.pk]
+    if adjust_form is None and can_book:
+        adjust_form = AdjustmentForm(initial={"booked_on": timezone.localdate()})
+    return {
+        "fund": fund,
+        "position": fund_position(fund),
+        "filter": ledger_filter,
+        "period": _ledger_period(fund, ledger_filter, rows),
+        "page_obj": page_obj,
+        "can_book": can_book,
+        "adjust_form": adjust_form,
+        "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
+    }
+
+
 @require_GET
 def fund_detail(request, slug):
     fund = _fund(request, slug)
     require_role(request.user, *DISTRICT_ROLES)
-    ledger_filter, rows = _ledger_rows(request, fund)
-    can_book = role_of(request.user) in (Role.FINANCE, Role.ADMIN)
-    return render(request, "funds/fund_detail.html", {
-        "fund": fund,
-        "position": fund_position(fund),
-        "filter": ledger_filter,
-        "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_book": can_book,
-        "adjust_form": AdjustmentForm(initial={"booked_on": timezone.localdate()}) if can_book else None,
-        "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
-    })
+    return render(request, "funds/fund_detail.html",
+                  _fund_detail_context(request, fund, page_number=request.GET.get("page")))
 
 
 @require_GET
 def ledger_export(request, slug):
+    """The filtered ledger in booking order with the balance after each entry, and the period's figures."""
     fund = _fund(request, slug)
     require_role(request.user, *DISTRICT_ROLES)
-    _filter, rows = _ledger_rows(request, fund)
+    ledger_filter, rows = _ledger_rows(request, fund)
+    period = _ledger_period(fund, ledger_filter, rows)
     sheet = Sheet(
         title="台账",
-        header=["日期", "类别", "金额(元)", "摘要", "原因", "申请编号", "捐款收据号", "冲销分录", "录入人"],
-        rows=((e.booked_on, e.get_kind_display(), e.amount, e.description, e.reason,
+        header=["日期", "类别", "金额(元)", "余额(元)", "摘要", "原因", "申请编号", "捐款收据号", "冲销分录", "录入人"],
+        rows=((e.booked_on, e.get_kind_display(), e.amount, e.balance, e.description, e.reason,
                e.payout.application.reference if e.payout_id else "",
                e.donation.receipt_number if e.donation_id else "",
                e.reverses_id or "", e.created_by.username if e.created_by_id else "")
-              for e in rows.iterator(chunk_size=2000)),
-        widths=[12, 14, 14, 30, 30, 16, 18, 10, 12],
-        money_columns=[2],
+              for e in with_running_balances(fund, rows)),
+        widths=[12, 14, 14, 16, 30, 30, 16, 18, 10, 12],
+        money_columns=[2, 3],
     )
-    return xlsx_response([sheet], f"ledger-{fund.slug}-{timezone.localdate():%Y%m%d}.xlsx")
+    summary = Sheet(
+        title="汇总",
+        header=["基金", "起始日期", "截止日期", "期初余额(元)", "收入合计(元)", "支出合计(元)", "期末余额(元)", "笔数",
+                "说明"],
+        rows=[[fund.name, period.date_from, period.date_to, period.opening, period.credits, period.debits,
+               period.closing, period.count,
+               _("Balances are the whole fund's; credits and debits count only the entries listed.")
+               if period.filtered else ""]],
+        widths=[36, 12, 12, 16, 16, 16, 16, 8, 40],
+        money_columns=[3, 4, 5, 6],
+    )
+    return xlsx_response([sheet, summary], f"ledger-{fund.slug}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @require_POST
@@ -115,12 +155,8 @@ def fund_adjust(request, slug):
         else:
             messages.success(request, _("The adjustment is booked."))
             return redirect("funds:fund-detail", slug=fund.slug)
-    ledger_filter, rows = _ledger_rows(request, fund)
-    return render(request, "funds/fund_detail.html", {
-        "fund": fund, "position": fund_position(fund), "filter": ledger_filter,
-        "page_obj": Paginator(rows, PAGE_SIZE).get_page(1), "can_book": True, "adjust_form": form,
-        "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
-    }, status=400)
+    return render(request, "funds/fund_detail.html", _fund_detail_context(request, fund, adjust_form=form),
+                  status=400)
 
 
 @require_POST

@@ -376,7 +376,7 @@ def submission_problems(application: Application) -> list[tuple[str | None, str]
     if not application.event_date:
         problems.append(("event_date", _("The event date is required.")))
     if not application.narrative.strip():
-        problems.append(("narrative", _("Describe the situation (情况说明).")))
+        problems.append(("narrative", _("Describe the situation.")))
     rule_set = None
     try:
         rule_set = rule_set_for(application)
