@@ -128,8 +128,8 @@ class _Heartbeat(threading.Thread):
                             heartbeat_at=timezone.now(), **fields)
                     except Exception:  # a missed beat is not worth killing the job for
                         logger.warning("heartbeat of job %s not written", self.job_id, exc_info=True)
-                # Progress reported in bursts is written at most twice a second.
-                self._stopping.wait(0.5)
+                # Progress reported in bursts is written at most five times a second.
+                self._stopping.wait(0.2)
         finally:
             connection.close()
 
