@@ -58,7 +58,9 @@ def _users():
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
+    """A demo scan of its own per name (a PDF comment), since a case takes each file only once."""
+    return SimpleUploadedFile(name, DEMO_PDF.replace(b"trailer", f"% {name}\ntrailer".encode()),
+                              content_type="application/pdf")
 
 
 def _seed_people(users) -> tuple[Member | None, Member | None]:

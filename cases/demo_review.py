@@ -78,20 +78,25 @@ def seed(stdout) -> None:
     first = batch_svc.batch_create(actor=reviewer, fund=fund, title=FIRST_BATCH)
     # The approved batch is the idempotency marker, so it is made even from a single case.
     batch_svc.batch_add_applications(batch=first, applications=verified[:APPROVED_COUNT], actor=reviewer)
-    # A notice that began six weeks ago has ended; the meeting followed it.
+    # A notice that began six weeks ago has ended; the meeting followed it. The story
+    # is told as of that day, so the batch is dated back to it.
     start = today - dt.timedelta(days=42)
-    batch_svc.batch_start_notice(batch=first, actor=reviewer, start=start)
-    meeting = min(add_working_days(start, fund.notice_days + 2), today)
+    Batch.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=42))
     try:
+        batch_svc.batch_start_notice(batch=first, actor=reviewer, start=start, today=start)
+        meeting = min(add_working_days(start, fund.notice_days + 2), today)
         batch_svc.batch_approve(batch=first, actor=approver, meeting_date=meeting, minutes_reference="顺工帮审〔2022〕1号",
                                 attendees="赵审批、王审核、钱财务、服务站代表")
     except DomainError as exc:
-        stdout.write(f"demo review: first batch left in notice ({exc.message}).")
+        stdout.write(f"demo review: first batch not approved ({exc.message}).")
 
     second = verified[APPROVED_COUNT:APPROVED_COUNT + NOTICE_COUNT]
     if second:
         batch = batch_svc.batch_create(actor=reviewer, fund=fund, title=SECOND_BATCH)
         batch_svc.batch_add_applications(batch=batch, applications=second, actor=reviewer)
-        batch_svc.batch_start_notice(batch=batch, actor=reviewer, start=today)
+        try:
+            batch_svc.batch_start_notice(batch=batch, actor=reviewer, start=today)
+        except DomainError as exc:
+            stdout.write(f"demo review: second batch left in draft ({exc.message}).")
     stdout.write(f"demo review: {len(verified)} verified, {taken} in review, batches “{FIRST_BATCH}” and "
                  f"“{SECOND_BATCH}”.")

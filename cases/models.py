@@ -208,6 +208,8 @@ class Document(models.Model):
         ordering = ["kind", "uploaded_at"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        constraints = [models.UniqueConstraint(fields=["application", "sha256"],
+                                               name="document_file_once_per_application")]
 
     def __str__(self) -> str:
         return self.original_name

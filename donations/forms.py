@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.models import Campaign, Donation, Donor
 from donations.selectors import campaigns_visible_to, donors_visible_to, funds_for_donations
+from donations.services import received_on_error
 from reliefdesk.models import District
 from reliefdesk.scope import employers_visible_to, is_admin
+from reliefdesk.xlsx import validate_xlsx_upload
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -53,6 +55,13 @@ class DonationForm(forms.Form):
         self.fields["donor"].queryset = donors_visible_to(user=user)
         self.helper = _helper(_("Record donation"))
 
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        problem = received_on_error(received_on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return received_on
+
     def clean(self):
         data = super().clean()
         if data.get("donor") and data.get("new_donor_name"):
@@ -70,7 +79,7 @@ class VoidForm(forms.Form):
 class DonorForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Donor.Kind.choices)
     name = forms.CharField(label=_("name"), max_length=200)
-    unit_name = forms.CharField(label=_("单位"), max_length=200, required=False,
+    unit_name = forms.CharField(label=_("Organization"), max_length=200, required=False,
                                 help_text=_("For an individual: the unit through which he gave."))
     employer = forms.ModelChoiceField(label=_("employer"), queryset=None, required=False)
     contact = forms.CharField(label=_("contact"), max_length=200, required=False)
@@ -117,6 +126,7 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload an .xlsx spreadsheet (use the template)."))
+        validate_xlsx_upload(upload)
         return upload
 
     def clean(self):

@@ -34,12 +34,13 @@ from funds.selectors import funds_visible_to
 from reliefdesk.bulk import copy_rows
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
+from reliefdesk.jobs import mark_job_committed
 from reliefdesk.models import HistoryEvent
 from reliefdesk.money import quantize_money, to_decimal
 from reliefdesk.scope import get_or_404, require_role
 from reliefdesk import importing
 from reliefdesk.importing import ImportFileError, RowErrors, cell_text, open_table
-from reliefdesk.xlsx import Sheet
+from reliefdesk.xlsx import Sheet, SpreadsheetRefused
 
 COLUMNS = ["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"]
 REQUIRED_COLUMNS = ["金额", "日期", "渠道"]
@@ -211,7 +212,15 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
     def cell(row, name):
         return table.cell(row, name)
 
-    for number, row in rows:
+    def capped(rows):
+        """The rows until the reader refuses the sheet (too many rows or columns): that is one more error."""
+        try:
+            yield from rows
+        except SpreadsheetRefused as exc:
+            errors.add(None, "", exc.message)
+
+    today = timezone.localdate()
+    for number, row in capped(rows):
         total_rows += 1
         ok = True
         amount, problem = parse_amount(cell(row, "金额"))
@@ -224,11 +233,15 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
             errors.add(number, "日期", _("The date is missing.") if cell_text(raw_date) == ""
                        else _("“%(value)s” is not a date (write 2022-03-05).") % {"value": cell_text(raw_date)})
             ok = False
+        elif received_on > today:
+            errors.add(number, "日期", _("The date %(date)s is after today.") % {"date": received_on.isoformat()})
+            ok = False
         channel_text = cell_text(cell(row, "渠道"))
         channel = CHANNELS.get(channel_text)
         if channel is None:
-            errors.add(number, "渠道", _("Unknown channel “%(value)s”: use 二维码, 银行转账, 现金, 工资代扣 or 其他.")
-                       % {"value": channel_text})
+            errors.add(number, "渠道", _("Unknown channel “%(value)s”: use %(qr)s (QR code), %(bank)s (bank transfer), "
+                                         "%(cash)s (cash), %(payroll)s (payroll deduction) or %(other)s (other).")
+                       % {"value": channel_text, **{code.value: name for name, code in CHANNELS.items()}})
             ok = False
         reference = cell_text(cell(row, "流水号"))[:64]
         if reference and channel:
@@ -407,4 +420,6 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
         record_event(imp, actor=actor, action="donation_import.committed", from_status=DonationImport.Status.VALIDATED,
                      to_status=DonationImport.Status.COMMITTED,
                      data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm})
+        # Run as a job, the job knows from this row that the import committed, even if its worker dies now.
+        mark_job_committed()
     return imp

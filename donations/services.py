@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.ledger import donation_post_credit, donation_post_reversal, donations_post_credits
@@ -53,6 +54,13 @@ def receipt_key(*, fund: Fund, year: int) -> str:
 def receipt_numbers_allocate(*, fund: Fund, year: int, count: int = 1) -> int:
     """Reserve ``count`` consecutive receipt numbers of the fund and year; returns the first (gap-free)."""
     return counter_take(key=receipt_key(fund=fund, year=year), count=count)
+
+
+def received_on_error(received_on: dt.date) -> str | None:
+    """Why ``received_on`` cannot be a donation's date, or None: money is never received after today."""
+    if received_on > timezone.localdate():
+        return _("The date received cannot be after today.")
+    return None
 
 
 def _clean_amount(amount) -> Decimal:
@@ -211,6 +219,10 @@ def donation_record(*, actor, fund: Fund, campaign: Campaign | None, donor: Dono
         raise DomainError(_("Choose a channel."), field="channel")
     if received_on is None:
         raise DomainError(_("Enter the date the money was received."), field="received_on")
+    # Before the counter is touched: a refused date must not take a receipt number of its year.
+    problem = received_on_error(received_on)
+    if problem:
+        raise DomainError(problem, field="received_on", code="future_date")
     with transaction.atomic():
         fund = _locked_fund(actor=actor, fund=fund)
         district = _district_for(actor=actor, fund=fund)

@@ -19,9 +19,12 @@ from donations.selectors import (
     campaign_totals,
     campaigns_visible_to,
     donations_visible_to,
+    donor_totals,
     donors_visible_to,
     donation_imports_visible_to,
-    totals,
+    receipts_of_campaign,
+    state_totals,
+    with_void,
 )
 from donations.workflow import DONATION
 from reliefdesk.errors import DomainError, add_to_form
@@ -51,10 +54,13 @@ def donation_list(request):
     donation_filter = DonationFilter(request.GET or None, queryset=donations_visible_to(user=request.user),
                                      request=request)
     rows = donation_filter.qs
+    states = state_totals(rows)
     return render(request, "donations/donation_list.html", {
         "filter": donation_filter,
         "page_obj": _page(request, rows),
-        "totals": totals(rows),
+        "totals": states[Donation.Status.CONFIRMED],
+        "recorded": states[Donation.Status.RECORDED],
+        "voided": states[Donation.Status.VOIDED],
     })
 
 
@@ -137,8 +143,13 @@ def donation_void(request, pk: int):
 
 @require_GET
 def donation_receipt(request, pk: int):
+    """A confirmed donation's receipt; a voided one prints marked void; an unconfirmed one has none yet."""
     _finance(request)
-    donation = get_or_404(donations_visible_to(user=request.user), pk=pk)
+    donation = get_or_404(with_void(donations_visible_to(user=request.user)), pk=pk)
+    if donation.status == Donation.Status.RECORDED:
+        messages.error(request, _("This donation is not confirmed yet: its receipt can be printed once the money "
+                                  "has arrived and the donation is confirmed."))
+        return redirect("donations:donation-detail", pk=donation.pk)
     return render(request, "donations/receipt.html", {"receipts": [_receipt(donation)]})
 
 
@@ -151,13 +162,10 @@ def _receipt(donation: Donation) -> dict:
 @require_GET
 def donor_list(request):
     _finance(request)
-    from django.db.models import Count, Q, Sum
+    from django.db.models import Q
 
     query = request.GET.get("q", "").strip()
-    donors = donors_visible_to(user=request.user).annotate(
-        donation_count=Count("donations", filter=~Q(donations__status=Donation.Status.VOIDED)),
-        donation_total=Sum("donations__amount", filter=~Q(donations__status=Donation.Status.VOIDED)),
-    ).order_by("name", "pk")
+    donors = donor_totals(donors_visible_to(user=request.user)).order_by("name", "pk")
     if query:
         donors = donors.filter(Q(name__icontains=query) | Q(unit_name__icontains=query))
     return render(request, "donations/donor_list.html", {"page_obj": _page(request, donors), "q": query})
@@ -263,13 +271,12 @@ def campaign_export(request, pk: int):
 
 @require_GET
 def campaign_receipts(request, pk: int):
-    """Every receipt of a campaign (not voided), one per printed page."""
+    """Every receipt issued in a campaign, one per printed page, the voided ones marked; unconfirmed left out."""
     _finance(request)
     campaign = _scoped_campaign(request, pk)
-    donations = (donations_visible_to(user=request.user).filter(campaign=campaign)
-                 .exclude(status=Donation.Status.VOIDED).order_by("receipt_year", "receipt_seq"))
+    donations, left_out = receipts_of_campaign(donations_visible_to(user=request.user).filter(campaign=campaign))
     return render(request, "donations/receipt.html", {"receipts": [_receipt(d) for d in donations.iterator()],
-                                                      "campaign": campaign})
+                                                      "campaign": campaign, "left_out": left_out})
 
 
 # --- imports ---------------------------------------------------------------

@@ -7,6 +7,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from funds.ledger import booked_on_error
 from funds.models import MONEY, Disease, Parameter, RuleSet, Tier
 from funds.services import EDITABLE_FIELDS
 
@@ -27,6 +28,13 @@ class AdjustmentForm(forms.Form):
         if amount == 0:
             raise forms.ValidationError(_("An adjustment cannot be zero."))
         return amount
+
+    def clean_booked_on(self):
+        booked_on = self.cleaned_data["booked_on"]
+        problem = booked_on_error(booked_on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return booked_on
 
 
 class ReversalForm(forms.Form):

@@ -91,6 +91,13 @@ def ledger_post_reversal(*, entry: LedgerEntry, kind: str, description: str, rea
         raise LedgerRefused(_("This entry is already reversed."), code="already_reversed") from exc
 
 
+def booked_on_error(booked_on: date) -> str | None:
+    """Why a person cannot book on ``booked_on``, or None: the books hold nothing after today."""
+    if booked_on > timezone.localdate():
+        return _("The booking date cannot be after today.")
+    return None
+
+
 def _locked_fund(fund: Fund, actor) -> Fund:
     """Lock the fund row (postings of one fund are serialised) after checking the actor may see it."""
     if not funds_visible_to(user=actor).filter(pk=fund.pk).exists():
@@ -108,6 +115,9 @@ def ledger_post_adjustment(*, fund: Fund, amount, reason: str, actor, booked_on:
             raise LedgerRefused(_("An adjustment cannot be zero."), field="amount", code="zero")
         if not (reason or "").strip():
             raise LedgerRefused(_("Give a reason for the adjustment."), field="reason", code="reason_required")
+        problem = booked_on_error(booked_on)
+        if problem:
+            raise LedgerRefused(problem, field="booked_on", code="future_date")
         entry = ledger_post(entry=NewEntry(fund_id=fund.pk, kind=K.ADJUSTMENT, amount=amount, booked_on=booked_on,
                                            description="调整", reason=reason.strip()), actor=actor)
         record_event(fund, actor=actor, action="fund.adjusted", reason=reason.strip(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import (
@@ -306,6 +307,8 @@ class LedgerEntry(AppendOnlyModel):
                                    name="ledger_donation_entry_is_a_credit"),
         ]
         indexes = [models.Index(fields=["fund", "booked_on"], name="ledger_fund_date_idx")]
+        # A correction is a reversing entry: PostgreSQL refuses UPDATE and DELETE, whoever sends them.
+        triggers = [pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.fund.slug} {self.booked_on} {self.amount}"

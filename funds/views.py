@@ -17,14 +17,18 @@ from funds.forms import ActivateForm, AdjustmentForm, ReversalForm, RuleSetForm,
 from funds.models import Fund, LedgerEntry, RuleSet
 from funds.selectors import (
     LEDGER_SOURCES,
+    LedgerPeriod,
     fund_position,
     fund_positions,
     funds_visible_to,
     ledger_of,
     entry_references,
+    ledger_period,
     rule_sets_of_fund,
     rule_sets_visible_to,
     rules_of,
+    running_balances,
+    with_running_balances,
 )
 from funds.whatif import run_whatif
 from reliefdesk.errors import DomainError, add_to_form
@@ -68,61 +72,84 @@ def _ledger_rows(request, fund):
     return ledger_filter, ledger_filter.qs
 
 
-def _with_references(entries):
-    """The entries of a page, each with the references of what caused it (application number, receipt)."""
-    entries = list(entries)
-    for entry in entries:
+def _ledger_period(fund, ledger_filter, rows) -> LedgerPeriod:
+    """The period the filter's dates choose; like the list, it ignores a date that does not parse.
+
+    ``rows`` is the filter's queryset, so the bound form has been cleaned already.
+    """
+    cleaned = getattr(ledger_filter.form, "cleaned_data", {})
+    return ledger_period(fund, rows, date_from=cleaned.get("booked_from"), date_to=cleaned.get("booked_to"),
+                         filtered=bool(cleaned.get("kind") or cleaned.get("q")))
+
+
+def _fund_detail_context(request, fund, *, adjust_form=None, page_number=None) -> dict:
+    ledger_filter, rows = _ledger_rows(request, fund)
+    can_book = role_of(request.user) in (Role.FINANCE, Role.ADMIN)
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    page_obj.object_list = list(page_obj.object_list)
+    balances = running_balances(fund, page_obj.object_list)
+    for entry in page_obj.object_list:
+        entry.balance = balances[entry.pk]
+        # What caused the entry (application number, receipt), joined in by ledger_of.
         entry.references = list(entry_references(entry).values())
-    return entries
-
-
-def _ledger_page(request, fund, rows, page_number):
-    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
-    page.object_list = _with_references(page.object_list)
-    return page
+    if adjust_form is None and can_book:
+        adjust_form = AdjustmentForm(initial={"booked_on": timezone.localdate()})
+    return {
+        "fund": fund,
+        "position": fund_position(fund=fund),
+        "filter": ledger_filter,
+        "period": _ledger_period(fund, ledger_filter, rows),
+        "page_obj": page_obj,
+        "can_book": can_book,
+        "adjust_form": adjust_form,
+        "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
+    }
 
 
 @require_GET
 def fund_detail(request, slug):
     fund = _fund(request, slug)
     require_role(request.user, *DISTRICT_ROLES)
-    ledger_filter, rows = _ledger_rows(request, fund)
-    can_book = role_of(request.user) in (Role.FINANCE, Role.ADMIN)
-    return render(request, "funds/fund_detail.html", {
-        "fund": fund,
-        "position": fund_position(fund=fund),
-        "filter": ledger_filter,
-        "page_obj": _ledger_page(request, fund, rows, request.GET.get("page")),
-        "can_book": can_book,
-        "adjust_form": AdjustmentForm(initial={"booked_on": timezone.localdate()}) if can_book else None,
-        "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
-    })
-
-
-def _export_rows(rows):
-    """Ledger rows for the spreadsheet, with one column per source of entries."""
-    keys = list(LEDGER_SOURCES)
-    for e in rows.iterator(chunk_size=2000):
-        found = entry_references(e)
-        yield (e.booked_on, e.get_kind_display(), e.amount, e.description, e.reason,
-               *(found.get(key, "") for key in keys),
-               e.reverses_id or "", e.created_by.username if e.created_by_id else "")
+    return render(request, "funds/fund_detail.html",
+                  _fund_detail_context(request, fund, page_number=request.GET.get("page")))
 
 
 @require_GET
 def ledger_export(request, slug):
+    """The filtered ledger in booking order with the balance after each entry, and the period's figures."""
     fund = _fund(request, slug)
     require_role(request.user, *DISTRICT_ROLES)
-    _filter, rows = _ledger_rows(request, fund)
+    ledger_filter, rows = _ledger_rows(request, fund)
+    period = _ledger_period(fund, ledger_filter, rows)
+    keys = list(LEDGER_SOURCES)
     titles = [source.title for source in LEDGER_SOURCES.values()]
+
+    def lines():
+        for e in with_running_balances(fund, rows):
+            found = entry_references(e)
+            yield (e.booked_on, e.get_kind_display(), e.amount, e.balance, e.description, e.reason,
+                   *(found.get(key, "") for key in keys),
+                   e.reverses_id or "", e.created_by.username if e.created_by_id else "")
+
     sheet = Sheet(
         title="台账",
-        header=["日期", "类别", "金额(元)", "摘要", "原因", *titles, "冲销分录", "录入人"],
-        rows=_export_rows(rows),
-        widths=[12, 14, 14, 30, 30, *[18] * len(titles), 10, 12],
-        money_columns=[2],
+        header=["日期", "类别", "金额(元)", "余额(元)", "摘要", "原因", *titles, "冲销分录", "录入人"],
+        rows=lines(),
+        widths=[12, 14, 14, 16, 30, 30, *[18] * len(titles), 10, 12],
+        money_columns=[2, 3],
     )
-    return xlsx_response([sheet], f"ledger-{fund.slug}-{timezone.localdate():%Y%m%d}.xlsx")
+    summary = Sheet(
+        title="汇总",
+        header=["基金", "起始日期", "截止日期", "期初余额(元)", "收入合计(元)", "支出合计(元)", "期末余额(元)", "笔数",
+                "说明"],
+        rows=[[fund.name, period.date_from, period.date_to, period.opening, period.credits, period.debits,
+               period.closing, period.count,
+               _("Balances are the whole fund's; credits and debits count only the entries listed.")
+               if period.filtered else ""]],
+        widths=[36, 12, 12, 16, 16, 16, 16, 8, 40],
+        money_columns=[3, 4, 5, 6],
+    )
+    return xlsx_response([sheet, summary], f"ledger-{fund.slug}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @require_POST
@@ -138,12 +165,8 @@ def fund_adjust(request, slug):
         else:
             messages.success(request, _("The adjustment is booked."))
             return redirect("funds:fund-detail", slug=fund.slug)
-    ledger_filter, rows = _ledger_rows(request, fund)
-    return render(request, "funds/fund_detail.html", {
-        "fund": fund, "position": fund_position(fund=fund), "filter": ledger_filter,
-        "page_obj": _ledger_page(request, fund, rows, 1), "can_book": True, "adjust_form": form,
-        "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
-    }, status=400)
+    return render(request, "funds/fund_detail.html", _fund_detail_context(request, fund, adjust_form=form),
+                  status=400)
 
 
 @require_POST

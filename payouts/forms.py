@@ -7,15 +7,18 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Batch
-from payouts.models import Payout
+from cases.selectors.batches import batches_visible_to
 from cases.validators import normalise_card_number, validate_card_number
 from funds.models import Fund
-from cases.selectors.batches import batches_visible_to
 from funds.selectors import funds_visible_to
+from payouts.models import Payout
 from payouts.selectors import payouts_visible_to
+from payouts.services import RESULT_COLUMNS, RESULT_FAILED, RESULT_PAID
+from reliefdesk.xlsx import validate_xlsx_upload
 
 
 class PayoutFilter(django_filters.FilterSet):
@@ -23,7 +26,7 @@ class PayoutFilter(django_filters.FilterSet):
                                   help_text=_("Application number, payee, last digits of the card"))
     status = django_filters.ChoiceFilter(label=_("status"), choices=Payout.Status.choices)
     fund = django_filters.ModelChoiceFilter(label=_("fund"), queryset=Fund.objects.none())
-    batch = django_filters.ModelChoiceFilter(label=_("审批批次"), queryset=Batch.objects.none())
+    batch = django_filters.ModelChoiceFilter(label=_("Approval batch"), queryset=Batch.objects.none())
     created_from = django_filters.DateFilter(label=_("approved from"), field_name="created_at", lookup_expr="date__gte",
                                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     created_to = django_filters.DateFilter(label=_("approved until"), field_name="created_at", lookup_expr="date__lte",
@@ -85,7 +88,10 @@ class SheetCancelForm(forms.Form):
 
 class ResultUploadForm(forms.Form):
     file = forms.FileField(label=_("The bank's result file (.xlsx)"),
-                           help_text=_("Columns: 申请编号, 结果 (成功/失败), 银行流水号, 失败原因, optional 金额(元)."),
+                           help_text=format_lazy(_("Columns: {reference} (application number), {result} (result: {paid}/{failed}), "
+                                                   "{bank_reference} (bank reference), {reason} (failure reason), "
+                                                   "optional {amount} (amount in yuan)."),
+                                                 paid=RESULT_PAID, failed=RESULT_FAILED, **RESULT_COLUMNS),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     paid_on = forms.DateField(label=_("paid on"), initial=timezone.localdate,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -101,6 +107,7 @@ class ResultUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload the bank's result as an .xlsx file."))
+        validate_xlsx_upload(upload)
         return upload
 
     def clean_paid_on(self):
@@ -111,8 +118,8 @@ class ResultUploadForm(forms.Form):
 
 
 class ReissueForm(forms.Form):
-    card_number = forms.CharField(label=_("卡号"), max_length=30, validators=[validate_card_number])
-    bank_name = forms.CharField(label=_("开户行"), max_length=100)
+    card_number = forms.CharField(label=_("Card number"), max_length=30, validators=[validate_card_number])
+    bank_name = forms.CharField(label=_("Bank"), max_length=100)
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -483,15 +483,17 @@ def _check_result_rows(report: ResultImport, sheet: PayoutSheet, actor) -> None:
             continue
         row.payout = payout
         if row.result not in (RESULT_PAID, RESULT_FAILED):
-            row.errors.append(_("The result must be 成功 or 失败, not “%(value)s”.") % {"value": row.result})
+            row.errors.append(_("The result must be %(paid)s (success) or %(failed)s (failure), not “%(value)s”.")
+                              % {"paid": RESULT_PAID, "failed": RESULT_FAILED, "value": row.result})
             continue
         if row.amount is not None and row.amount != payout.amount:
             row.errors.append(_("The amount %(file)s differs from the payout's %(payout)s.")
                               % {"file": row.amount, "payout": payout.amount})
         if row.paid and not row.bank_reference:
-            row.errors.append(_("A paid row needs the bank reference (银行流水号)."))
+            row.errors.append(_("A paid row needs the bank reference (%(column)s).")
+                              % {"column": RESULT_COLUMNS["bank_reference"]})
         if not row.paid and not row.reason:
-            row.errors.append(_("A failed row needs the reason (失败原因)."))
+            row.errors.append(_("A failed row needs the reason (%(column)s).") % {"column": RESULT_COLUMNS["reason"]})
         if row.errors:
             continue
         if payout.status == Payout.Status.PAID:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reliefdesk.models import District, Employer, HistoryEvent, Holiday, Job, StaffAssignment, Station
+from reliefdesk.models import District, Employer, HistoryEvent, Holiday, HolidayYear, Job, StaffAssignment, Station
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -49,6 +49,15 @@ class StaffAssignmentAdmin(admin.ModelAdmin):
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name", "is_workday"]
+    date_hierarchy = "date"
+    list_filter = ["is_workday"]
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(ReadOnlyAdmin):
+    """A year's arrangement is entered as a whole on the Holidays page; single days are corrected above."""
+
+    list_display = ["year", "source", "entered_by", "entered_at"]
 
 
 @admin.register(HistoryEvent)

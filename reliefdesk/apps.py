@@ -8,7 +8,8 @@ class ReliefdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from reliefdesk import demo, nav
+        from reliefdesk import demo, history, nav
         from reliefdesk.registration import register_app
 
-        register_app(nav_items=nav.NAV_ITEMS, demo_loaders={"organisation": demo.seed})
+        register_app(history_labels=history.CORE_HISTORY_LABELS, nav_items=nav.NAV_ITEMS,
+                     demo_loaders={"organisation": demo.seed})

@@ -61,8 +61,7 @@ def _axis(values: Sequence[Decimal], ticks: int = 4) -> tuple[Decimal, Decimal]:
 
 def _empty(title: str, message: str, width: int) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 48" width="100%" role="img" '
-        f'style="max-width:{width}px" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 48" width="{width}" role="img" '
         f'aria-label="{escape(title)}" class="report-chart" {FONT}>'
         f"<title>{escape(title)}</title>"
         f'<text x="{width // 2}" y="28" text-anchor="middle" font-size="13" fill="#6c757d">{escape(message)}</text>'
@@ -83,8 +82,7 @@ def bar_chart(items: Sequence[tuple[str, Decimal | int]], *, title: str, empty_m
     top_value = largest if largest > 0 else Decimal("1")
     height = top + row_height * len(items) + 8
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'style="max-width:{width}px" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" role="img" '
         f'aria-label="{escape(title)}" class="report-chart" {FONT}>',
         f"<title>{escape(title)}</title>",
     ]
@@ -129,8 +127,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], *, t
 
     total_height = height + legend_height
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_height}" width="100%" role="img" '
-        f'style="max-width:{width}px" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_height}" width="{width}" role="img" '
         f'aria-label="{escape(title)}" class="report-chart" {FONT}>',
         f"<title>{escape(title)}</title>",
     ]

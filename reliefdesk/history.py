@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy
 
 from reliefdesk.models import HistoryEvent
 from reliefdesk.registry import Registry
@@ -61,6 +62,13 @@ def history_for(subject):
 # Readable names of history actions, registered by each app's AppConfig.ready()
 # from the module that writes them (its workflow.py).
 ACTION_LABELS: Registry = Registry("history action")
+# The core's own codes (jobs, holiday arrangements), registered by ReliefdeskConfig.ready().
+CORE_HISTORY_LABELS = {
+    "holiday_year.entered": gettext_lazy("Holiday arrangement entered"),
+    "job.retried": gettext_lazy("Started again"),
+    "job.work_committed": gettext_lazy("Its work was saved"),
+    "job.worker_lost": gettext_lazy("Its worker stopped"),
+}
 # Codes written before an action was renamed, and the code they now read as.
 ACTION_ALIASES: Registry = Registry("history action alias")
 

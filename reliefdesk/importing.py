@@ -2,8 +2,9 @@
 
 1. **Stage** the upload under ``MEDIA_ROOT/<folder>/`` with a name of ours
    (:func:`stage_upload`); the preview and the commit find it by its token.
-2. **Read** it once (:func:`open_table`): the header row names the columns,
-   blank rows are skipped, every row keeps its line number for messages.
+2. **Read** it once (:func:`open_table`, within reliefdesk.xlsx's limits on
+   size, unpacked parts, rows and columns): the header row names the
+   columns, blank rows are skipped, every row keeps its line number.
 3. **Validate every row** before anything is written, collecting each bad
    row's errors (:class:`RowErrors`), and show the preview.
 4. **Commit** all rows or none, set-based (COPY, ``UPDATE … FROM
@@ -22,10 +23,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from reliefdesk.errors import DomainError
-from reliefdesk.xlsx import read_rows
+from reliefdesk.xlsx import NotAWorkbook, SpreadsheetRefused, count_rows, read_rows
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 # At most this many row errors are kept for the preview (the count is always exact).
@@ -66,7 +66,11 @@ def open_table(path, *, columns: dict[str, str], required: Sequence[str],
     try:
         rows = iter(read_rows(path))
         header = next(rows, None)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
+    except NotAWorkbook as exc:
+        raise ImportFileError(_("This file is not an Excel workbook (.xlsx)."), code="not_xlsx") from exc
+    except SpreadsheetRefused as exc:  # too large, or declaring too much: its own message says what
+        raise ImportFileError(exc.message, code="refused") from exc
+    except Exception as exc:  # a damaged file raises many kinds
         raise ImportFileError(_("This file is not an Excel workbook (.xlsx)."), code="not_xlsx") from exc
     if header is None:
         raise ImportFileError(_("The file is empty."), code="empty")
@@ -126,19 +130,8 @@ def staged_path(*, folder: str, token: str, prefix: str = "") -> Path | None:
     return path if path.exists() else None
 
 
-def count_rows(path) -> int:
-    """Data rows as the sheet declares them (cheap: the dimension record, not a full read)."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = workbook.worksheets[0]
-        if ws.max_row is None:  # no dimension record: count the rows instead
-            return max(0, sum(1 for _row in ws.iter_rows(values_only=True)) - 1)
-        return max(0, ws.max_row - 1)
-    finally:
-        workbook.close()
-
-
 def estimated_rows(path) -> int:
+    """Data rows as the sheet declares them (reliefdesk.xlsx.count_rows, within the reading limits)."""
     try:
         return count_rows(path)
     except Exception:  # an unreadable file is reported by the check itself

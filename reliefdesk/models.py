@@ -1,10 +1,11 @@
 """The organisation core: districts, stations, employers, staff and history."""
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +135,30 @@ class Holiday(models.Model):
         return f"{self.date} {self.name}"
 
 
+class HolidayYear(models.Model):
+    """The State Council's holiday arrangement of one year is in the calendar, in full.
+
+    Working days are counted only across years listed here: in a year
+    without its arrangement every holiday would count as a working day.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    source = models.CharField(_("source"), max_length=200, blank=True,
+                              help_text=_("The State Council's notice, e.g. 国办发明电〔2026〕7号."))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("holiday arrangement")
+        verbose_name_plural = _("holiday arrangements")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class Counter(models.Model):
     """The last number given out of a gap-free sequence (application numbers, receipts, payout sheets).
 
@@ -199,6 +224,8 @@ class HistoryEvent(AppendOnlyModel):
         verbose_name = _("history event")
         verbose_name_plural = _("history events")
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="history_subject_idx")]
+        # The last line: raw SQL, a shell or another program cannot rewrite history either.
+        triggers = [pgtrigger.Protect(name="history_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
@@ -224,6 +251,11 @@ class Job(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it and whether he still lives: "host:pid" of the worker, its last sign of life.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

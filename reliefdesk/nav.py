@@ -26,6 +26,7 @@ ALL_ROLES = tuple(Role.values)
 
 NAV_ITEMS = [
     NavItem("home", _("Home"), ALL_ROLES, order=0),
+    NavItem("holiday-years", _("Holidays"), (Role.ADMIN,), order=90),
     NavItem("admin:index", _("Administration"), (Role.ADMIN,), order=99),
 ]
 

@@ -64,6 +64,13 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production")
     SECRET_KEY = "reliefdesk-development-key-not-for-production-use-0123456789abcdef"
+SECRET_KEY_MIN_LENGTH = 50
+if PRODUCTION and (len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or len(set(SECRET_KEY)) < 5):
+    # Sessions, password resets and CSRF tokens are signed with it: a short key can be guessed.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must have at least {SECRET_KEY_MIN_LENGTH} characters (and 5 different ones) when "
+        f"DJANGO_ENV=production; this one has {len(SECRET_KEY)}. Generate one with: python -c "
+        "'import secrets; print(secrets.token_urlsafe(50))'")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -82,6 +89,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "pgtrigger",
     "django_tasks",
     "django_tasks_db",
     "reliefdesk",
@@ -94,6 +102,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "reliefdesk.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reliefdesk.middleware.DefaultLanguageMiddleware",
@@ -164,7 +173,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked is the pair (user name, address): wrong passwords for one user from a station's shared
+# address lock neither that user elsewhere nor the other users of the address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address: REMOTE_ADDR, or behind a proxy the header it sets itself (nginx:
+# proxy_set_header X-Real-IP $remote_addr; then AXES_CLIENT_IP_HEADER=HTTP_X_REAL_IP).
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(filter(None, (env("AXES_CLIENT_IP_HEADER", ""), "REMOTE_ADDR")))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -200,6 +214,14 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Spreadsheets from outside (bank results, donation lists, holiday arrangements) are checked
+# against these before they are parsed and while they are read (reliefdesk.xlsx).
+XLSX_MAX_BYTES = env_int("XLSX_MAX_BYTES", 20 * 1024 * 1024)
+XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+XLSX_MAX_SHARED_STRINGS_BYTES = env_int("XLSX_MAX_SHARED_STRINGS_BYTES", 64 * 1024 * 1024)
+XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 100)
+XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 200_000)
+XLSX_MAX_COLUMNS = env_int("XLSX_MAX_COLUMNS", 100)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -213,9 +235,18 @@ TASKS = {
 }
 # Sheets and imports above this many rows run as background jobs.
 BACKGROUND_ROWS_THRESHOLD = env_int("BACKGROUND_ROWS_THRESHOLD", 3000)
+# A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS lost its worker.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
 
 # --- Security -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Scripts and styles only from our own static files; Bootstrap's icons are data: images.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:

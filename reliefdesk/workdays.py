@@ -3,13 +3,16 @@
 A day is a working day when it is Monday to Friday and not a public holiday,
 or when it is a weekend day worked to make up for a holiday (调休, a Holiday
 row with ``is_workday``). The notice starts on ``start`` when that is a
-working day and lasts ``days`` working days.
+working day and lasts ``days`` working days. The count is only true across
+years whose holiday arrangement is in the calendar
+(:func:`missing_arrangements`).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from reliefdesk.models import Holiday
+from reliefdesk.holidays import NEW_YEAR_REACHES_BACK_TO
+from reliefdesk.models import Holiday, HolidayYear
 
 # A notice never runs longer than this many calendar days, however many holidays.
 _SEARCH_SLACK = 60
@@ -64,3 +67,16 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         count += _is_working(day, calendar)
         day += dt.timedelta(days=1)
     return count
+
+
+def missing_arrangements(start: dt.date, end: dt.date) -> list[int]:
+    """The years a period from ``start`` to ``end`` depends on whose holiday arrangement is not entered.
+
+    A period reaching the last days of December also depends on the next
+    year's arrangement, which may move those days for New Year.
+    """
+    needed = set(range(start.year, end.year + 1))
+    if (end.month, end.day) >= (12, NEW_YEAR_REACHES_BACK_TO):
+        needed.add(end.year + 1)
+    known = set(HolidayYear.objects.filter(year__in=needed).values_list("year", flat=True))
+    return sorted(needed - known)

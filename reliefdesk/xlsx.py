@@ -2,36 +2,63 @@
 
 Rows are built once (a header then data rows) and written with openpyxl in
 write-only mode into a temporary file, so memory stays flat at 100,000 rows.
-A text cell that starts with =, +, - or @ is written so that no spreadsheet
-program evaluates it (formula injection).
+A text cell that starts with =, +, - or @ is written as an explicit string
+cell, which no spreadsheet program evaluates (formula injection), with its
+text unchanged.
+
+Reading takes spreadsheets from outside: before anything is parsed the file
+is checked (:func:`check_xlsx`: its size, the unpacked size and compression
+ratio of each zip part, the dimensions each sheet declares), and while the
+rows are read they are capped, so a crafted file is refused with a clear
+message instead of filling the memory or a CPU.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.http import FileResponse
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils.cell import range_boundaries
+
+from reliefdesk.errors import DomainError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Parts smaller than this may compress as well as they like: they cannot hurt.
+RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_PARTS = 1000
+MB = 1024 * 1024
 
 
-def safe_text(value: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula."""
-    if value and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+class SpreadsheetRefused(DomainError):
+    """A spreadsheet refused before or while it is read: too large, not an xlsx, or declaring too much."""
+
+    def __init__(self, message, *, field: str | None = "file"):
+        super().__init__(message, field=field, code="spreadsheet_refused")
+
+
+class NotAWorkbook(SpreadsheetRefused):
+    """The file is no xlsx workbook at all (another kind of file, or a damaged one)."""
+
+
+def looks_like_formula(value: str) -> bool:
+    """Text a spreadsheet program would run as a formula if it were typed in."""
+    return bool(value) and value.startswith(FORMULA_PREFIXES)
 
 
 @dataclass
@@ -50,7 +77,12 @@ def _cell(ws, value, *, money: bool = False, text: bool = False):
     if value is None:
         return None
     if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value=safe_text(value))
+        cell = WriteOnlyCell(ws, value=value)
+        if looks_like_formula(value):
+            # An inline string cell (t="inlineStr") is never evaluated, and the quote prefix keeps
+            # Excel from turning it into a formula when someone edits the cell.
+            cell.data_type = "s"
+            cell.quotePrefix = True
         if text:
             cell.number_format = "@"
         return cell
@@ -121,15 +153,258 @@ def file_response(path: str | Path, filename: str) -> FileResponse:
     return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
-def read_rows(path_or_file, *, sheet: str | None = None) -> Iterable[tuple]:
-    """Yield the rows of a sheet as tuples of cell values (read-only mode: flat memory).
+# --- reading spreadsheets from outside ---------------------------------------------
+
+@dataclass(frozen=True)
+class XlsxLimits:
+    max_bytes: int
+    max_unpacked_bytes: int
+    max_ratio: int
+    max_shared_strings_bytes: int
+    max_rows: int
+    max_columns: int
+
+
+def xlsx_limits() -> XlsxLimits:
+    return XlsxLimits(
+        max_bytes=settings.XLSX_MAX_BYTES,
+        max_unpacked_bytes=settings.XLSX_MAX_UNPACKED_BYTES,
+        max_ratio=settings.XLSX_MAX_RATIO,
+        max_shared_strings_bytes=settings.XLSX_MAX_SHARED_STRINGS_BYTES,
+        max_rows=settings.XLSX_MAX_ROWS,
+        max_columns=settings.XLSX_MAX_COLUMNS,
+    )
+
+
+def _size_of(source) -> int:
+    if isinstance(source, (str, os.PathLike)):
+        return os.path.getsize(source)
+    size = getattr(source, "size", None)
+    if size is not None:
+        return size
+    position = source.tell()
+    source.seek(0, os.SEEK_END)
+    size = source.tell()
+    source.seek(position)
+    return size
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _declared_dimension(archive: zipfile.ZipFile, name: str) -> tuple[int, int] | None:
+    """Rows and columns a worksheet part declares (its ``<dimension>``), read without reaching its cells."""
+    from openpyxl.xml.functions import iterparse
+
+    with archive.open(name) as source:
+        for _event, element in iterparse(source, events=("start",)):
+            tag = _local(element.tag)
+            if tag == "dimension":
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                except (TypeError, ValueError):
+                    return None
+                return (max_row or min_row or 0), (max_col or min_col or 0)
+            if tag == "sheetData":
+                return None
+    return None
+
+
+def _refuse_size(limits: XlsxLimits, size: int) -> None:
+    if size > limits.max_bytes:
+        raise SpreadsheetRefused(_("The file is %(size).1f MB; a spreadsheet may be at most %(max).0f MB.")
+                                 % {"size": size / MB, "max": limits.max_bytes / MB})
+
+
+def check_xlsx(source, *, limits: XlsxLimits | None = None) -> None:
+    """Refuse, before it is parsed, a workbook that would cost too much to read.
+
+    ``source`` is a path or an open file (an upload); a file is left at its start.
+    Python's zipfile never unpacks more than a part declares, so the declared
+    sizes are the sizes that will be read.
+    """
+    limits = limits or xlsx_limits()
+    _refuse_size(limits, _size_of(source))
+    not_xlsx = NotAWorkbook(_("This file is not an Excel workbook (.xlsx)."))
+    try:
+        if not zipfile.is_zipfile(source):
+            raise not_xlsx
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+            names = {part.filename for part in parts}
+            if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
+                raise not_xlsx
+            if len(parts) > MAX_PARTS:
+                raise SpreadsheetRefused(_("The workbook has %(count)d parts; at most %(max)d are accepted.")
+                                         % {"count": len(parts), "max": MAX_PARTS})
+            total = 0
+            for part in parts:
+                total += part.file_size
+                if (part.file_size > RATIO_FLOOR_BYTES
+                        and part.file_size > limits.max_ratio * max(part.compress_size, 1)):
+                    raise SpreadsheetRefused(
+                        _("The workbook's part %(part)s unpacks to %(ratio)d times its packed size; at most "
+                          "%(max)d times is accepted. Save the file again from Excel or WPS.")
+                        % {"part": part.filename, "ratio": part.file_size // max(part.compress_size, 1),
+                           "max": limits.max_ratio})
+                if part.filename.endswith("sharedStrings.xml") and part.file_size > limits.max_shared_strings_bytes:
+                    raise SpreadsheetRefused(
+                        _("The workbook's text table unpacks to %(size)d MB; at most %(max)d MB is accepted.")
+                        % {"size": part.file_size // MB, "max": limits.max_shared_strings_bytes // MB})
+            if total > limits.max_unpacked_bytes:
+                raise SpreadsheetRefused(_("The workbook unpacks to %(size)d MB; at most %(max)d MB is accepted.")
+                                         % {"size": total // MB, "max": limits.max_unpacked_bytes // MB})
+            for part in parts:
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    declared = _declared_dimension(archive, part.filename)
+                    if declared is not None:
+                        _refuse_extent(limits, *declared)
+    except zipfile.BadZipFile:
+        raise not_xlsx from None
+    except SyntaxError:  # ParseError of a worksheet's start
+        raise not_xlsx from None
+    finally:
+        if not isinstance(source, (str, os.PathLike)):
+            source.seek(0)
+
+
+def _refuse_extent(limits: XlsxLimits, rows: int, columns: int) -> None:
+    if rows > limits.max_rows or columns > limits.max_columns:
+        raise SpreadsheetRefused(
+            _("The sheet spans %(rows)s rows and %(columns)s columns; at most %(max_rows)s rows and "
+              "%(max_columns)s columns are accepted.")
+            % {"rows": f"{rows:,}", "columns": f"{columns:,}", "max_rows": f"{limits.max_rows:,}",
+               "max_columns": f"{limits.max_columns:,}"})
+
+
+def validate_xlsx_upload(upload) -> None:
+    """Form validation of an uploaded spreadsheet: ValidationError with the reason it is refused."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        check_xlsx(upload)
+    except SpreadsheetRefused as exc:
+        raise ValidationError(exc.message, code="spreadsheet_refused") from None
+
+
+def _open_workbook(source):
+    """The workbook's strings, styles and sheet list, without touching any sheet's cells.
+
+    openpyxl's own read-only loader reads each sheet once just to size it
+    when the sheet declares no dimension; this takes the same steps minus
+    that one (openpyxl 3.1 internals, pinned in requirements.txt).
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(source, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+              if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+    return reader, sheets
+
+
+def _sheet_rows(reader, part: str, limits: XlsxLimits) -> Iterator[tuple]:
+    """Cell values row by row, each row as long as its last cell; missing rows come as ``()``.
+
+    Cells are taken one at a time and dropped once read, so neither a row of
+    a million cells nor a row numbered in the millions costs more than the
+    caps allow; reading stops at the end of the sheet's data.
+    """
+    from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse
+
+    wb = reader.wb
+    cells = WorkSheetParser(None, reader.shared_strings, data_only=True, epoch=wb.epoch,
+                            date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+    with reader.archive.open(part) as source:
+        expected = yielded = 0
+        sheet_data = row_element = None
+        values: dict[int, object] = {}
+        count = 0
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == ROW_TAG:
+                    number = element.get("r")
+                    cells.row_counter = int(float(number)) if number else cells.row_counter + 1
+                    cells.col_counter = 0
+                    if cells.row_counter > limits.max_rows:
+                        _refuse_extent(limits, cells.row_counter, 0)
+                    row_element, values, count = element, {}, 0
+                elif tag == DATA_TAG:
+                    sheet_data = element
+                continue
+            if tag == CELL_TAG:
+                cell = cells.parse_cell(element)
+                count += 1
+                if cell["column"] > limits.max_columns or count > limits.max_columns:
+                    _refuse_extent(limits, cells.row_counter, max(cell["column"], count))
+                if cell["value"] is not None:
+                    values[cell["column"]] = cell["value"]
+                element.clear()
+                if row_element is not None:
+                    with suppress(ValueError):
+                        row_element.remove(element)
+            elif tag == ROW_TAG:
+                yielded += max(cells.row_counter - expected, 1)
+                if yielded > limits.max_rows:
+                    _refuse_extent(limits, yielded, 0)
+                while expected + 1 < cells.row_counter:
+                    expected += 1
+                    yield ()
+                row = [None] * (max(values) if values else 0)
+                for column, value in values.items():
+                    row[column - 1] = value
+                expected = cells.row_counter
+                yield tuple(row)
+                row_element = None
+                if sheet_data is not None:
+                    with suppress(ValueError):
+                        sheet_data.remove(element)
+            elif tag == DATA_TAG:
+                return
+
+
+def read_rows(path_or_file, *, sheet: str | None = None) -> Iterator[tuple]:
+    """Yield the rows of a sheet as tuples of cell values, with flat memory.
 
     Numbers come back as int or float (convert with reliefdesk.money.to_decimal),
-    dates as datetime.
+    dates as datetime. The file is checked first (:func:`check_xlsx`) and the
+    rows and columns are capped while reading: :class:`SpreadsheetRefused`
+    says what was too much.
     """
-    workbook = load_workbook(path_or_file, read_only=True, data_only=True)
+    limits = xlsx_limits()
+    check_xlsx(path_or_file, limits=limits)
+    reader, sheets = _open_workbook(path_or_file)
     try:
-        ws = workbook[sheet] if sheet else workbook.worksheets[0]
-        yield from ws.iter_rows(values_only=True)
+        if not sheets:
+            raise SpreadsheetRefused(_("The workbook has no sheet."))
+        parts = dict(sheets)
+        if sheet is not None and sheet not in parts:
+            raise KeyError(f"Worksheet {sheet} does not exist.")
+        yield from _sheet_rows(reader, parts[sheet] if sheet else sheets[0][1], limits)
     finally:
-        workbook.close()
+        reader.archive.close()
+
+
+def count_rows(path_or_file) -> int:
+    """Data rows of the first sheet (below the header): its declared dimension, else a capped count."""
+    limits = xlsx_limits()
+    check_xlsx(path_or_file, limits=limits)
+    reader, sheets = _open_workbook(path_or_file)
+    try:
+        if not sheets:
+            return 0
+        declared = _declared_dimension(reader.archive, sheets[0][1])
+        if declared is None:
+            declared = (sum(1 for _row in _sheet_rows(reader, sheets[0][1], limits)), 0)
+    finally:
+        reader.archive.close()
+        if not isinstance(path_or_file, (str, os.PathLike)):
+            path_or_file.seek(0)
+    return max(0, declared[0] - 1)

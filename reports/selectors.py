@@ -340,7 +340,8 @@ def amount_in_wan(amount: Decimal) -> str:
 
 def summary_sentence(period: Period, *, received: int, eligible: int, paid_amount: Decimal) -> str:
     """The sentence of the seeds: 2022年第一季度，累计收到申报材料43份，经核实符合救助标准31人，已累计支付帮扶金22.31万元."""
-    return _("%(period)s，累计收到申报材料%(received)s份，经核实符合救助标准%(eligible)s人，已累计支付帮扶金%(amount)s万元") % {
+    return _("%(period)s: %(received)s applications received in total; %(eligible)s people verified as eligible for aid; "
+             "aid paid to date: %(amount)s × 10,000 yuan") % {
         "period": period.name_zh,
         "received": received,
         "eligible": eligible,

@@ -26,6 +26,49 @@ def _media_root(settings, tmp_path):
     yield
 
 
+def _install_official_calendar():
+    from reliefdesk.holidays import install_official_calendar
+    from reliefdesk.models import Holiday, HolidayYear
+
+    install_official_calendar(Holiday, HolidayYear)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been left flushed by the last run's transactional tests."""
+    with django_db_blocker.unblock():
+        _install_official_calendar()
+
+
+@pytest.fixture(autouse=True)
+def _official_calendar(request):
+    """The official holidays come from a data migration; a transactional test's flush empties them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        _install_official_calendar()
+    yield
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """``frozen_today(date)`` makes ``timezone.localdate()`` answer ``date`` (the clock itself keeps running)."""
+    from django.utils import timezone
+
+    real_localdate = timezone.localdate
+
+    def freeze(day):
+        def localdate(value=None, timezone=None):
+            return day if value is None else real_localdate(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+        return day
+
+    return freeze
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language and leaves it so.
@@ -157,11 +200,17 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A browser tab; any script or style the Content-Security-Policy blocks fails the test."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.csp_violations = blocked
     yield page
     context.close()
+    assert blocked == [], "blocked by the Content-Security-Policy"
 
 
 def login(page, live_server, username: str, password: str = f.DEFAULT_PASSWORD) -> None:

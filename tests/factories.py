@@ -265,7 +265,7 @@ class DocumentFactory(DjangoModelFactory):
     original_name = "diagnosis.pdf"
     content_type = "application/pdf"
     size = 15
-    sha256 = "0" * 64
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
     uploaded_by = factory.SubFactory(UserFactory)
 
 

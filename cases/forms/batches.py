@@ -31,7 +31,7 @@ class BatchFilter(django_filters.FilterSet):
 class CandidateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Application number or name"))
     station = django_filters.ModelChoiceFilter(label=_("service station"), queryset=None)
-    category = django_filters.ModelChoiceFilter(label=_("救助类别"), queryset=AidCategory.objects.all())
+    category = django_filters.ModelChoiceFilter(label=_("Aid category"), queryset=AidCategory.objects.all())
     verified_until = django_filters.DateFilter(label=_("verified until"), field_name="verified_at",
                                                lookup_expr="date__lte", widget=DATE_WIDGET)
 
@@ -53,7 +53,7 @@ class CandidateFilter(django_filters.FilterSet):
 
 class BatchCreateForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
-    title = forms.CharField(label=_("title"), max_length=100, help_text=_("For example 2022年第一季度第3批"))
+    title = forms.CharField(label=_("title"), max_length=100, help_text=_("For example: 2022 Q1, batch 3"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases import validators
 from cases.models import Application, Document, FamilyMember
@@ -27,7 +28,7 @@ def _money(label, *, required=True):
 
 class IdNumberField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("身份证号"))
+        kwargs.setdefault("label", _("ID number"))
         kwargs.setdefault("max_length", 24)
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
@@ -45,13 +46,13 @@ class MemberFindForm(forms.Form):
 
 class MemberForm(forms.Form):
     id_number = IdNumberField()
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("手机号"), max_length=20, required=False, validators=[validators.validate_mobile])
-    employer = forms.ModelChoiceField(label=_("工作单位"), queryset=Employer.objects.none(), required=False)
-    card_number = forms.CharField(label=_("卡号"), max_length=30, required=False,
+    name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False, validators=[validators.validate_mobile])
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none(), required=False)
+    card_number = forms.CharField(label=_("Card number"), max_length=30, required=False,
                                   validators=[validators.validate_card_number],
                                   help_text=_("The union service card or bank card the aid is paid to."))
-    bank_name = forms.CharField(label=_("开户行"), max_length=100, required=False)
+    bank_name = forms.CharField(label=_("Bank"), max_length=100, required=False)
     member_since = forms.DateField(label=_("union member since"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
@@ -68,14 +69,14 @@ class MemberForm(forms.Form):
 
 class FamilyMemberForm(forms.Form):
     relation = forms.ChoiceField(label=_("relation"), choices=FamilyMember.Relation.choices)
-    family_name = forms.CharField(label=_("姓名"), max_length=50)
+    family_name = forms.CharField(label=_("Name"), max_length=50)
     family_id_number = IdNumberField()
 
 
 class BeneficiaryForm(forms.Form):
     """Who receives the aid, and (for a new case) at which station it is entered."""
 
-    beneficiary = forms.ChoiceField(label=_("受助人"), widget=forms.RadioSelect)
+    beneficiary = forms.ChoiceField(label=_("Beneficiary"), widget=forms.RadioSelect)
     station = forms.ModelChoiceField(label=_("service station"), queryset=None, required=False)
 
     def __init__(self, *args, member, user, with_station=True, **kwargs):
@@ -100,17 +101,17 @@ class BeneficiaryForm(forms.Form):
 
 class FactsForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
-    category = forms.ModelChoiceField(label=_("救助类别"), queryset=AidCategory.objects.all())
-    event_date = forms.DateField(label=_("发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    category = forms.ModelChoiceField(label=_("Aid category"), queryset=AidCategory.objects.all())
+    event_date = forms.DateField(label=pgettext_lazy("application", "Event date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  validators=[validators.validate_event_date])
-    disease = forms.ModelChoiceField(label=_("疾病名称"), queryset=Disease.objects.all(), required=False)
-    total_cost = _money(_("医疗总费用"))
-    reimbursed = _money(_("医保报销"))
-    other_aid = _money(_("其他救助"))
-    self_paid = forms.DecimalField(label=_("实际自付额"), required=False, disabled=True,
+    disease = forms.ModelChoiceField(label=_("Disease"), queryset=Disease.objects.all(), required=False)
+    total_cost = _money(_("Total medical cost"))
+    reimbursed = _money(_("Medical insurance reimbursement"))
+    other_aid = _money(_("Other aid"))
+    self_paid = forms.DecimalField(label=_("Self-paid amount"), required=False, disabled=True,
                                    help_text=_("Total medical cost minus reimbursed minus other aid."))
     assessed_loss = _money(_("assessed loss"), required=False)
-    narrative = forms.CharField(label=_("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    narrative = forms.CharField(label=_("Description of circumstances"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,7 +167,7 @@ class DocumentsForm(forms.Form):
     """One file input per document kind, and the invoice numbers."""
 
     invoice_numbers = forms.CharField(
-        label=_("发票号码"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Invoice numbers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The numbers of the medical invoices, one per line or separated by commas."),
     )
 
@@ -197,7 +198,7 @@ class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search",
                                   help_text=_("Name, ID number or application number"))
     status = django_filters.ChoiceFilter(label=_("status"), choices=Application.Status.choices)
-    category = django_filters.ModelChoiceFilter(label=_("救助类别"), queryset=AidCategory.objects.all())
+    category = django_filters.ModelChoiceFilter(label=_("Aid category"), queryset=AidCategory.objects.all())
     station = django_filters.ModelChoiceFilter(label=_("service station"), queryset=None)
     fund = django_filters.ModelChoiceFilter(label=_("fund"), queryset=Fund.objects.all())
     created_from = django_filters.DateFilter(label=_("created from"), field_name="created_at", lookup_expr="date__gte",

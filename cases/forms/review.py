@@ -17,7 +17,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"),
                                          choices=[(S.SUBMITTED, S.SUBMITTED.label), (S.IN_REVIEW, S.IN_REVIEW.label)])
     station = django_filters.ModelChoiceFilter(label=_("service station"), queryset=None)
-    category = django_filters.ModelChoiceFilter(label=_("救助类别"), queryset=AidCategory.objects.all())
+    category = django_filters.ModelChoiceFilter(label=_("Aid category"), queryset=AidCategory.objects.all())
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=forms.CheckboxInput)
 
     class Meta:

@@ -30,7 +30,7 @@ from reliefdesk.history import bulk_record_events, record_event
 from reliefdesk.models import Role
 from reliefdesk.money import ZERO, format_money, quantize_money
 from reliefdesk.scope import district_of, get_or_404, require_role
-from reliefdesk.workdays import add_working_days
+from reliefdesk.workdays import add_working_days, missing_arrangements
 
 S = Application.Status
 B = Batch.Status
@@ -108,7 +108,15 @@ def batch_remove_application(*, batch: Batch | int, application: Application | i
                                 data={"batch": batch.pk, "batch_title": batch.title, "reason": reason.strip()})
 
 
-def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int | None = None) -> Batch:
+def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int | None = None,
+                       today: dt.date | None = None) -> Batch:
+    """Post the batch's public notice from ``start`` for ``days`` working days.
+
+    A notice is posted, not back-dated: it starts today or later, never before
+    the batch existed, and its end is counted only across years whose holiday
+    arrangement is in the calendar.
+    """
+    today = today or timezone.localdate()
     with transaction.atomic():
         batch = batch_lock(batch, actor, Role.REVIEWER)
         BATCH.check(batch, "start_notice", actor=actor)
@@ -117,9 +125,25 @@ def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int |
         days = days or batch.fund.notice_days
         if days < 1:
             raise DomainError(_("The notice lasts at least one working day."), field="days")
+        if start is None:
+            raise DomainError(_("Enter the day the notice starts."), field="start")
+        created_on = timezone.localdate(batch.created_at)
+        if start < created_on:
+            raise DomainError(_("The notice cannot start before the batch was created on %(date)s.")
+                              % {"date": created_on.isoformat()}, field="start")
+        if start < today:
+            raise DomainError(_("The notice cannot start in the past: the earliest start is today, %(today)s.")
+                              % {"today": today.isoformat()}, field="start")
+        end = add_working_days(start, days)
+        missing = missing_arrangements(start, end)
+        if missing:
+            raise DomainError(
+                _("The notice would run until %(end)s, which depends on the holiday arrangement for %(year)d; "
+                  "it is not in the calendar yet. An administrator enters it under Holidays.")
+                % {"end": end.isoformat(), "year": missing[0]}, field="start")
         batch.notice_start = start
         batch.notice_days = days
-        batch.notice_end = add_working_days(start, days)
+        batch.notice_end = end
         return BATCH.apply(batch, "start_notice", actor=actor, update_fields=("notice_start", "notice_days",
                                                                               "notice_end"),
                            data={"start": start.isoformat(), "days": days, "end": batch.notice_end.isoformat()})
@@ -251,6 +275,12 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
             raise DomainError(_("Enter the meeting date."), field="meeting_date")
         if meeting_date > today:
             raise DomainError(_("The meeting date cannot be in the future."), field="meeting_date")
+        if meeting_date <= batch.notice_end:
+            raise DomainError(
+                _("The meeting must follow the public notice, which ran from %(start)s to %(end)s: "
+                  "enter a meeting date after %(end)s.")
+                % {"start": batch.notice_start.isoformat(), "end": batch.notice_end.isoformat()},
+                field="meeting_date")
         if not minutes_reference:
             raise DomainError(_("Enter the minutes reference."), field="minutes_reference")
         if not attendees:

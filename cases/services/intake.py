@@ -331,16 +331,29 @@ def document_add(*, actor, application: Application, kind: str, uploaded_file) -
         )
     content_type, extension = sniffed
     digest = hashlib.sha256(content).hexdigest()
+    name = validators.document_name(uploaded_file.name, content_type)
     with transaction.atomic():
         application = _lock(application, actor)
         _require_editable(application)
-        document = Document(application=application, kind=kind, original_name=uploaded_file.name[:255],
+        # The application row is locked, so two uploads of one file cannot both pass this check
+        # (and the database refuses a second row with the same hash for the case all the same).
+        same = application.documents.filter(sha256=digest).first()
+        if same is not None:
+            raise DomainError(
+                _("%(name)s is already attached to this application as “%(kind)s” (%(existing)s, uploaded "
+                  "%(when)s).") % {"name": uploaded_file.name, "kind": same.get_kind_display(),
+                                   "existing": same.original_name,
+                                   "when": timezone.localtime(same.uploaded_at).strftime("%Y-%m-%d %H:%M")},
+                field="file")
+        document = Document(application=application, kind=kind, original_name=name,
                             content_type=content_type, size=size, sha256=digest, uploaded_by=actor)
         # The stored name is ours: nothing of the user's file name reaches the file system.
         document.file.save(f"{application.reference}-{digest[:16]}{extension}", ContentFile(content), save=False)
         document.save()
-        record_event(application, actor=actor, action="application.document_added",
-                     data={"document": document.pk, "kind": kind, "sha256": digest})
+        data = {"document": document.pk, "kind": kind, "sha256": digest}
+        if name != uploaded_file.name:
+            data.update(name=name, uploaded_as=uploaded_file.name[:255])
+        record_event(application, actor=actor, action="application.document_added", data=data)
     return document
 
 
@@ -401,7 +414,7 @@ def application_submission_problems(application: Application) -> list[tuple[str 
     if not application.event_date:
         problems.append(("event_date", _("The event date is required.")))
     if not application.narrative.strip():
-        problems.append(("narrative", _("Describe the situation (情况说明).")))
+        problems.append(("narrative", _("Describe the situation.")))
     rule_set = None
     try:
         rule_set = rule_set_for(application)

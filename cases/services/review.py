@@ -29,8 +29,8 @@ CHECKLIST_LABELS = {
     "membership_confirmed": gettext_lazy("Union membership confirmed"),
     "amounts_match": gettext_lazy("Amounts match the invoices"),
     "disease_covered": gettext_lazy("Disease covered by the rules"),
-    "home_visit": gettext_lazy("入户调查"),
-    "civil_affairs_check": gettext_lazy("民政核对"),
+    "home_visit": gettext_lazy("Home visit"),
+    "civil_affairs_check": gettext_lazy("Civil affairs check"),
     "loss_assessed": gettext_lazy("Loss assessed"),
 }
 

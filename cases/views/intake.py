@@ -40,7 +40,7 @@ S = Application.Status
 
 STEPS = [
     ("member", gettext_lazy("Member")),
-    ("beneficiary", gettext_lazy("受助人")),
+    ("beneficiary", gettext_lazy("Beneficiary")),
     ("facts", gettext_lazy("Event and amounts")),
     ("documents", gettext_lazy("Documents")),
     ("review", gettext_lazy("Review and submit")),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('donations', '0004_english_field_labels'),
         ('funds', '0002_initial'),
-        ('reliefdesk', '0003_english_field_labels'),
+        ('reliefdesk', '0007_english_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

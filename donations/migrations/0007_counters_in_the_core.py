@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('donations', '0006_donation_entries_follow_its_status'),
-        ('reliefdesk', '0004_gap_free_counter'),
+        ('reliefdesk', '0008_gap_free_counter'),
     ]
 
     operations = [

@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0008_move_payouts_to_their_app'),
-        ('funds', '0003_ledger_points_down'),
-        ('reliefdesk', '0003_english_field_labels'),
+        ('cases', '0009_move_payouts_to_their_app'),
+        ('funds', '0004_ledger_points_down'),
+        ('reliefdesk', '0007_english_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

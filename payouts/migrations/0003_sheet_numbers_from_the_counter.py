@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("payouts", "0002_content_types_follow_the_move"),
-        ("reliefdesk", "0004_gap_free_counter"),
+        ("reliefdesk", "0008_gap_free_counter"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

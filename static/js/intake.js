@@ -5,7 +5,8 @@
   var form = document.getElementById("facts-form");
   if (!form) { return; }
   var url = form.getAttribute("data-estimate-url");
-  var i18n = window.RELIEFDESK_I18N || {};
+  var texts = document.getElementById("intake-i18n");
+  var i18n = texts ? texts.dataset : {};
   var names = ["fund", "category", "event_date", "disease", "total_cost", "reimbursed", "other_aid", "assessed_loss"];
   var amount = document.getElementById("estimate-amount");
   var explanation = document.getElementById("estimate-explanation");

@@ -111,7 +111,8 @@ def test_two_reviewers_adding_one_case_to_two_batches_exactly_one_succeeds(case,
 def test_approving_one_batch_twice_at_once_approves_it_once(case, reviewer, approver):
     batch = batches.batch_create(actor=reviewer, fund=case.fund, title="2022年第一季度第1批")
     batches.batch_add_applications(batch=batch, applications=[case], actor=reviewer)
-    batches.batch_start_notice(batch=batch, actor=reviewer, start=MONDAY)
+    Batch.objects.filter(pk=batch.pk).update(created_at=timezone.make_aware(dt.datetime(2022, 3, 4, 9)))
+    batches.batch_start_notice(batch=batch, actor=reviewer, start=MONDAY, today=MONDAY)
 
     def approve():
         batches.batch_approve(batch=batch.pk, actor=approver, meeting_date=AFTER_NOTICE, minutes_reference="纪要3号",

@@ -19,6 +19,7 @@ S = Application.Status
 B = Batch.Status
 MONDAY = dt.date(2022, 3, 7)
 AFTER_NOTICE = dt.date(2022, 3, 14)  # the five-day notice from Monday 7 March ends on Friday 11 March
+CREATED = dt.date(2022, 3, 4)
 
 
 @pytest.fixture
@@ -39,13 +40,20 @@ def verified(station1, station2, shunyi_rules):
 
 @pytest.fixture
 def batch(funded, reviewer):
-    return batches.batch_create(actor=reviewer, fund=funded, title="2022年第一季度第1批")
+    return dated_back(batches.batch_create(actor=reviewer, fund=funded, title="2022年第一季度第1批"))
+
+
+def dated_back(batch, day=CREATED):
+    """A batch made on ``day``, so its notice may start from then on."""
+    Batch.objects.filter(pk=batch.pk).update(created_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))))
+    batch.refresh_from_db()
+    return batch
 
 
 @pytest.fixture
 def noticed(batch, verified, reviewer):
     batches.batch_add_applications(batch=batch, applications=verified, actor=reviewer)
-    return batches.batch_start_notice(batch=batch, actor=reviewer, start=MONDAY)
+    return batches.batch_start_notice(batch=batch, actor=reviewer, start=MONDAY, today=MONDAY)
 
 
 def approve(batch, approver, today=AFTER_NOTICE):
@@ -119,7 +127,7 @@ def test_removing_a_case_sends_it_back_to_verified(batch, verified, reviewer):
 def test_starting_the_notice_counts_working_days(batch, verified, reviewer):
     batches.batch_add_applications(batch=batch, applications=verified, actor=reviewer)
     f.HolidayFactory(date=dt.date(2022, 3, 9), name="测试假日")
-    batches.batch_start_notice(batch=batch, actor=reviewer, start=MONDAY)
+    batches.batch_start_notice(batch=batch, actor=reviewer, start=MONDAY, today=MONDAY)
     batch.refresh_from_db()
     assert batch.status == B.PUBLIC_NOTICE
     assert batch.notice_days == 5  # the fund's default

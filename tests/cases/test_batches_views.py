@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Application, Batch
@@ -40,7 +41,11 @@ def verified(station1, station2, shunyi_rules):
 
 @pytest.fixture
 def batch(funded, reviewer):
-    return batches.batch_create(actor=reviewer, fund=funded, title="2022年第一季度第1批")
+    batch = batches.batch_create(actor=reviewer, fund=funded, title="2022年第一季度第1批")
+    # Made in early March 2022, so its notice may start from then on.
+    Batch.objects.filter(pk=batch.pk).update(created_at=timezone.make_aware(dt.datetime(2022, 3, 4, 9)))
+    batch.refresh_from_db()
+    return batch
 
 
 @pytest.fixture
@@ -52,7 +57,8 @@ def filled(batch, verified, reviewer):
 @pytest.fixture
 def noticed(filled, reviewer):
     # Started long ago, so its notice has ended by now.
-    return batches.batch_start_notice(batch=filled, actor=reviewer, start=dt.date(2022, 3, 7))
+    return batches.batch_start_notice(batch=filled, actor=reviewer, start=dt.date(2022, 3, 7),
+                                      today=dt.date(2022, 3, 7))
 
 
 # ------------------------------------------------------------------ list and create
@@ -144,7 +150,8 @@ def test_removing_a_case_from_the_batch(client, reviewer, filled, verified):
     assert [e.action for e in history_for(case)] == ["application.added_to_batch", "application.removed_from_batch"]
 
 
-def test_starting_the_notice_from_the_batch_page(client, reviewer, filled):
+def test_starting_the_notice_from_the_batch_page(client, reviewer, filled, frozen_today):
+    frozen_today(dt.date(2022, 3, 9))
     client.force_login(reviewer)
     url = reverse("cases:batch-start-notice", args=[filled.pk])
     assert client.get(url).status_code == 405
@@ -273,9 +280,10 @@ def test_approval_refuses_reviewers_and_outsiders(client, reviewer, noticed, dax
     assert not Payout.objects.exists()
 
 
-def test_approval_before_the_notice_ends_is_refused_on_the_page(client, approver, filled, reviewer):
+def test_approval_before_the_notice_ends_is_refused_on_the_page(client, approver, filled, reviewer, frozen_today):
     import django.utils.timezone as tz
 
+    frozen_today(dt.date(2022, 3, 7))
     batches.batch_start_notice(batch=filled, actor=reviewer, start=tz.localdate())
     client.force_login(approver)
     response = client.post(reverse("cases:batch-approve", args=[filled.pk]),

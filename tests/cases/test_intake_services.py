@@ -36,7 +36,9 @@ def new_case(liaison, station, fund, category, **kwargs):
 
 def complete(case, liaison):
     for kind in case.category.required_documents:
-        svc.document_add(actor=liaison, application=case, kind=kind, uploaded_file=pdf(f"{kind}.pdf"))
+        # A scan of its own for each kind: one file is accepted once per case.
+        svc.document_add(actor=liaison, application=case, kind=kind,
+                         uploaded_file=pdf(f"{kind}.pdf", PDF + f"%{kind}\n".encode()))
     return case
 
 

@@ -67,8 +67,10 @@ def test_a_duplicate_transaction_number_comes_back_as_a_field_error(client, fina
 
 def test_the_list_filters_and_totals_the_filtered_rows(client, finance, shunyi_fund, shunyi_campaign):
     for amount, channel in (("10.00", "qr"), ("20.50", "qr"), ("1000.00", "bank")):
-        make_donation(finance, shunyi_fund, amount=Decimal(amount), channel=channel, campaign=shunyi_campaign)
-    make_donation(finance, shunyi_fund, amount=Decimal("5.00"), channel="qr", received_on=dt.date(2022, 5, 1))
+        make_donation(finance, shunyi_fund, amount=Decimal(amount), channel=channel, campaign=shunyi_campaign,
+                      confirm=True)
+    make_donation(finance, shunyi_fund, amount=Decimal("5.00"), channel="qr", received_on=dt.date(2022, 5, 1),
+                  confirm=True)
     client.force_login(finance)
     response = client.get(reverse("donations:donation-list"), {"channel": "qr", "received_to": "2022-04-30"})
     assert response.context["totals"] == {"count": 2, "total": Decimal("30.50")}
@@ -205,11 +207,11 @@ def test_the_campaign_page_ranks_units_and_splits_by_channel_and_month(client, f
                                                                        shunyi_campaign):
     school = f.DonorFactory(district=shunyi_fund.district, kind="unit", name="顺义区第一中学")
     teacher = f.DonorFactory(district=shunyi_fund.district, kind="individual", name="张老师", unit_name="顺义区医院")
-    make_donation(finance, shunyi_fund, campaign=shunyi_campaign, donor=school, amount=Decimal("1000"))
+    make_donation(finance, shunyi_fund, campaign=shunyi_campaign, donor=school, amount=Decimal("1000"), confirm=True)
     make_donation(finance, shunyi_fund, campaign=shunyi_campaign, donor=teacher, amount=Decimal("10"),
-                  channel="qr", received_on=dt.date(2022, 4, 2))
+                  channel="qr", received_on=dt.date(2022, 4, 2), confirm=True)
     make_donation(finance, shunyi_fund, campaign=shunyi_campaign, donor=teacher, amount=Decimal("1500"),
-                  channel="qr", received_on=dt.date(2022, 4, 3))
+                  channel="qr", received_on=dt.date(2022, 4, 3), confirm=True)
     gone = make_donation(finance, shunyi_fund, campaign=shunyi_campaign, amount=Decimal("99999"))
     services.donation_void(donation=gone, actor=finance, reason="x")
     client.force_login(finance)

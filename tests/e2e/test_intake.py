@@ -41,15 +41,16 @@ def test_a_liaison_enters_a_complete_application_sees_the_estimate_submits_and_f
     page.fill("#id_other_aid", "8000")
     page.fill("#id_narrative", "脑梗住院治疗，家庭困难。")
     # The estimate follows the typing before anything is saved.
-    page.wait_for_function("document.getElementById('estimate-amount').textContent.includes('12,400.00')")
+    page.wait_for_function("() => document.getElementById('estimate-amount').textContent.includes('12,400.00')")
+    assert page.inner_text("#estimate-amount").endswith("元")  # the page's texts reach the script
     assert "62,000.00" in page.locator("#estimate-explanation").inner_text()
     assert page.input_value("#id_self_paid") == "62000.00"
     page.click("[data-testid=facts-form] button[name=next]")
     page.wait_for_selector("[data-testid=documents-form]")
 
-    scan = tmp_path / "scan.pdf"
-    scan.write_bytes(PDF)
     for kind in medical.required_documents:
+        scan = tmp_path / f"{kind}.pdf"
+        scan.write_bytes(PDF + f"%{kind}\n".encode())  # one scan per document: a case takes a file once
         page.set_input_files(f"#id_file_{kind}", str(scan))
     page.fill("#id_invoice_numbers", "110022001, 110022002")
     page.click("[data-testid=documents-form] button[name=next]")

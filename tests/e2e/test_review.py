@@ -41,7 +41,7 @@ def verify_in_browser(page, live_server, application):
 
 
 def test_a_reviewer_batches_three_cases_the_approver_approves_and_the_liaison_sees_them_approved(
-        page, live_server, submitted, reviewer, approver, liaison1):
+        page, live_server, submitted, reviewer, approver, liaison1, frozen_today):
     login(page, live_server, "reviewer")
     for application in submitted:
         verify_in_browser(page, live_server, application)
@@ -57,7 +57,10 @@ def test_a_reviewer_batches_three_cases_the_approver_approves_and_the_liaison_se
         page.check(f"input[name=applications][value='{application.pk}']")
     page.click("[data-testid=add-selected]")
     page.wait_for_selector("[data-testid=batch-total]:has-text('49,150.00')")
-    # The notice started weeks ago, so it has ended when the approver comes.
+    # The story is told in March 2022: the batch is made, its notice starts on Monday 7 March ...
+    Batch.objects.filter(title="2022年第一季度第1批").update(
+        created_at=timezone.make_aware(dt.datetime(2022, 3, 4, 9)))
+    frozen_today(dt.date(2022, 3, 7))
     page.fill("[data-testid=notice-form] input[name=start]", "2022-03-07")
     page.click("[data-testid=notice-form] button[type=submit]")
     page.wait_for_selector("[data-testid=notice-end]:has-text('2022-03-11')")
@@ -71,6 +74,8 @@ def test_a_reviewer_batches_three_cases_the_approver_approves_and_the_liaison_se
         assert application.member.id_number not in notice
     page.context.clear_cookies()
 
+    # ... and the approver comes after it has ended.
+    frozen_today(dt.date(2022, 3, 15))
     login(page, live_server, "approver")
     page.goto(live_server.url + reverse("cases:batch-detail", args=[batch.pk]))
     page.fill("[data-testid=approve-form] input[name=meeting_date]", "2022-03-15")

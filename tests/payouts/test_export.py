@@ -82,10 +82,10 @@ def test_text_that_looks_like_a_formula_is_not_a_formula_in_the_spreadsheet(fina
 
     detail = _export(sheet, finance)["拨付明细"]
 
+    # A string cell, never a formula, and the bank reads the name exactly as it was entered.
     assert detail["C2"].data_type == "s"
-    assert not str(detail["C2"].value).startswith("=")
-    assert detail["C2"].value == '\'=HYPERLINK("http://evil","x")'
-    assert detail["F2"].value.startswith("'+")
+    assert detail["C2"].value == '=HYPERLINK("http://evil","x")'
+    assert (detail["F2"].data_type, detail["F2"].value) == ("s", "+cmd|' /C calc'!A0")
 
 
 def test_a_reviewer_cannot_export_and_gets_403(client, reviewer, sheet):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reliefdesk', '0003_english_field_labels'),
+        ('reliefdesk', '0007_english_field_labels'),
     ]
 
     operations = [

@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_payout_paid_index'),
+        ('cases', '0005_document_file_once_per_application'),
         ('funds', '0002_initial'),
-        ('reliefdesk', '0003_english_field_labels'),
+        ('reliefdesk', '0007_english_field_labels'),
     ]
 
     operations = [

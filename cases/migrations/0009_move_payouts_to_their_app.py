@@ -7,8 +7,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("reliefdesk", "0002_role_groups"),  # its permissions name cases.payout: made before the move
-        ('cases', '0007_paid_payout_has_its_debit'),
-        ('funds', '0003_ledger_points_down'),  # the ledger no longer points at cases.Payout
+        ('cases', '0008_paid_payout_has_its_debit'),
+        ('funds', '0004_ledger_points_down'),  # the ledger no longer points at cases.Payout
     ]
 
     operations = [

@@ -20,8 +20,8 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_move_payouts_to_their_app'),
-        ('reliefdesk', '0004_gap_free_counter'),
+        ('cases', '0009_move_payouts_to_their_app'),
+        ('reliefdesk', '0008_gap_free_counter'),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0006_payout_points_at_its_debit"),
+        ("cases", "0007_payout_points_at_its_debit"),
     ]
 
     operations = [

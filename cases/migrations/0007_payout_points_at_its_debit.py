@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_english_field_labels'),
+        ('cases', '0006_english_field_labels'),
         ('funds', '0002_initial'),
-        ('reliefdesk', '0003_english_field_labels'),
+        ('reliefdesk', '0007_english_field_labels'),
     ]
 
     operations = [

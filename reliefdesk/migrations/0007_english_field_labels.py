@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reliefdesk', '0002_role_groups'),
+        ('reliefdesk', '0006_job_heartbeat'),
     ]
 
     operations = [

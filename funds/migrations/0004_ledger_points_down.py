@@ -7,10 +7,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0002_initial'),
+        ('funds', '0003_ledger_append_only_trigger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         # The links are copied onto the payouts and donations before the ledger's columns go.
-        ('cases', '0007_paid_payout_has_its_debit'),
+        ('cases', '0008_paid_payout_has_its_debit'),
         ('donations', '0006_donation_entries_follow_its_status'),
     ]
 
