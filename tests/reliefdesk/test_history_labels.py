@@ -55,3 +55,38 @@ def test_each_written_action_has_a_label_in_chinese_and_in_english(code):
         chinese = str(action_label(code))
     assert english and english != code
     assert CJK.search(chinese), f"{code} has no Chinese label: {chinese!r}"
+
+
+@pytest.mark.django_db
+def test_no_timeline_shows_a_raw_action_code(client, finance, shunyi_fund, station1):
+    """The pages that showed payout_sheet.created, payout.in_sheet and every donation.* code now show words."""
+    import datetime as dt
+    import os
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from donations import services as donation_services
+    from payouts import services as payout_services
+    from tests import factories as f
+
+    donation = donation_services.donation_record(actor=finance, fund=shunyi_fund, campaign=None, donor=None,
+                                                 amount=Decimal("10"), received_on=dt.date(2022, 3, 5),
+                                                 channel="cash", confirm=True)
+    donation_services.donation_void(donation=donation, actor=finance, reason="录错")
+    payouts = f.make_payouts(2, fund=shunyi_fund, station=station1)
+    sheet = payout_services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    os.unlink(payout_services.payout_sheet_export(sheet=sheet, actor=finance).path)
+    payout_services.payout_mark_paid(payouts=payouts[:1], actor=finance, paid_on=dt.date(2022, 4, 8),
+                                     bank_reference="B1")
+    client.force_login(finance)
+    pages = [reverse("donations:donation-detail", args=[donation.pk]),
+             reverse("payouts:sheet-detail", args=[sheet.pk]),
+             reverse("payouts:payout-detail", args=[payouts[0].pk])]
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        for page in pages:
+            html = client.get(page).content.decode()
+            timeline = html.split('data-testid="history"')[1]
+            shown = [code for code in WRITTEN if code in timeline]
+            assert not shown, f"{page} ({language}) shows {shown}"
