@@ -15,6 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Application
+from funds.engine import Facts, evaluate
+from funds.errors import NoRuleSetInForce
+from funds.selectors import rule_set_in_force, rules_of
 from reliefdesk.money import quantize_money
 
 S = Application.Status
@@ -42,7 +45,6 @@ def judging_date(application: Application, rule_set=None) -> dt.date:
 
 def rule_set_for(application: Application, *, on: dt.date | None = None):
     """The rule set in force for the case (raises funds.errors.NoRuleSetInForce when none)."""
-    from funds.selectors import rule_set_in_force
 
     if on is not None:
         return rule_set_in_force(fund=application.fund, category=application.category, on=on)
@@ -78,7 +80,6 @@ def _awarded_this_year(application: Application, year: int) -> tuple[Decimal, in
 
 def facts_of(application: Application, rules) -> "object":
     """The engine facts of ``application`` under ``rules`` (funds.engine.Rules)."""
-    from funds.engine import Facts
 
     year = (application.event_date or timezone.localdate()).year
     awarded, count = _awarded_this_year(application, year) if application.beneficiary_id_number else (
@@ -101,8 +102,6 @@ def assess(application: Application, *, chosen_amount: Decimal | None = None, on
     Raises ``funds.errors.NoRuleSetInForce`` when the fund has no rule set for
     the category on the judging date.
     """
-    from funds.engine import evaluate
-    from funds.selectors import rules_of
 
     rule_set = rule_set_for(application, on=on)
     rules = rules_of(rule_set, on=on or judging_date(application, rule_set))
@@ -124,7 +123,6 @@ def refresh_estimate(application: Application, *, on: dt.date | None = None, sav
     Saves only the estimate fields when ``save`` and the case exists; the
     caller holds the transaction.
     """
-    from funds.errors import NoRuleSetInForce
 
     result = None
     if not (application.fund_id and application.category_id):

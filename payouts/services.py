@@ -22,19 +22,21 @@ from django.utils.translation import gettext as _
 
 from cases.models import Application
 from cases.selectors.intake import applications_visible_to
-from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
+from cases.validators import normalise_card_number
 from cases.workflow import APPLICATION
-from payouts.workflow import PAYOUT, PAYOUT_SHEET
 from funds.awards import Award
 from funds.errors import LedgerRefused
 from funds.ledger import NewEntry, ledger_post_many
 from funds.models import Fund, LedgerEntry
 from funds.selectors import funds_visible_to
+from payouts.exports import write_payout_sheet
+from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
 from payouts.selectors import payout_sheets_visible_to, payouts_visible_to
+from payouts.workflow import PAYOUT, PAYOUT_SHEET
 from reliefdesk.counters import counter_take
 from reliefdesk.errors import DomainError, TransitionNotAllowed
-from reliefdesk.importing import ImportFileError, cell_text, open_table
 from reliefdesk.history import record_event
+from reliefdesk.importing import ImportFileError, cell_text, open_table
 from reliefdesk.models import District, Role
 from reliefdesk.money import ZERO, quantize_money, to_decimal
 from reliefdesk.scope import get_or_404, require_role
@@ -184,7 +186,6 @@ def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | 
     Full ID and card numbers leave the system here, so only finance may do it
     and every export is logged. Exporting again gives the same rows.
     """
-    from payouts.exports import write_payout_sheet
 
     require_role(actor, *FINANCE_ROLES)
     if path is None:
@@ -341,7 +342,6 @@ def payout_mark_failed(*, payouts: Iterable, actor, reason: str) -> list[Payout]
 
 def payout_reissue(*, payout: Payout, actor, card_number: str, bank_name: str) -> Payout:
     """Pay a failed payout again with a corrected card: a new payout; the failed one stays as it was."""
-    from cases.validators import normalise_card_number
 
     require_role(actor, *FINANCE_ROLES)
     card_number = normalise_card_number(card_number)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from reliefdesk.bulk import update_rows
 from reliefdesk.errors import TransitionNotAllowed
-from reliefdesk.history import bulk_record_events, record_event
+from reliefdesk.history import bulk_record_events, record_event, register_action_labels
 from reliefdesk.models import Role
 from reliefdesk.registry import Registry
 from reliefdesk.scope import require_role, role_of
@@ -156,7 +156,6 @@ WORKFLOWS: Registry[Workflow] = Registry("workflow")
 
 
 def register_workflows(*workflows: Workflow) -> None:
-    from reliefdesk.history import register_action_labels
 
     for workflow in workflows:
         WORKFLOWS.register(workflow.name, workflow)

@@ -7,10 +7,13 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from cases.forms.batches import BatchFilter, CandidateFilter
 from cases.models import Application, Batch
 from cases.selectors.intake import applications_visible_to
+from reliefdesk.masking import mask_id_number, mask_name
 from reliefdesk.money import ZERO
 from reliefdesk.scope import get_or_404, scope_queryset
+from reliefdesk.xlsx import Sheet
 
 S = Application.Status
 B = Batch.Status
@@ -29,7 +32,6 @@ def batches_visible_to(*, user) -> QuerySet[Batch]:
 
 
 def batch_list(*, user, data=None) -> tuple[QuerySet[Batch], object]:
-    from cases.forms.batches import BatchFilter
 
     in_batch = Q(applications__status__in=MEMBER_STATUSES)
     queryset = batches_visible_to(user=user).annotate(
@@ -89,7 +91,6 @@ def batch_totals(*, batch: Batch) -> BatchTotals:
 
 def batch_candidates(*, batch: Batch, user, data=None) -> tuple[QuerySet[Application], object]:
     """Verified cases of the batch's fund outside any batch, filtered for the checkbox list."""
-    from cases.forms.batches import CandidateFilter
 
     queryset = (applications_visible_to(user=user)
                 .filter(status=S.VERIFIED, batch__isnull=True, fund_id=batch.fund_id)
@@ -110,9 +111,6 @@ def notice_rows(*, batch: Batch) -> QuerySet[Application]:
 def notice_sheet(*, batch: Batch, rows) -> "object":
     """The public-notice list as a spreadsheet: the same masked rows as the printable page."""
     from django.utils.translation import gettext as _
-
-    from reliefdesk.masking import mask_id_number, mask_name
-    from reliefdesk.xlsx import Sheet
 
     def lines():
         for index, application in enumerate(rows, start=1):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cases.estimate import assess
+from cases.forms.review import ReviewQueueFilter
 from cases.models import Application
 from cases.selectors.intake import applications_visible_to, duplicate_warnings, invoice_conflicts
 from reliefdesk.errors import DomainError
@@ -18,7 +20,6 @@ QUEUE_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
 
 def review_queue(*, user, data=None) -> tuple[QuerySet[Application], object]:
     """Submitted and in-review cases of the user's district, oldest submission first."""
-    from cases.forms.review import ReviewQueueFilter
 
     queryset = (applications_visible_to(user=user).filter(status__in=QUEUE_STATUSES)
                 .select_related("assigned_reviewer").order_by("submitted_at", "id"))
@@ -59,7 +60,6 @@ class RuleAssessment:
 
 
 def rule_assessment(*, application: Application) -> RuleAssessment:
-    from cases.estimate import assess
 
     try:
         rule_set, result = assess(application)

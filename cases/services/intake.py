@@ -23,6 +23,7 @@ from cases.estimate import ESTIMATE_FIELDS, assess, refresh_estimate, rule_set_f
 from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member
 from cases.selectors.intake import applications_visible_to
 from cases.workflow import APPLICATION
+from funds.errors import NoRuleSetInForce
 from reliefdesk.counters import counter_take
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
@@ -408,7 +409,6 @@ def invoice_numbers_set(*, actor, application: Application, numbers) -> list[str
 
 def application_submission_problems(application: Application) -> list[tuple[str | None, str]]:
     """Everything that keeps the case from being submitted, as (field, message)."""
-    from funds.errors import NoRuleSetInForce
 
     problems: list[tuple[str | None, str]] = []
     if not application.event_date:

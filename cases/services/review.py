@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.estimate import assess, result_text
 from cases.models import Application
-from cases.selectors.intake import applications_visible_to
+from cases.selectors.intake import applications_visible_to, has_invoice_conflicts, invoice_conflicts
 from cases.workflow import APPLICATION
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
@@ -82,7 +83,6 @@ def _require_in_review(application: Application) -> None:
 
 def _decide_amount(application: Application, amount: Decimal | None, reason: str, override_code: str):
     """(mode, amount, rule set, result) for the amount the reviewer proposes, or DomainError."""
-    from cases.estimate import assess
 
     rule_set, result = assess(application)
     is_range = result.eligible and result.amount is None and result.range_min is not None
@@ -125,7 +125,6 @@ def application_save_review(*, application: Application | int, actor, checklist:
                             amount: Decimal | None = None, amount_reason: str = "",
                             override_code: str = "") -> Application:
     """Record the checklist and the proposed amount (computed, chosen in a range, or an exception)."""
-    from cases.estimate import result_text
 
     amount_reason = (amount_reason or "").strip()
     override_code = (override_code or "").strip()
@@ -169,7 +168,6 @@ def application_save_review(*, application: Application | int, actor, checklist:
 
 def application_acknowledge_invoices(*, application: Application | int, actor) -> Application:
     """The reviewer has seen the possible double invoices and accepts them (required before verifying)."""
-    from cases.selectors.intake import invoice_conflicts
 
     with transaction.atomic():
         application = application_lock(application, actor, Role.REVIEWER)
@@ -186,7 +184,6 @@ def application_acknowledge_invoices(*, application: Application | int, actor) -
 
 
 def application_verify(*, application: Application | int, actor) -> Application:
-    from cases.selectors.intake import has_invoice_conflicts
 
     with transaction.atomic():
         application = application_lock(application, actor, Role.REVIEWER)

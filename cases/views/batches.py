@@ -18,8 +18,9 @@ from cases.services import batches as services
 from cases.workflow import BATCH
 from funds.selectors import fund_position
 from reliefdesk.errors import DomainError, add_to_form
-from reliefdesk.money import ZERO
+from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
+from reliefdesk.money import ZERO
 from reliefdesk.scope import get_or_404, require_role, role_of
 from reliefdesk.xlsx import xlsx_response
 
@@ -71,7 +72,6 @@ def _detail_context(request, batch: Batch, **forms) -> dict:
     if "approve" in actions:
         context["position"] = fund_position(fund=batch.fund)
         context["notice_over"] = batch.notice_end is not None and context["today"] > batch.notice_end
-    from reliefdesk.history import labelled_history
 
     context["history"] = labelled_history(batch)
     return context
