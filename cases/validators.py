@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -140,26 +139,3 @@ def validate_event_date(value: dt.date | None, *, today: dt.date | None = None) 
         raise ValidationError(
             _("The event date %(date)s is in the future."), code="event_in_future", params={"date": value.isoformat()}
         )
-
-
-# What each stored content type may be called; the first is used when the name says otherwise.
-DOCUMENT_EXTENSIONS = {
-    "application/pdf": (".pdf",),
-    "image/jpeg": (".jpg", ".jpeg"),
-    "image/png": (".png",),
-}
-
-
-def document_name(uploaded_name: str, content_type: str) -> str:
-    """The uploaded name with the extension of what the file really is: ``x.html`` holding a PDF is ``x.pdf``.
-
-    A document is served under this name, so a browser or a colleague's
-    computer treats it as what it is, never as a web page or a program.
-    """
-    extensions = DOCUMENT_EXTENSIONS[content_type]
-    name = PurePosixPath((uploaded_name or "").replace("\\", "/")).name.strip() or "document"
-    path = PurePosixPath(name)
-    if path.suffix.lower() in extensions:
-        return name[:255]
-    stem = (path.stem if path.suffix else name).rstrip(".") or "document"
-    return stem[:255 - len(extensions[0])] + extensions[0]

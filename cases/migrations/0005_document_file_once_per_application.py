@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 
 def tidy_documents(apps, schema_editor):
-    from cases.validators import document_name
+    from reliefdesk.uploads import document_name
 
     Document = apps.get_model("cases", "Document")
     HistoryEvent = apps.get_model("reliefdesk", "HistoryEvent")

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from cases.forms.batches import BatchFilter, CandidateFilter
 from cases.models import Application, Batch
 from cases.selectors.intake import applications_visible_to
-from reliefdesk.masking import mask_id_number, mask_name
 from reliefdesk.money import ZERO
+from reliefdesk.notice import NoticeList, NoticeRow
 from reliefdesk.scope import get_or_404, scope_queryset
-from reliefdesk.xlsx import Sheet
 
 S = Application.Status
 B = Batch.Status
@@ -108,15 +108,17 @@ def notice_rows(*, batch: Batch) -> QuerySet[Application]:
             .order_by("station__code", "reference"))
 
 
-def notice_sheet(*, batch: Batch, rows) -> "object":
-    """The public-notice list as a spreadsheet: the same masked rows as the printable page."""
-    from django.utils.translation import gettext as _
-
-    def lines():
-        for index, application in enumerate(rows, start=1):
-            yield (index, mask_name(application.member.name), mask_id_number(application.member.id_number),
-                   application.station.name, application.category.name, application.proposed_amount)
-
-    header = [_("No."), _("Name"), _("ID number"), _("Service station"), _("Category"), _("Amount (yuan)")]
-    return Sheet(title=_("Public notice"), header=header, rows=lines(), widths=[6, 12, 22, 28, 22, 14],
-                 money_columns=[5], text_columns=[2])
+def notice_list(*, batch: Batch) -> NoticeList:
+    """The batch's public-notice list (公示名单): masked, with category and amount."""
+    rows = [NoticeRow.masked(name=a.member.name, id_number=a.member.id_number, station=a.station.name,
+                             category=a.category.name, amount=a.proposed_amount)
+            for a in notice_rows(batch=batch)]
+    return NoticeList(
+        heading=batch.fund.name,
+        title=_("Public notice of the relief recipients of %(title)s") % {"title": batch.title},
+        intro=_("The following applications have been verified and are proposed for aid. They are made public from "
+                "%(start)s to %(end)s (%(n)s working days). Anyone with an objection may report it to the district "
+                "union's aid centre within this period.")
+        % {"start": batch.notice_start.isoformat(), "end": batch.notice_end.isoformat(), "n": batch.notice_days},
+        start=batch.notice_start, end=batch.notice_end, footer=batch.district.name, rows=rows,
+        category_title=_("Category"), with_amount=True)

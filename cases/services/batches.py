@@ -30,7 +30,7 @@ from reliefdesk.history import bulk_record_events, record_event
 from reliefdesk.models import Role
 from reliefdesk.money import ZERO, format_money, quantize_money
 from reliefdesk.scope import district_of, get_or_404, require_role
-from reliefdesk.workdays import add_working_days, missing_arrangements
+from reliefdesk.notice import meeting_check, notice_end
 
 S = Application.Status
 B = Batch.Status
@@ -110,12 +110,7 @@ def batch_remove_application(*, batch: Batch | int, application: Application | i
 
 def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int | None = None,
                        today: dt.date | None = None) -> Batch:
-    """Post the batch's public notice from ``start`` for ``days`` working days.
-
-    A notice is posted, not back-dated: it starts today or later, never before
-    the batch existed, and its end is counted only across years whose holiday
-    arrangement is in the calendar.
-    """
+    """Post the batch's public notice from ``start`` for ``days`` working days (the rules: reliefdesk.notice)."""
     today = today or timezone.localdate()
     with transaction.atomic():
         batch = batch_lock(batch, actor, Role.REVIEWER)
@@ -123,24 +118,7 @@ def batch_start_notice(*, batch: Batch | int, actor, start: dt.date, days: int |
         if not batch.applications.filter(status=S.IN_BATCH).exists():
             raise DomainError(_("Add applications to the batch before its public notice."))
         days = days or batch.fund.notice_days
-        if days < 1:
-            raise DomainError(_("The notice lasts at least one working day."), field="days")
-        if start is None:
-            raise DomainError(_("Enter the day the notice starts."), field="start")
-        created_on = timezone.localdate(batch.created_at)
-        if start < created_on:
-            raise DomainError(_("The notice cannot start before the batch was created on %(date)s.")
-                              % {"date": created_on.isoformat()}, field="start")
-        if start < today:
-            raise DomainError(_("The notice cannot start in the past: the earliest start is today, %(today)s.")
-                              % {"today": today.isoformat()}, field="start")
-        end = add_working_days(start, days)
-        missing = missing_arrangements(start, end)
-        if missing:
-            raise DomainError(
-                _("The notice would run until %(end)s, which depends on the holiday arrangement for %(year)d; "
-                  "it is not in the calendar yet. An administrator enters it under Holidays.")
-                % {"end": end.isoformat(), "year": missing[0]}, field="start")
+        end = notice_end(start=start, days=days, created_on=timezone.localdate(batch.created_at), today=today)
         batch.notice_start = start
         batch.notice_days = days
         batch.notice_end = end
@@ -257,8 +235,6 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
     The batch row is locked first, so a second click (or a second tab)
     waits for the first approval and then finds the batch approved.
     """
-    minutes_reference = (minutes_reference or "").strip()
-    attendees = (attendees or "").strip()
     today = today or timezone.localdate()
     with transaction.atomic():
         batch = batch_lock(batch, actor, Role.APPROVER)
@@ -267,24 +243,10 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
                 _("The batch “%(title)s” was already approved on %(when)s.")
                 % {"title": batch.title, "when": timezone.localtime(batch.approved_at).strftime("%Y-%m-%d %H:%M")})
         BATCH.check(batch, "approve", actor=actor)
-        if not today > batch.notice_end:
-            raise TransitionNotAllowed(
-                _("The public notice runs until %(end)s: the batch can be approved from the next day.")
-                % {"end": batch.notice_end.isoformat()})
-        if meeting_date is None:
-            raise DomainError(_("Enter the meeting date."), field="meeting_date")
-        if meeting_date > today:
-            raise DomainError(_("The meeting date cannot be in the future."), field="meeting_date")
-        if meeting_date <= batch.notice_end:
-            raise DomainError(
-                _("The meeting must follow the public notice, which ran from %(start)s to %(end)s: "
-                  "enter a meeting date after %(end)s.")
-                % {"start": batch.notice_start.isoformat(), "end": batch.notice_end.isoformat()},
-                field="meeting_date")
-        if not minutes_reference:
-            raise DomainError(_("Enter the minutes reference."), field="minutes_reference")
-        if not attendees:
-            raise DomainError(_("Enter who attended the meeting."), field="attendees")
+        meeting = meeting_check(notice_start=batch.notice_start, notice_end=batch.notice_end,
+                                meeting_date=meeting_date, minutes_reference=minutes_reference, attendees=attendees,
+                                today=today)
+        meeting_date, minutes_reference, attendees = meeting.date, meeting.minutes_reference, meeting.attendees
 
         # The fund row is locked so two batches of one fund cannot both spend the same balance.
         fund = Fund.objects.select_for_update().get(pk=batch.fund_id)

@@ -7,11 +7,9 @@ and state (DomainError), and writes history.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -30,6 +28,7 @@ from reliefdesk.history import record_event
 from reliefdesk.models import Role, Station
 from reliefdesk.money import quantize_money
 from reliefdesk.scope import get_or_404, require_role, stations_visible_to
+from reliefdesk.uploads import upload_check
 
 S = Application.Status
 EDITABLE_STATUSES = (S.DRAFT, S.RETURNED)
@@ -37,12 +36,6 @@ EDITABLE_STATUSES = (S.DRAFT, S.RETURNED)
 # Fields of an application the liaison may change while it is a draft or returned.
 APPLICATION_FIELDS = ("beneficiary", "event_date", "disease", "total_cost", "reimbursed", "other_aid",
                       "assessed_loss", "narrative", "fund", "category")
-
-MAGIC = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
 
 
 def _domain(error: ValidationError, field: str) -> DomainError:
@@ -300,39 +293,13 @@ def application_estimate(*, actor, application: Application, fund, category, eve
                     rule_set=rule_set, result=result)
 
 
-def sniff_content_type(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, extension in MAGIC:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
-
-
 def document_add(*, actor, application: Application, kind: str, uploaded_file) -> Document:
     """Store an uploaded PDF, JPEG or PNG (recognised by its content) with its SHA-256."""
     require_role(actor, Role.LIAISON)
     if kind not in Document.Kind.values:
         raise DomainError(_("Choose what kind of document this is."), field="kind")
-    size = uploaded_file.size
-    if size > settings.DOCUMENT_MAX_BYTES:
-        raise DomainError(
-            _("%(name)s is %(size).1f MB; a document may be at most %(max).0f MB.")
-            % {"name": uploaded_file.name, "size": size / 1048576, "max": settings.DOCUMENT_MAX_BYTES / 1048576},
-            field="file",
-        )
-    if size == 0:
-        raise DomainError(_("%(name)s is empty.") % {"name": uploaded_file.name}, field="file")
-    uploaded_file.seek(0)
-    content = uploaded_file.read()
-    sniffed = sniff_content_type(content[:16])
-    if sniffed is None:
-        raise DomainError(
-            _("%(name)s is not a PDF, JPEG or PNG file (judged by its content, not its name).")
-            % {"name": uploaded_file.name},
-            field="file",
-        )
-    content_type, extension = sniffed
-    digest = hashlib.sha256(content).hexdigest()
-    name = validators.document_name(uploaded_file.name, content_type)
+    checked = upload_check(uploaded_file)
+    digest, name = checked.sha256, checked.name
     with transaction.atomic():
         application = _lock(application, actor)
         _require_editable(application)
@@ -347,9 +314,10 @@ def document_add(*, actor, application: Application, kind: str, uploaded_file) -
                                    "when": timezone.localtime(same.uploaded_at).strftime("%Y-%m-%d %H:%M")},
                 field="file")
         document = Document(application=application, kind=kind, original_name=name,
-                            content_type=content_type, size=size, sha256=digest, uploaded_by=actor)
+                            content_type=checked.content_type, size=checked.size, sha256=digest, uploaded_by=actor)
         # The stored name is ours: nothing of the user's file name reaches the file system.
-        document.file.save(f"{application.reference}-{digest[:16]}{extension}", ContentFile(content), save=False)
+        document.file.save(f"{application.reference}-{digest[:16]}{checked.extension}", ContentFile(checked.content),
+                           save=False)
         document.save()
         data = {"document": document.pk, "kind": kind, "sha256": digest}
         if name != uploaded_file.name:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +21,6 @@ from funds.selectors import fund_position
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
-from reliefdesk.money import ZERO
 from reliefdesk.scope import get_or_404, require_role, role_of
 from reliefdesk.xlsx import xlsx_response
 
@@ -193,23 +193,28 @@ def batch_approve(request, pk: int):
     return render(request, "cases/batch_detail.html", _detail_context(request, batch, approve_form=form), status=400)
 
 
-@require_GET
-def batch_notice(request, pk: int):
+def _notice(request, pk: int):
     require_role(request.user, *BATCH_ROLES)
     batch = selectors.batch_get(user=request.user, pk=pk)
     if batch.notice_start is None:
         messages.error(request, _("The public notice of this batch has not started."))
+        return batch, None
+    return batch, selectors.notice_list(batch=batch)
+
+
+@require_GET
+def batch_notice(request, pk: int):
+    batch, notice = _notice(request, pk)
+    if notice is None:
         return _back(pk)
-    rows = list(selectors.notice_rows(batch=batch))
-    return render(request, "cases/notice_detail.html", {
-        "batch": batch, "rows": rows, "total": sum((r.proposed_amount or ZERO for r in rows), ZERO)})
+    return render(request, "reliefdesk/notice.html", {
+        "notice": notice, "back_url": reverse("cases:batch-detail", args=[pk]), "back_label": _("Back to the batch"),
+        "xlsx_url": reverse("cases:batch-notice-xlsx", args=[pk])})
 
 
 @require_GET
 def batch_notice_xlsx(request, pk: int):
-    require_role(request.user, *BATCH_ROLES)
-    batch = selectors.batch_get(user=request.user, pk=pk)
-    if batch.notice_start is None:
-        messages.error(request, _("The public notice of this batch has not started."))
+    batch, notice = _notice(request, pk)
+    if notice is None:
         return _back(pk)
-    return xlsx_response([selectors.notice_sheet(batch=batch, rows=selectors.notice_rows(batch=batch))], f"公示名单-{batch.title}.xlsx")
+    return xlsx_response([notice.sheet()], f"公示名单-{batch.title}.xlsx")

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cases.models import Document
 from cases.services import intake as svc
-from cases.validators import document_name
+from reliefdesk.uploads import document_name
 from reliefdesk.errors import DomainError
 from reliefdesk.history import history_for
 from tests import factories as f
