@@ -32,7 +32,6 @@ class Member(models.Model):
     member_since = models.DateField(_("union member since"), null=True, blank=True)
     card_number = models.CharField(_("Card number"), max_length=19, blank=True)
     bank_name = models.CharField(_("Bank"), max_length=100, blank=True)
-    left_hardship_on = models.DateField(_("left hardship on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

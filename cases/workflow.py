@@ -83,6 +83,8 @@ HISTORY_LABELS = {
     "member.registered": _("Member registered"),
     "member.updated": _("Member's details changed"),
     "member.family_added": _("Family member added"),
+    # Written when the member's own date gave way to the household files (migration 0011).
+    "member.left_hardship_noted": _("Left hardship (recorded before household files)"),
 }
 
 # Codes stored before the history spoke in the past tense → what they read as now.

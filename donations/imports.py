@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -39,7 +38,7 @@ from reliefdesk.models import HistoryEvent
 from reliefdesk.money import quantize_money, to_decimal
 from reliefdesk.scope import get_or_404, require_role
 from reliefdesk import importing
-from reliefdesk.importing import ImportFileError, RowErrors, cell_text, open_table
+from reliefdesk.importing import ImportFileError, RowErrors, cell_date, cell_text, open_table
 from reliefdesk.xlsx import Sheet, SpreadsheetRefused
 
 COLUMNS = ["捐赠方", "单位", "金额", "日期", "渠道", "流水号", "备注"]
@@ -56,15 +55,6 @@ CHANNELS = {
 ANONYMOUS_NAMES = {"匿名", "anonymous", "Anonymous"}
 
 CHUNK = 5000
-
-_DATE_PATTERNS = [
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-]
-
 
 @dataclass(frozen=True)
 class GoodRow:
@@ -91,22 +81,6 @@ def template_sheet() -> Sheet:
         money_columns=[2],
         text_columns=[5],
     )
-
-
-def parse_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = cell_text(value)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return dt.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                return None
-    return None
 
 
 def parse_amount(value) -> tuple[Decimal | None, str | None]:
@@ -228,7 +202,7 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
             errors.add(number, "金额", problem)
             ok = False
         raw_date = cell(row, "日期")
-        received_on = parse_date(raw_date)
+        received_on = cell_date(raw_date)
         if received_on is None:
             errors.add(number, "日期", _("The date is missing.") if cell_text(raw_date) == ""
                        else _("“%(value)s” is not a date (write 2022-03-05).") % {"value": cell_text(raw_date)})

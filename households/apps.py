@@ -8,3 +8,12 @@ class HouseholdsConfig(AppConfig):
     name = "households"
     verbose_name = _("Households on file")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from households import badges, jobs, nav, payments, workflow
+        from reliefdesk.registration import register_app
+
+        register_app(workflows=workflow.WORKFLOWS, history_labels=workflow.HISTORY_LABELS, nav_items=nav.NAV_ITEMS,
+                     job_handlers=jobs.HANDLERS,
+                     member_badges={"household_on_file": badges.household_badges})
+        payments.register_household_payments({"awards": payments.award_payments})

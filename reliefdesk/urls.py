@@ -24,6 +24,7 @@ urlpatterns = [
     # Finance's pages keep the addresses they had under cases/.
     path("cases/", include("payouts.urls")),
     path("donations/", include("donations.urls")),
+    path("households/", include("households.urls")),
     path("reports/", include("reports.urls")),
 ]
 

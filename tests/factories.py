@@ -427,3 +427,52 @@ def make_payouts(count: int, *, fund, station, amounts=None, batch=None) -> list
                       application__batch=batch, batch=batch)
         for amount in amounts[:count]
     ]
+
+
+# --- households ------------------------------------------------------------------------
+
+from households import models as hm  # noqa: E402 - the household factories follow the ones they build on
+
+
+class HouseholdFactory(DjangoModelFactory):
+    """A household's file; on file unless told otherwise (filed a year ago, its review due now)."""
+
+    class Meta:
+        model = hm.Household
+
+    reference = factory.Sequence(lambda n: f"SY-HH-2024-{n + 1:05d}")
+    head = factory.SubFactory(MemberFactory)
+    station = factory.SubFactory(StationFactory)
+    district = factory.LazyAttribute(lambda o: o.station.district)
+    status = hm.Household.Status.ON_FILE
+    monthly_income = Decimal("2400.00")
+    causes = factory.LazyFunction(lambda: [hm.Cause.ILLNESS])
+    civil_status = hm.CivilStatus.NONE
+    narrative = "家中有重病患者，收入微薄。"
+    created_by = factory.SubFactory(UserFactory)
+    filed_on = factory.Maybe(factory.LazyAttribute(lambda o: o.status in ("on_file", "left")),
+                             yes_declaration=dt.date(2023, 6, 1), no_declaration=None)
+    next_review_due = factory.Maybe(factory.LazyAttribute(lambda o: o.status == "on_file"),
+                                    yes_declaration=dt.date(2024, 6, 1), no_declaration=None)
+
+
+class HouseholdPersonFactory(DjangoModelFactory):
+    class Meta:
+        model = hm.HouseholdPerson
+
+    household = factory.SubFactory(HouseholdFactory)
+    relation = hm.HouseholdPerson.Relation.SPOUSE
+    name = factory.Sequence(lambda n: f"王{n}芳")
+    id_number = factory.Sequence(lambda n: make_id_number(area="110115", seq=n % 1000,
+                                                          birth=dt.date(1980, 1, 1) + dt.timedelta(days=n // 1000)))
+    birth_date = factory.LazyAttribute(lambda o: dt.date(int(o.id_number[6:10]), int(o.id_number[10:12]),
+                                                         int(o.id_number[12:14])))
+
+
+class FilingBatchFactory(DjangoModelFactory):
+    class Meta:
+        model = hm.FilingBatch
+
+    title = factory.Sequence(lambda n: f"2024年第{n + 1}批建档")
+    district = factory.SubFactory(DistrictFactory)
+    created_by = factory.SubFactory(UserFactory)

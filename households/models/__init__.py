@@ -13,3 +13,4 @@ from households.models.household import (  # noqa: F401
     PlanMeasure,
     SchoolLevel,
 )
+from households.models.roster import CivilRoster, CivilRosterEntry, CivilRosterMatch  # noqa: F401

@@ -182,6 +182,9 @@ class Household(models.Model):
             models.Index(fields=["district", "status"], name="household_district_status"),
             models.Index(fields=["station", "status"], name="household_station_status"),
             models.Index(fields=["status", "next_review_due"], name="household_review_due"),
+            # The reports count files on file at a date from these two days.
+            models.Index(fields=["district", "filed_on"], name="household_district_filed_on"),
+            models.Index(fields=["district", "left_on"], name="household_district_left_on"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,395 @@
+"""Importing the civil-affairs list (民政信息比对) and matching it with the district's live files.
+
+The import follows the core's pattern (reliefdesk.importing): the upload is
+kept, every row is checked before anything is stored (a bad ID number, an
+unknown 类别, 起始日期 after 截止日期: each listed in the preview), the good
+rows go beside the file as CSV, and the import writes them all with one COPY
+or none. Matching is then done in the database, a few INSERT … SELECT by ID
+number against the heads and the people of the district's live files: who is
+newly on the list, on it with another status or other dates, dropped off it,
+or listed under another name. Accepting a match makes the file's
+civil-affairs status and dates follow the list, with a history row.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import validators
+from cases.models import Member
+from households.models import CivilRoster, CivilRosterEntry, CivilRosterMatch, CivilStatus, Household, HouseholdPerson
+from households.selectors import civil_roster_matches_visible_to, civil_rosters_visible_to, households_visible_to
+from households.services.filing import household_lock
+from households.workflow import HOUSEHOLD
+from reliefdesk import importing
+from reliefdesk.bulk import copy_rows, update_rows
+from reliefdesk.errors import DomainError, TransitionNotAllowed
+from reliefdesk.history import bulk_record_events, record_event
+from reliefdesk.importing import ImportFileError, RowErrors, cell_date, cell_text, open_table
+from reliefdesk.jobs import mark_job_committed
+from reliefdesk.models import Role
+from reliefdesk.scope import district_of, get_or_404, require_role
+from reliefdesk.xlsx import Sheet, SpreadsheetRefused
+
+ROSTER_ROLES = (Role.REVIEWER, Role.FINANCE)
+COLUMNS = {"name": "姓名", "id_number": "身份证号", "category": "类别", "valid_from": "起始日期", "valid_to": "截止日期"}
+REQUIRED_COLUMNS = ["name", "id_number", "category", "valid_from"]
+# The 类别 column as the bureau writes it.
+CATEGORIES = {"低保": CivilStatus.DIBAO, "低保户": CivilStatus.DIBAO, "低收入": CivilStatus.LOW_INCOME,
+              "低收入户": CivilStatus.LOW_INCOME}
+M = CivilRosterMatch.Kind
+LIVE = [state for state in Household.Status.values if state not in Household.CLOSED_STATES]
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    row: int
+    name: str
+    id_number: str
+    category: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def template_sheet() -> Sheet:
+    """The columns the bureau's list is read by, with two example rows."""
+    return Sheet(title="民政救助名单", header=list(COLUMNS.values()),
+                 rows=[["张某某", "110113197905121234", "低保", dt.date(2024, 1, 1), dt.date(2024, 12, 31)],
+                       ["李某某", "110113198002024321", "低收入", dt.date(2024, 3, 1), None]],
+                 widths=[12, 22, 10, 12, 12], text_columns=[1])
+
+
+def parsed_path(roster: CivilRoster) -> Path:
+    return Path(roster.file.path).with_suffix(".rows.csv")
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def civil_roster_upload(*, actor, as_of: dt.date | None, upload, district=None,
+                        today: dt.date | None = None) -> CivilRoster:
+    """Keep the uploaded list of the actor's district; checking follows (inline, or as a job for a large one)."""
+    require_role(actor, *ROSTER_ROLES)
+    today = today or timezone.localdate()
+    district = district_of(actor) or district
+    if district is None:
+        raise DomainError(_("Choose the district whose list this is."), field="district")
+    if as_of is None:
+        raise DomainError(_("Enter the date of the list."), field="as_of")
+    if as_of > today:
+        raise DomainError(_("The day %(date)s is in the future.") % {"date": as_of.isoformat()}, field="as_of")
+    with transaction.atomic():
+        roster = CivilRoster(district=district, as_of=as_of, original_name=upload.name[:255], sha256=_sha256(upload),
+                             uploaded_by=actor)
+        roster.file.save(f"{district.code}-{timezone.now():%Y%m%d%H%M%S}.xlsx", upload, save=False)
+        roster.save()
+        record_event(roster, actor=actor, action="civil_roster.uploaded", to_status=roster.status,
+                     data={"file": roster.original_name, "sha256": roster.sha256, "as_of": as_of.isoformat()})
+    return roster
+
+
+def estimated_rows(roster: CivilRoster) -> int:
+    return importing.estimated_rows(roster.file.path)
+
+
+def _check_row(number: int, cell, errors: RowErrors) -> RosterRow | None:
+    ok = True
+    name = cell_text(cell("name"))[:50]
+    if not name:
+        errors.add(number, COLUMNS["name"], _("The name is missing."))
+        ok = False
+    id_number = ""
+    try:
+        id_number = validators.parse_id_number(cell_text(cell("id_number"))).id_number
+    except ValidationError as exc:
+        errors.add(number, COLUMNS["id_number"], exc.messages[0])
+        ok = False
+    category_text = cell_text(cell("category"))
+    category = CATEGORIES.get(category_text)
+    if category is None:
+        errors.add(number, COLUMNS["category"],
+                   _("Unknown category “%(value)s”: write 低保 or 低收入.") % {"value": category_text})
+        ok = False
+    dates = {}
+    for key in ("valid_from", "valid_to"):
+        raw = cell(key)
+        dates[key] = cell_date(raw)
+        if dates[key] is None and (key == "valid_from" or cell_text(raw)):
+            errors.add(number, COLUMNS[key], _("The date is missing.") if not cell_text(raw)
+                       else _("“%(value)s” is not a date (write 2022-03-05).") % {"value": cell_text(raw)})
+            ok = False
+    if dates["valid_from"] and dates["valid_to"] and dates["valid_from"] > dates["valid_to"]:
+        errors.add(number, COLUMNS["valid_from"],
+                   _("起始日期 %(start)s is after 截止日期 %(end)s.")
+                   % {"start": dates["valid_from"].isoformat(), "end": dates["valid_to"].isoformat()})
+        ok = False
+    if not ok:
+        return None
+    return RosterRow(number, name, id_number, category, dates["valid_from"], dates["valid_to"])
+
+
+def civil_roster_validate(*, roster: CivilRoster,
+                          progress: Callable[[int, int | None], None] | None = None) -> CivilRoster:
+    """Check every row; record each bad row and why. Nothing of the list is stored yet."""
+    errors = RowErrors()
+    good: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    total = 0
+    table = None
+    try:
+        table = open_table(roster.file.path, columns=COLUMNS, required=REQUIRED_COLUMNS,
+                           missing_message=_("Columns missing from the header row: %(columns)s. Use the template."))
+        rows = table.rows
+    except ImportFileError as exc:
+        rows = iter(())
+        errors.add(1 if exc.code == "columns" else None, "", exc.message)
+
+    def capped(rows):
+        try:
+            yield from rows
+        except SpreadsheetRefused as exc:
+            errors.add(None, "", exc.message)
+
+    for number, values in capped(rows):
+        total += 1
+        row = _check_row(number, lambda key: table.cell(values, key), errors)
+        if row is not None:
+            if row.id_number in seen:
+                errors.add(number, COLUMNS["id_number"], _("ID number %(id)s appears twice in this file (row %(row)s).")
+                           % {"id": row.id_number, "row": seen[row.id_number]})
+            else:
+                seen[row.id_number] = number
+                good.append(row)
+        if progress and total % 1000 == 0:
+            progress(total, None)
+    earlier = (CivilRoster.objects.filter(district=roster.district, sha256=roster.sha256,
+                                          status=CivilRoster.Status.COMMITTED).exclude(pk=roster.pk).first())
+    if earlier is not None:
+        errors.add(None, "", _("This file was already imported on %(date)s (%(rows)s rows).")
+                   % {"date": f"{timezone.localtime(earlier.created_at):%Y-%m-%d}", "rows": earlier.rows_ok})
+    if not errors.count and not good:
+        errors.add(None, "", _("The spreadsheet has no rows."))
+    with open(parsed_path(roster), "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        for row in (good if not errors.count else []):
+            writer.writerow([row.row, row.name, row.id_number, row.category, row.valid_from.isoformat(),
+                             row.valid_to.isoformat() if row.valid_to else ""])
+    roster.rows_total = total
+    roster.rows_ok = len(good)
+    roster.errors = errors.items
+    roster.status = CivilRoster.Status.REJECTED if errors.count else CivilRoster.Status.VALIDATED
+    roster.save(update_fields=["rows_total", "rows_ok", "errors", "status"])
+    if progress:
+        progress(total, total)
+    return roster
+
+
+def _read_parsed(roster: CivilRoster) -> Iterator[list]:
+    with open(parsed_path(roster), newline="", encoding="utf-8") as handle:
+        for row, name, id_number, category, valid_from, valid_to in csv.reader(handle):
+            yield [roster.pk, int(row), name, id_number, category, valid_from, valid_to or None]
+
+
+def civil_roster_commit(*, roster: CivilRoster, actor,
+                        progress: Callable[[int, int | None], None] | None = None) -> CivilRoster:
+    """Store every checked row with one COPY, match them with the live files, all in one transaction."""
+    require_role(actor, *ROSTER_ROLES)
+    with transaction.atomic():
+        roster = get_or_404(civil_rosters_visible_to(user=actor).select_for_update(of=("self",)), pk=roster.pk)
+        if roster.status != CivilRoster.Status.VALIDATED:
+            raise TransitionNotAllowed(_("Only a checked list without errors can be imported."))
+        if not parsed_path(roster).exists():
+            raise DomainError(_("The checked rows are no longer available: upload the file again."))
+        if (CivilRoster.objects.filter(district=roster.district, sha256=roster.sha256,
+                                       status=CivilRoster.Status.COMMITTED).exclude(pk=roster.pk).exists()):
+            raise DomainError(_("This file was already imported."))
+        written = copy_rows(CivilRosterEntry._meta.db_table,
+                            ["roster_id", "row", "name", "id_number", "category", "valid_from", "valid_to"],
+                            _read_parsed(roster))
+        if progress:
+            progress(written, written)
+        counts = roster_match(roster=roster)
+        roster.status = CivilRoster.Status.COMMITTED
+        roster.committed_at = timezone.now()
+        roster.save(update_fields=["status", "committed_at"])
+        record_event(roster, actor=actor, action="civil_roster.committed", from_status=CivilRoster.Status.VALIDATED,
+                     to_status=roster.status, data={"rows": written, **counts})
+        mark_job_committed()
+    return roster
+
+
+def roster_match(*, roster: CivilRoster) -> dict[str, int]:
+    """Write the matches of a stored list in four statements; returns how many of each kind.
+
+    The people are the heads and the household members of the district's
+    live files; an entry matches a person by ID number. A household with
+    several people on the list is matched by the head's entry first.
+    """
+    household = Household._meta.db_table
+    member = Member._meta.db_table
+    person = HouseholdPerson._meta.db_table
+    entry = CivilRosterEntry._meta.db_table
+    match = CivilRosterMatch._meta.db_table
+    people = (
+        f"WITH people AS ("
+        f" SELECT h.id AS household_id, NULL::bigint AS person_id, m.id_number, m.name, 0 AS rank"
+        f" FROM {household} h JOIN {member} m ON m.id = h.head_id WHERE h.district_id = %(district)s"
+        f" AND h.status = ANY(%(live)s)"
+        f" UNION ALL SELECT h.id, p.id, p.id_number, p.name, 1"
+        f" FROM {household} h JOIN {person} p ON p.household_id = h.id WHERE h.district_id = %(district)s"
+        f" AND h.status = ANY(%(live)s)),"
+        f" hits AS (SELECT pe.household_id, pe.person_id, pe.name, pe.rank, e.id AS entry_id, e.row, e.name AS"
+        f" listed_name, e.category, e.valid_from, e.valid_to FROM people pe JOIN {entry} e"
+        f" ON e.roster_id = %(roster)s AND e.id_number = pe.id_number)"
+    )
+    params = {"district": roster.district_id, "live": LIVE, "roster": roster.pk}
+    insert = f"INSERT INTO {match} (roster_id, kind, household_id, person_id, entry_id, status)"
+    counts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{people}, first AS (SELECT DISTINCT ON (household_id) * FROM hits ORDER BY household_id, rank, row)"
+            f" {insert} SELECT %(roster)s, CASE WHEN h.civil_status = 'none' THEN 'new' ELSE 'changed' END,"
+            f" h.id, first.person_id, first.entry_id, 'open' FROM first JOIN {household} h ON h.id = first.household_id"
+            f" WHERE h.civil_status = 'none' OR h.civil_status <> first.category"
+            f" OR h.civil_status_from IS DISTINCT FROM first.valid_from"
+            f" OR h.civil_status_to IS DISTINCT FROM first.valid_to",
+            params)
+        cursor.execute(
+            f"{people} {insert} SELECT %(roster)s, 'dropped', h.id, NULL, NULL, 'open' FROM {household} h"
+            f" WHERE h.district_id = %(district)s AND h.status = ANY(%(live)s) AND h.civil_status <> 'none'"
+            f" AND NOT EXISTS (SELECT 1 FROM hits WHERE hits.household_id = h.id)",
+            params)
+        cursor.execute(
+            f"{people} {insert} SELECT %(roster)s, 'name_differs', household_id, person_id, entry_id, 'open'"
+            f" FROM hits WHERE name <> listed_name",
+            params)
+        cursor.execute(f"SELECT kind, count(*) FROM {match} WHERE roster_id = %s GROUP BY kind", [roster.pk])
+        counts = dict(cursor.fetchall())
+    return {kind: counts.get(kind, 0) for kind in M.values}
+
+
+# --- deciding the matches -------------------------------------------------------------
+
+def _civil_status_after(match: CivilRosterMatch) -> tuple[str, dt.date | None, dt.date | None]:
+    if match.kind == M.DROPPED:
+        return CivilStatus.NONE, None, None
+    return match.entry.category, match.entry.valid_from, match.entry.valid_to
+
+
+def _status_event_data(household: Household, match: CivilRosterMatch, new: tuple) -> dict:
+    def day(value):
+        return value.isoformat() if value else None
+
+    return {"roster": match.roster_id, "match": match.pk, "kind": match.kind,
+            "old": [household.civil_status, day(household.civil_status_from), day(household.civil_status_to)],
+            "new": [new[0], day(new[1]), day(new[2])]}
+
+
+def _lock_match(match: CivilRosterMatch | int, actor) -> CivilRosterMatch:
+    pk = match.pk if isinstance(match, CivilRosterMatch) else match
+    match = get_or_404(civil_roster_matches_visible_to(user=actor).select_for_update(of=("self",))
+                       .select_related("entry"), pk=pk)
+    if match.status != CivilRosterMatch.Status.OPEN:
+        raise TransitionNotAllowed(_("This difference was already %(status)s.") % {"status": match.get_status_display()})
+    return match
+
+
+def roster_match_accept(*, actor, match: CivilRosterMatch | int) -> CivilRosterMatch:
+    """The file follows the list: its civil-affairs status and dates (a name difference is marked checked)."""
+    require_role(actor, *ROSTER_ROLES)
+    with transaction.atomic():
+        match = _lock_match(match, actor)
+        household = household_lock(match.household_id, actor)
+        HOUSEHOLD.check(household, "update_civil_status", actor=actor)
+        if match.kind in CivilRosterMatch.STATUS_KINDS:
+            new = _civil_status_after(match)
+            data = _status_event_data(household, match, new)
+            household.civil_status, household.civil_status_from, household.civil_status_to = new
+            household.save(update_fields=["civil_status", "civil_status_from", "civil_status_to", "updated_at"])
+            record_event(household, actor=actor, action="household.civil_status_changed", data=data)
+        else:
+            record_event(household, actor=actor, action="household.roster_name_checked",
+                         data={"roster": match.roster_id, "match": match.pk, "listed_name": match.entry.name,
+                               "person": match.person_id})
+        match.status = CivilRosterMatch.Status.ACCEPTED
+        match.decided_by, match.decided_at = actor, timezone.now()
+        match.save(update_fields=["status", "decided_by", "decided_at"])
+    return match
+
+
+def roster_match_dismiss(*, actor, match: CivilRosterMatch | int) -> CivilRosterMatch:
+    """The file stays as it is (the list is wrong, or the file already knows better)."""
+    require_role(actor, *ROSTER_ROLES)
+    with transaction.atomic():
+        match = _lock_match(match, actor)
+        household = household_lock(match.household_id, actor)
+        HOUSEHOLD.check(household, "update_civil_status", actor=actor)
+        record_event(household, actor=actor, action="household.roster_match_dismissed",
+                     data={"roster": match.roster_id, "match": match.pk, "kind": match.kind})
+        match.status = CivilRosterMatch.Status.DISMISSED
+        match.decided_by, match.decided_at = actor, timezone.now()
+        match.save(update_fields=["status", "decided_by", "decided_at"])
+    return match
+
+
+def roster_matches_accept_all(*, actor, roster: CivilRoster | int, kind: str) -> int:
+    """Accept every open match of one kind in a constant number of statements; returns how many.
+
+    Files that are no longer live (or no longer the actor's) keep their match open.
+    """
+    require_role(actor, *ROSTER_ROLES)
+    if kind not in M.values:
+        raise DomainError(_("Choose which differences to accept."), field="kind")
+    with transaction.atomic():
+        roster = get_or_404(civil_rosters_visible_to(user=actor), pk=roster.pk if isinstance(roster, CivilRoster)
+                            else roster)
+        matches = list(civil_roster_matches_visible_to(user=actor).select_for_update(of=("self",))
+                       .filter(roster=roster, kind=kind, status=CivilRosterMatch.Status.OPEN,
+                               household__status__in=LIVE)
+                       .select_related("entry").order_by("household_id", "pk"))
+        if not matches:
+            return 0
+        households = {h.pk: h for h in households_visible_to(user=actor).select_for_update(of=("self",))
+                      .filter(pk__in={m.household_id for m in matches}).order_by("pk")}
+        for household in households.values():
+            HOUSEHOLD.check(household, "update_civil_status", actor=actor)
+        now = timezone.now()
+        if kind in CivilRosterMatch.STATUS_KINDS:
+            rows, data = [], {}
+            for match in matches:
+                household = households[match.household_id]
+                new = _civil_status_after(match)
+                data[household.pk] = _status_event_data(household, match, new)
+                rows.append((household.pk, *new, now))
+            update_rows(Household._meta.db_table,
+                        columns={"civil_status": "text", "civil_status_from": "date", "civil_status_to": "date",
+                                 "updated_at": "timestamptz"}, rows=rows)
+            bulk_record_events(list(households.values()), actor=actor, action="household.civil_status_changed",
+                               data_for=lambda household: data[household.pk])
+        else:
+            # One row per file, naming every checked person of it.
+            listed: dict[int, list[CivilRosterMatch]] = {}
+            for match in matches:
+                listed.setdefault(match.household_id, []).append(match)
+            bulk_record_events([households[pk] for pk in listed], actor=actor, action="household.roster_name_checked",
+                               data_for=lambda household: {
+                                   "roster": roster.pk, "matches": [m.pk for m in listed[household.pk]],
+                                   "listed_names": [m.entry.name for m in listed[household.pk]]})
+        update_rows(CivilRosterMatch._meta.db_table,
+                    columns={"status": "text", "decided_by_id": "bigint", "decided_at": "timestamptz"},
+                    rows=[(m.pk, CivilRosterMatch.Status.ACCEPTED, actor.pk, now) for m in matches])
+    return len(matches)

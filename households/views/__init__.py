@@ -1,0 +1,1 @@
+"""Household pages, one module per area (file, batches, plan, review, roster)."""
