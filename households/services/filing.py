@@ -91,7 +91,7 @@ def money_field(value, field: str):
     return amount
 
 
-def _clean_household(values: dict) -> dict:
+def household_fields_clean(values: dict) -> dict:
     cleaned = dict(values)
     if "causes" in cleaned:
         causes = list(cleaned["causes"] or [])
@@ -123,11 +123,11 @@ def _clean_household(values: dict) -> dict:
 def household_create(*, actor, head: Member, station: Station, monthly_income=0, causes: Iterable[str] = (),
                      cause_note: str = "", civil_status: str = CivilStatus.NONE,
                      civil_status_from: dt.date | None = None, civil_status_to: dt.date | None = None,
-                     single_parent: bool = False, narrative: str = "") -> Household:
-    """A new draft file for ``head`` at one of the liaison's stations (个人申报)."""
+                     single_parent: bool = False, narrative: str = "", today: dt.date | None = None) -> Household:
+    """A new draft file for ``head`` at one of the liaison's stations (个人申报); its number is of this year."""
     require_role(actor, Role.LIAISON)
     station = get_or_404(stations_visible_to(user=actor), pk=station.pk)
-    fields = _clean_household({"monthly_income": monthly_income, "causes": causes, "cause_note": cause_note,
+    fields = household_fields_clean({"monthly_income": monthly_income, "causes": causes, "cause_note": cause_note,
                                "civil_status": civil_status, "civil_status_from": civil_status_from,
                                "civil_status_to": civil_status_to, "narrative": narrative})
     with transaction.atomic():
@@ -136,7 +136,7 @@ def household_create(*, actor, head: Member, station: Station, monthly_income=0,
         household = Household(head=head, station=station, district=station.district, created_by=actor,
                               single_parent=bool(single_parent), **fields)
         household.reference = household_reference_allocate(district=station.district,
-                                                           year=timezone.localdate().year)
+                                                           year=(today or timezone.localdate()).year)
         try:
             with transaction.atomic():
                 household.save()
@@ -160,7 +160,7 @@ def household_update(*, actor, household: Household, **changes) -> Household:
         civil = {"civil_status", "civil_status_from", "civil_status_to"}
         if civil & set(changes):  # the status and its dates are checked together
             changes = {**{name: getattr(household, name) for name in civil}, **changes}
-        changes = _clean_household(changes)
+        changes = household_fields_clean(changes)
         if "station" in changes:
             station = get_or_404(stations_visible_to(user=actor), pk=changes["station"].pk)
             changes["station"] = station

@@ -28,7 +28,7 @@ from cases import validators
 from cases.models import Member
 from households.models import CivilRoster, CivilRosterEntry, CivilRosterMatch, CivilStatus, Household, HouseholdPerson
 from households.selectors import civil_roster_matches_visible_to, civil_rosters_visible_to, households_visible_to
-from households.services.filing import household_lock
+from households.services.filing import household_fields_clean, household_lock
 from households.workflow import HOUSEHOLD
 from reliefdesk import importing
 from reliefdesk.bulk import copy_rows, update_rows
@@ -290,13 +290,39 @@ def _civil_status_after(match: CivilRosterMatch) -> tuple[str, dt.date | None, d
     return match.entry.category, match.entry.valid_from, match.entry.valid_to
 
 
-def _status_event_data(household: Household, match: CivilRosterMatch, new: tuple) -> dict:
-    def day(value):
-        return value.isoformat() if value else None
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
-    return {"roster": match.roster_id, "match": match.pk, "kind": match.kind,
-            "old": [household.civil_status, day(household.civil_status_from), day(household.civil_status_to)],
-            "new": [new[0], day(new[1]), day(new[2])]}
+
+def _status_event_data(household: Household, new: tuple, **data) -> dict:
+    return {**data, "old": [household.civil_status, _day(household.civil_status_from), _day(household.civil_status_to)],
+            "new": [new[0], _day(new[1]), _day(new[2])]}
+
+
+def civil_status_set(*, household: Household, actor, new: tuple, reason: str = "", data: dict | None = None) -> None:
+    """Give the (locked) file its civil-affairs status and dates, with the old and new ones in its history."""
+    event = _status_event_data(household, new, **(data or {}))
+    household.civil_status, household.civil_status_from, household.civil_status_to = new
+    household.save(update_fields=["civil_status", "civil_status_from", "civil_status_to", "updated_at"])
+    record_event(household, actor=actor, action="household.civil_status_changed", reason=reason, data=event)
+
+
+def household_civil_status_change(*, actor, household: Household, civil_status: str,
+                                  civil_status_from: dt.date | None, civil_status_to: dt.date | None,
+                                  reason: str) -> Household:
+    """The district records a change the bureau certified outside a list (a certificate, the worker leaving 低保)."""
+    require_role(actor, *ROSTER_ROLES)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("A reason is required."), field="reason")
+    fields = household_fields_clean({"civil_status": civil_status, "civil_status_from": civil_status_from,
+                               "civil_status_to": civil_status_to})
+    with transaction.atomic():
+        household = household_lock(household, actor)
+        HOUSEHOLD.check(household, "update_civil_status", actor=actor)
+        civil_status_set(household=household, actor=actor, reason=reason,
+                         new=(fields["civil_status"], fields["civil_status_from"], fields["civil_status_to"]))
+    return household
 
 
 def _lock_match(match: CivilRosterMatch | int, actor) -> CivilRosterMatch:
@@ -316,11 +342,8 @@ def roster_match_accept(*, actor, match: CivilRosterMatch | int) -> CivilRosterM
         household = household_lock(match.household_id, actor)
         HOUSEHOLD.check(household, "update_civil_status", actor=actor)
         if match.kind in CivilRosterMatch.STATUS_KINDS:
-            new = _civil_status_after(match)
-            data = _status_event_data(household, match, new)
-            household.civil_status, household.civil_status_from, household.civil_status_to = new
-            household.save(update_fields=["civil_status", "civil_status_from", "civil_status_to", "updated_at"])
-            record_event(household, actor=actor, action="household.civil_status_changed", data=data)
+            civil_status_set(household=household, actor=actor, new=_civil_status_after(match),
+                             data={"roster": match.roster_id, "match": match.pk, "kind": match.kind})
         else:
             record_event(household, actor=actor, action="household.roster_name_checked",
                          data={"roster": match.roster_id, "match": match.pk, "listed_name": match.entry.name,
@@ -373,7 +396,7 @@ def roster_matches_accept_all(*, actor, roster: CivilRoster | int, kind: str) ->
             for match in matches:
                 household = households[match.household_id]
                 new = _civil_status_after(match)
-                data[household.pk] = _status_event_data(household, match, new)
+                data[household.pk] = _status_event_data(household, new, roster=roster.pk, match=match.pk, kind=kind)
                 rows.append((household.pk, *new, now))
             update_rows(Household._meta.db_table,
                         columns={"civil_status": "text", "civil_status_from": "date", "civil_status_to": "date",
