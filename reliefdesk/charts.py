@@ -103,8 +103,12 @@ def bar_chart(items: Sequence[tuple[str, Decimal | int]], *, title: str, empty_m
 
 
 def line_chart(series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], *, title: str, empty_message: str = "—",
-               width: int = 640, height: int = 240) -> str:
-    """One line per (name, [(x label, value), …]); all series share the x labels of the first."""
+               width: int = 640, height: int = 240, money: bool = True) -> str:
+    """One line per (name, [(x label, value), …]); all series share the x labels of the first.
+
+    Values are yuan unless ``money`` is False (counts: households on file …).
+    """
+    formatter: Callable = format_money if money else _count
     series = [(name, points) for name, points in series if points]
     if not series:
         return _empty(title, empty_message, width)
@@ -137,7 +141,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], *, t
         y = _px(y_at(value))
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y}" y2="{y}" stroke="#dee2e6"/>'
                      f'<text x="{left - 6}" y="{y}" dy="4" text-anchor="end" font-size="11" fill="#6c757d">'
-                     f"{escape(format_money(value))}</text>")
+                     f"{escape(formatter(value))}</text>")
     # Not every month label fits: show at most twelve, evenly spread.
     every = max(1, -(-len(labels) // 12))
     for index, label in enumerate(labels):
@@ -150,7 +154,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[str, Decimal]]]], *, t
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coordinates}"/>')
         for i, (x_label, value) in enumerate(points):
             parts.append(f'<circle cx="{_px(x_at(i))}" cy="{_px(y_at(value))}" r="3" fill="{colour}">'
-                         f"<title>{escape(name)} {escape(x_label)}: {escape(format_money(value))}</title></circle>")
+                         f"<title>{escape(name)} {escape(x_label)}: {escape(formatter(value))}</title></circle>")
         if legend_height:
             y = height + 20 * number + 4
             parts.append(f'<rect x="{left}" y="{y}" width="12" height="12" fill="{colour}"/>'
