@@ -233,49 +233,55 @@ def civil_roster_commit(*, roster: CivilRoster, actor,
 
 
 def roster_match(*, roster: CivilRoster) -> dict[str, int]:
-    """Write the matches of a stored list in four statements; returns how many of each kind.
+    """Write the matches of a stored list in three statements; returns how many of each kind.
 
     The people are the heads and the household members of the district's
-    live files; an entry matches a person by ID number. A household with
-    several people on the list is matched by the head's entry first.
+    live files; an entry matches a person by ID number (the list's unique
+    index). Each statement walks the district's live files once and looks
+    each person up in the list by that index, so the work grows with the
+    files and the list, never with their product. A household with several
+    people on the list is matched by the head's entry first.
     """
     household = Household._meta.db_table
     member = Member._meta.db_table
     person = HouseholdPerson._meta.db_table
     entry = CivilRosterEntry._meta.db_table
     match = CivilRosterMatch._meta.db_table
-    people = (
-        f"WITH people AS ("
-        f" SELECT h.id AS household_id, NULL::bigint AS person_id, m.id_number, m.name, 0 AS rank"
-        f" FROM {household} h JOIN {member} m ON m.id = h.head_id WHERE h.district_id = %(district)s"
-        f" AND h.status = ANY(%(live)s)"
-        f" UNION ALL SELECT h.id, p.id, p.id_number, p.name, 1"
-        f" FROM {household} h JOIN {person} p ON p.household_id = h.id WHERE h.district_id = %(district)s"
-        f" AND h.status = ANY(%(live)s)),"
-        f" hits AS (SELECT pe.household_id, pe.person_id, pe.name, pe.rank, e.id AS entry_id, e.row, e.name AS"
-        f" listed_name, e.category, e.valid_from, e.valid_to FROM people pe JOIN {entry} e"
-        f" ON e.roster_id = %(roster)s AND e.id_number = pe.id_number)"
-    )
     params = {"district": roster.district_id, "live": LIVE, "roster": roster.pk}
+    live = "h.district_id = %(district)s AND h.status = ANY(%(live)s)"
+    head_hit = (f"FROM {member} m JOIN {entry} e ON e.roster_id = %(roster)s AND e.id_number = m.id_number"
+                f" WHERE m.id = h.head_id")
+    person_hit = (f"FROM {person} p JOIN {entry} e ON e.roster_id = %(roster)s AND e.id_number = p.id_number"
+                  f" WHERE p.household_id = h.id")
     insert = f"INSERT INTO {match} (roster_id, kind, household_id, person_id, entry_id, status)"
-    counts = {}
     with connection.cursor() as cursor:
+        # The rows were just written in this transaction: the planner learns their number before it plans.
+        cursor.execute(f"ANALYZE {entry}")
         cursor.execute(
-            f"{people}, first AS (SELECT DISTINCT ON (household_id) * FROM hits ORDER BY household_id, rank, row)"
-            f" {insert} SELECT %(roster)s, CASE WHEN h.civil_status = 'none' THEN 'new' ELSE 'changed' END,"
-            f" h.id, first.person_id, first.entry_id, 'open' FROM first JOIN {household} h ON h.id = first.household_id"
-            f" WHERE h.civil_status = 'none' OR h.civil_status <> first.category"
-            f" OR h.civil_status_from IS DISTINCT FROM first.valid_from"
-            f" OR h.civil_status_to IS DISTINCT FROM first.valid_to",
+            f"{insert} SELECT %(roster)s, CASE WHEN h.civil_status = 'none' THEN 'new' ELSE 'changed' END, h.id,"
+            f" hit.person_id, hit.entry_id, 'open' FROM {household} h CROSS JOIN LATERAL ("
+            f" SELECT * FROM (SELECT e.id AS entry_id, e.row, e.category, e.valid_from, e.valid_to,"
+            f" NULL::bigint AS person_id, 0 AS rank {head_hit}"
+            f" UNION ALL SELECT e.id, e.row, e.category, e.valid_from, e.valid_to, p.id, 1 {person_hit}) hits"
+            f" ORDER BY rank, row LIMIT 1) hit"
+            f" WHERE {live} AND (h.civil_status = 'none' OR h.civil_status <> hit.category"
+            f" OR h.civil_status_from IS DISTINCT FROM hit.valid_from"
+            f" OR h.civil_status_to IS DISTINCT FROM hit.valid_to)",
             params)
         cursor.execute(
-            f"{people} {insert} SELECT %(roster)s, 'dropped', h.id, NULL, NULL, 'open' FROM {household} h"
-            f" WHERE h.district_id = %(district)s AND h.status = ANY(%(live)s) AND h.civil_status <> 'none'"
-            f" AND NOT EXISTS (SELECT 1 FROM hits WHERE hits.household_id = h.id)",
+            f"{insert} SELECT %(roster)s, 'dropped', h.id, NULL, NULL, 'open' FROM {household} h"
+            f" WHERE {live} AND h.civil_status <> 'none'"
+            f" AND NOT EXISTS (SELECT 1 {head_hit}) AND NOT EXISTS (SELECT 1 {person_hit})",
             params)
         cursor.execute(
-            f"{people} {insert} SELECT %(roster)s, 'name_differs', household_id, person_id, entry_id, 'open'"
-            f" FROM hits WHERE name <> listed_name",
+            f"{insert} SELECT %(roster)s, 'name_differs', h.id, NULL, e.id, 'open' FROM {household} h"
+            f" JOIN {member} m ON m.id = h.head_id"
+            f" JOIN {entry} e ON e.roster_id = %(roster)s AND e.id_number = m.id_number"
+            f" WHERE {live} AND e.name <> m.name"
+            f" UNION ALL SELECT %(roster)s, 'name_differs', h.id, p.id, e.id, 'open' FROM {household} h"
+            f" JOIN {person} p ON p.household_id = h.id"
+            f" JOIN {entry} e ON e.roster_id = %(roster)s AND e.id_number = p.id_number"
+            f" WHERE {live} AND e.name <> p.name",
             params)
         cursor.execute(f"SELECT kind, count(*) FROM {match} WHERE roster_id = %s GROUP BY kind", [roster.pk])
         counts = dict(cursor.fetchall())
