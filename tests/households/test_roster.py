@@ -147,9 +147,15 @@ def test_dismissing_keeps_the_file_as_it_is(finance, files):
 
 
 def test_the_same_file_is_not_imported_twice(finance, files):
-    rows = [["路人", f.make_id_number(seq=901), "低保", D(2024, 1, 1), None]]
-    roster.civil_roster_commit(roster=checked(finance, rows), actor=finance)
-    again = checked(finance, rows)
+    content = xlsx([["路人", f.make_id_number(seq=901), "低保", D(2024, 1, 1), None]]).read()
+
+    def upload_and_check():
+        imp = roster.civil_roster_upload(actor=finance, as_of=D(2024, 6, 30), today=D(2024, 7, 1),
+                                         upload=SimpleUploadedFile("民政名单.xlsx", content))
+        return roster.civil_roster_validate(roster=imp)
+
+    roster.civil_roster_commit(roster=upload_and_check(), actor=finance)
+    again = upload_and_check()
     assert again.status == CivilRoster.Status.REJECTED
     assert "already imported" in again.errors[0]["message"]
 
