@@ -45,6 +45,41 @@ class Member(models.Model):
         return self.name
 
 
+class MemberRegistration(models.Model):
+    """A member belongs to the stations he is registered at (and so to their districts).
+
+    Their liaisons and the district's staff see him; everyone else sees at
+    most that a member with a given full ID number exists, and his masked
+    name. A station adds him through ``member_register_at_station``.
+    """
+
+    class Source(models.TextChoices):
+        REGISTERED = "registered", _("Registered here")
+        ADDED = "added", _("Registered here on request")
+        APPLICATION = "application", _("An application was filed here")
+        EMPLOYER = "employer", _("His employer's station")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="registrations",
+                               verbose_name=_("member"))
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="member_registrations",
+                                verbose_name=_("service station"))
+    source = models.CharField(_("how"), max_length=12, choices=Source.choices, default=Source.REGISTERED)
+    reason = models.TextField(_("reason"), blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("registered by"))
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "registered_at", "id"]
+        verbose_name = _("station registration")
+        verbose_name_plural = _("station registrations")
+        constraints = [models.UniqueConstraint(fields=["member", "station"], name="member_registered_once_per_station")]
+        indexes = [models.Index(fields=["station", "member"], name="registration_station_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.station}"
+
+
 class FamilyMember(models.Model):
     class Relation(models.TextChoices):
         SPOUSE = "spouse", _("Spouse")

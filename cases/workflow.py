@@ -81,6 +81,7 @@ HISTORY_LABELS = {
     "application.override_confirmed": _("Exception amount confirmed"),
     "batch.created": _("Batch created"),
     "member.registered": _("Member registered"),
+    "member.registered_at_station": _("Registered at a station"),
     "member.updated": _("Member's details changed"),
     "member.family_added": _("Family member added"),
 }

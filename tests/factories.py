@@ -198,8 +198,11 @@ class LedgerEntryFactory(DjangoModelFactory):
 
 
 class MemberFactory(DjangoModelFactory):
+    """A member; ``stations=[...]`` registers him there (without it he belongs only where he has a case)."""
+
     class Meta:
         model = cm.Member
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"张{n}明")
     id_number = factory.Sequence(lambda n: make_id_number(seq=n % 1000, birth=dt.date(1970, 1, 1) + dt.timedelta(days=n // 1000)))
@@ -211,6 +214,12 @@ class MemberFactory(DjangoModelFactory):
     member_since = dt.date(2010, 1, 1)
     card_number = luhn_complete("622202020000123456")
     bank_name = "中国工商银行北京顺义支行"
+
+    @factory.post_generation
+    def stations(obj, create, extracted, **kwargs):
+        if create and extracted:
+            cm.MemberRegistration.objects.bulk_create(
+                [cm.MemberRegistration(member=obj, station=station) for station in extracted])
 
 
 class FamilyMemberFactory(DjangoModelFactory):

@@ -13,8 +13,8 @@ from cases import validators
 from cases.models import Application, Document, FamilyMember
 from funds.models import AidCategory, Disease, Fund
 from funds.selectors import funds_visible_to
-from reliefdesk.models import Employer
-from reliefdesk.scope import employers_visible_to, stations_visible_to
+from reliefdesk.models import Employer, Role, Station
+from reliefdesk.scope import employers_visible_to, role_of, stations_visible_to
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"),
                "validators": [validators.validate_money_not_negative]}
@@ -44,9 +44,28 @@ class MemberFindForm(forms.Form):
     id_number = IdNumberField(help_text=_("18 characters; the last may be X."))
 
 
+def _station_field(form, user, *, name="station"):
+    """The station choice of a liaison with several stations (an administrator may leave it empty); with one
+    station the field goes and the service takes his station."""
+    if user is None:
+        del form.fields[name]
+        return
+    stations = stations_visible_to(user=user).filter(active=True)
+    if role_of(user) == Role.ADMIN:
+        form.fields[name].queryset = stations
+        return
+    if stations.count() <= 1:
+        del form.fields[name]
+        return
+    form.fields[name].queryset = stations
+    form.fields[name].required = True
+
+
 class MemberForm(forms.Form):
     id_number = IdNumberField()
     name = forms.CharField(label=_("Name"), max_length=50)
+    station = forms.ModelChoiceField(label=_("registered at"), queryset=Station.objects.none(), required=False,
+                                     help_text=_("The station the member belongs to from now on."))
     phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False, validators=[validators.validate_mobile])
     employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none(), required=False)
     card_number = forms.CharField(label=_("Card number"), max_length=30, required=False,
@@ -59,12 +78,56 @@ class MemberForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers_visible_to(user=user)
+        _station_field(self, user)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("card_number") and not cleaned.get("bank_name"):
             self.add_error("bank_name", _("Name the bank of the card."))
         return cleaned
+
+
+class MemberEditForm(forms.Form):
+    """A member's contact and payment details; the ID number (and so birth date and sex) never changes."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False,
+                            validators=[validators.validate_mobile])
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none(), required=False)
+    is_union_member = forms.BooleanField(label=_("union member"), required=False)
+    member_since = forms.DateField(label=_("union member since"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    card_number = forms.CharField(label=_("Card number"), max_length=30, required=False,
+                                  validators=[validators.validate_card_number],
+                                  help_text=_("A new card reaches payouts already approved only when finance "
+                                              "applies it to them."))
+    bank_name = forms.CharField(label=_("Bank"), max_length=100, required=False)
+
+    def __init__(self, *args, member, user, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(member, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+        # His current employer stays choosable even when it belongs to another district.
+        self.fields["employer"].queryset = Employer.objects.filter(
+            Q(pk__in=employers_visible_to(user=user).values("pk")) | Q(pk=member.employer_id)).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("card_number") and not cleaned.get("bank_name"):
+            self.add_error("bank_name", _("Name the bank of the card."))
+        return cleaned
+
+
+class RegisterHereForm(forms.Form):
+    """Register a member on file elsewhere at the liaison's station: his full ID number and why."""
+
+    id_number = IdNumberField(widget=forms.HiddenInput)
+    station = forms.ModelChoiceField(label=_("register him at"), queryset=Station.objects.none(), required=False)
+    reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("For example: he now works for an employer of our district."))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _station_field(self, user)
 
 
 class FamilyMemberForm(forms.Form):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Application, Document, InvoiceNumber, Member
-from reliefdesk.scope import get_or_404, role_of, scope_queryset
+from cases.models import Application, Document, InvoiceNumber, Member, MemberRegistration
+from reliefdesk.masking import mask_name
+from reliefdesk.models import Role
+from reliefdesk.scope import district_of, get_or_404, role_of, scope_queryset, station_ids_of
 
 S = Application.Status
 
@@ -55,13 +57,73 @@ def documents_visible_to(*, user) -> QuerySet[Document]:
 
 
 def members_visible_to(*, user) -> QuerySet[Member]:
-    """The members ``user`` may look up: every registered member, for any staff role.
+    """The members ``user`` may see: those registered at, or with a case at, his stations (liaison) or his
+    district's stations (district roles); every member for an administrator.
 
-    A member is registered once, city-wide, by his ID number, and any station may file for him.
+    A member belongs to the stations he is registered at (``MemberRegistration``) and to those where he has
+    an application, and so to their districts. Anyone else finds at most that he exists (:func:`member_find`).
     """
-    if role_of(user) is None:
-        return Member.objects.none()
-    return Member.objects.select_related("employer")
+    role = role_of(user)
+    queryset = Member.objects.select_related("employer")
+    if role == Role.ADMIN:
+        return queryset
+    if role is None:
+        return queryset.none()
+    registrations = MemberRegistration.objects.filter(member_id=OuterRef("pk"))
+    cases = Application.objects.filter(member_id=OuterRef("pk"))
+    if role == Role.LIAISON:
+        stations = station_ids_of(user)
+        registrations, cases = registrations.filter(station_id__in=stations), cases.filter(station_id__in=stations)
+    else:
+        district = district_of(user)
+        if district is None:
+            return queryset.none()
+        registrations = registrations.filter(station__district_id=district.pk)
+        cases = cases.filter(district_id=district.pk)
+    return queryset.filter(Exists(registrations) | Exists(cases))
+
+
+def member_get(*, user, pk: int) -> Member:
+    """One member for his page, 404 outside the user's scope (whether he exists or not)."""
+    return get_or_404(members_visible_to(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class MemberFound:
+    """What looking up a full ID number tells a user.
+
+    ``member`` is set when the member is in the user's scope. Otherwise, when a member with that number
+    exists elsewhere, only ``exists`` and his masked name are told: never his ID, phone, card or bank.
+    """
+
+    id_number: str
+    member: Member | None = None
+    exists: bool = False
+    masked_name: str = ""
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.exists and self.member is None
+
+
+def member_find(*, user, id_number: str) -> MemberFound:
+    """Look a member up by his full, valid ID number (two queries at most)."""
+    member = members_visible_to(user=user).filter(id_number=id_number).first()
+    if member is not None:
+        return MemberFound(id_number=id_number, member=member, exists=True, masked_name=mask_name(member.name))
+    name = Member.objects.filter(id_number=id_number).values_list("name", flat=True).first()
+    if name is None:
+        return MemberFound(id_number=id_number)
+    return MemberFound(id_number=id_number, exists=True, masked_name=mask_name(name))
+
+
+def member_applications(*, member: Member, user) -> QuerySet[Application]:
+    """The member's applications that ``user`` may see, newest first."""
+    return applications_visible_to(user=user).filter(member=member).order_by("-created_at", "-id")
+
+
+def member_registrations(*, member: Member) -> QuerySet[MemberRegistration]:
+    return member.registrations.select_related("station__district", "registered_by").order_by("registered_at", "id")
 
 
 def application_get(*, user, pk: int) -> Application:

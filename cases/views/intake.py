@@ -22,6 +22,7 @@ from cases.forms.intake import (
     FamilyMemberForm,
     MemberFindForm,
     MemberForm,
+    RegisterHereForm,
     WithdrawForm,
 )
 from cases.models import Application, Document
@@ -76,17 +77,19 @@ def application_list(request):
 
 @require_http_methods(["GET", "POST"])
 def application_new(request):
-    """Find the member by ID number; if he is new, register him on the same page."""
+    """Find the member by his full ID number; if he is new, register him on the same page.
+
+    A member on file only at other stations is shown as existing, with his masked name, and can be
+    registered at the liaison's station (with a reason) before anything is filed for him.
+    """
     require_role(request.user, Role.LIAISON)
     find_form = MemberFindForm(request.GET or None, auto_id="find_%s")
-    member_form = None
-    member = None
+    member_form = register_form = found = None
     if request.method == "POST":
         member_form = MemberForm(request.POST, user=request.user)
         if member_form.is_valid():
-            data = member_form.cleaned_data
             try:
-                member = svc.member_register(actor=request.user, **data)
+                member = svc.member_register(actor=request.user, **member_form.cleaned_data)
             except DomainError as error:
                 add_to_form(member_form, error)
             else:
@@ -95,11 +98,14 @@ def application_new(request):
         find_form = MemberFindForm(initial={"id_number": request.POST.get("id_number", "")}, auto_id="find_%s")
     elif find_form.is_bound and find_form.is_valid():
         number = find_form.cleaned_data["id_number"]
-        member = sel.members_visible_to(user=request.user).filter(id_number=number).first()
-        if member is None:
+        found = sel.member_find(user=request.user, id_number=number)
+        if found.elsewhere:
+            register_form = RegisterHereForm(initial={"id_number": number}, user=request.user, auto_id="here_%s")
+        elif not found.exists:
             member_form = MemberForm(initial={"id_number": number}, user=request.user)
     return render(request, "cases/member_find.html", {
-        "find_form": find_form, "member_form": member_form, "member": member, **_steps("member"),
+        "find_form": find_form, "member_form": member_form, "register_form": register_form, "found": found,
+        "member": found.member if found else None, **_steps("member"),
     })
 
 
@@ -118,7 +124,7 @@ def _default_fund_and_category(station, user):
 def application_new_for_member(request, member_pk: int):
     """Choose the beneficiary (or add a family member); saving creates the draft."""
     require_role(request.user, Role.LIAISON)
-    member = get_or_404(sel.members_visible_to(user=request.user), pk=member_pk)
+    member = sel.member_get(user=request.user, pk=member_pk)
     form = BeneficiaryForm(member=member, user=request.user, initial={"beneficiary": "self"})
     family_form = FamilyMemberForm(prefix="family")
     if request.method == "POST" and "add_family" in request.POST:
