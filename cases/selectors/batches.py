@@ -101,11 +101,22 @@ def batch_candidates(*, batch: Batch, user, data=None) -> tuple[QuerySet[Applica
     return queryset, filterset
 
 
-def notice_rows(*, batch: Batch) -> QuerySet[Application]:
-    """The cases on the public-notice list (公示名单)."""
-    return (batch.applications.filter(status__in=MEMBER_STATUSES)
-            .select_related("category", "member", "station")
-            .order_by("station__code", "reference"))
+def notice_person(application: Application) -> tuple[str, str]:
+    """Name and ID number as the notice lists them: those approved (the frozen snapshot) once approved."""
+    frozen = (application.award_snapshot or {}).get("member") or {}
+    if frozen.get("name"):
+        return frozen["name"], frozen.get("id_number", "")
+    return application.member.name, application.member.id_number
+
+
+def notice_rows(*, batch: Batch) -> list[Application]:
+    """The cases on the public-notice list (公示名单), each with ``notice_name`` and ``notice_id_number``."""
+    rows = list(batch.applications.filter(status__in=MEMBER_STATUSES)
+                .select_related("category", "member", "station")
+                .order_by("station__code", "reference"))
+    for application in rows:
+        application.notice_name, application.notice_id_number = notice_person(application)
+    return rows
 
 
 def notice_sheet(*, batch: Batch, rows) -> "object":
@@ -114,7 +125,8 @@ def notice_sheet(*, batch: Batch, rows) -> "object":
 
     def lines():
         for index, application in enumerate(rows, start=1):
-            yield (index, mask_name(application.member.name), mask_id_number(application.member.id_number),
+            name, id_number = notice_person(application)
+            yield (index, mask_name(name), mask_id_number(id_number),
                    application.station.name, application.category.name, application.proposed_amount)
 
     header = [_("No."), _("Name"), _("ID number"), _("Service station"), _("Category"), _("Amount (yuan)")]

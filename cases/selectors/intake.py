@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Application, Document, InvoiceNumber, Member, MemberRegistration
+from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member, MemberRegistration
 from reliefdesk.masking import mask_name
 from reliefdesk.models import Role
 from reliefdesk.scope import district_of, get_or_404, role_of, scope_queryset, station_ids_of
@@ -142,6 +143,78 @@ def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]
     sort = (data or {}).get("sort") or "-created"
     queryset = queryset.order_by(SORTS.get(sort, "-created_at"), "-id")
     return queryset, filterset
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a case page shows of the member, the beneficiary and the amounts.
+
+    Once the case is approved these are the figures frozen in its award snapshot, whatever has been
+    changed on the member since (a rename, a new card); before, they are the live ones. Details an older
+    snapshot did not keep (mobile number, employer) are the member's current ones.
+    """
+
+    frozen: bool
+    member_name: str
+    member_id_number: str
+    phone: str
+    employer: str
+    card_number: str
+    bank_name: str
+    is_union_member: bool
+    beneficiary_name: str
+    beneficiary_id_number: str
+    relation_label: str  # "" for the member himself
+    disease_name: str
+    event_date: dt.date | None
+    total_cost: Decimal
+    reimbursed: Decimal
+    other_aid: Decimal
+    self_paid: Decimal
+    assessed_loss: Decimal | None
+
+
+def _relation_label(code: str | None) -> str:
+    return str(FamilyMember.Relation(code).label) if code in FamilyMember.Relation.values else ""
+
+
+def _money_or_none(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(value)
+
+
+def case_facts(application: Application) -> CaseFacts:
+    """The facts of ``application`` as its pages show them: frozen at approval, live before."""
+    member = application.member
+    snapshot = application.award_snapshot or {}
+    if not snapshot:
+        beneficiary = application.beneficiary
+        return CaseFacts(
+            frozen=False, member_name=member.name, member_id_number=member.id_number, phone=member.phone,
+            employer=str(member.employer or ""), card_number=member.card_number, bank_name=member.bank_name,
+            is_union_member=member.is_union_member, beneficiary_name=application.beneficiary_name,
+            beneficiary_id_number=application.beneficiary_id_number,
+            relation_label=_relation_label(beneficiary.relation) if beneficiary else "",
+            disease_name=application.disease.name if application.disease_id else "",
+            event_date=application.event_date, total_cost=application.total_cost,
+            reimbursed=application.reimbursed, other_aid=application.other_aid, self_paid=application.self_paid,
+            assessed_loss=application.assessed_loss)
+    frozen_member = snapshot.get("member", {})
+    beneficiary = snapshot.get("beneficiary", {})
+    amounts = snapshot.get("amounts", {})
+    disease = snapshot.get("disease") or {}
+    event_date = snapshot.get("event_date")
+    return CaseFacts(
+        frozen=True, member_name=frozen_member.get("name", ""), member_id_number=frozen_member.get("id_number", ""),
+        phone=frozen_member.get("phone", member.phone),
+        employer=frozen_member.get("employer", str(member.employer or "")),
+        card_number=frozen_member.get("card_number", ""), bank_name=frozen_member.get("bank_name", ""),
+        is_union_member=frozen_member.get("is_union_member", True),
+        beneficiary_name=beneficiary.get("name", ""), beneficiary_id_number=beneficiary.get("id_number", ""),
+        relation_label=_relation_label(beneficiary.get("relation")), disease_name=disease.get("name", ""),
+        event_date=dt.date.fromisoformat(event_date) if event_date else None,
+        total_cost=Decimal(amounts.get("total_cost", "0")), reimbursed=Decimal(amounts.get("reimbursed", "0")),
+        other_aid=Decimal(amounts.get("other_aid", "0")), self_paid=Decimal(amounts.get("self_paid", "0")),
+        assessed_loss=_money_or_none(amounts.get("assessed_loss")))
 
 
 @dataclass(frozen=True)

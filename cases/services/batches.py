@@ -186,7 +186,8 @@ def _snapshot(application: Application, rule_set_version: str) -> dict:
     return {
         "reference": application.reference,
         "member": {"name": member.name, "id_number": member.id_number, "card_number": member.card_number,
-                   "bank_name": member.bank_name, "is_union_member": member.is_union_member},
+                   "bank_name": member.bank_name, "is_union_member": member.is_union_member,
+                   "phone": member.phone, "employer": member.employer.name if member.employer_id else ""},
         "beneficiary": {
             "name": application.beneficiary_name,
             "id_number": application.beneficiary_id_number,
@@ -291,7 +292,7 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
         applications = list(
             Application.objects.select_for_update(of=("self",))
             .filter(batch=batch, status=S.IN_BATCH)
-            .select_related("member", "beneficiary", "disease", "category", "estimate_rule_set")
+            .select_related("member__employer", "beneficiary", "disease", "category", "estimate_rule_set")
             .order_by("pk")
         )
         if not applications:

@@ -287,6 +287,7 @@ def _step_review(request, application):
     if request.method == "POST":
         raise Http404
     return render(request, "cases/application_review.html", {
+        "facts": sel.case_facts(application),
         "problems": svc.application_submission_problems(application),
         "documents": application.documents.all(),
         "invoices": application.invoices.all(),
@@ -377,6 +378,7 @@ def application_detail(request, pk: int):
     actions = APPLICATION.allowed_actions(application, role=role)
     return render(request, "cases/application_detail.html", {
         "application": application,
+        "facts": sel.case_facts(application),
         "documents": documents,
         "checklist": checklist,
         "invoices": list(application.invoices.all()),
@@ -396,6 +398,7 @@ def application_print(request, pk: int):
     application = sel.application_get(user=request.user, pk=pk)
     return render(request, "cases/application_print.html", {
         "application": application,
+        "facts": sel.case_facts(application),
         "documents": application.documents.all(),
         "invoices": application.invoices.all(),
     })
