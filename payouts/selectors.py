@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
@@ -22,6 +22,22 @@ def payouts_visible_to(*, user) -> QuerySet[Payout]:
 
 def payout_sheets_visible_to(*, user) -> QuerySet[PayoutSheet]:
     return scope_queryset(PayoutSheet.objects.select_related("fund", "created_by"), user, station=None)
+
+
+def payouts_awaiting_member_card(*, user, member) -> QuerySet[Payout]:
+    """The member's pending payouts, in no live sheet, whose card or bank is not his current one.
+
+    A payout carries the card frozen at approval; a card changed since reaches these only when finance
+    applies it (``payouts_apply_member_card``). Nothing is offered while he has no card on file.
+    """
+    if not member.card_number:
+        return Payout.objects.none()
+    live_line = PayoutSheetLine.objects.filter(payout=OuterRef("pk"), released=False)
+    return (payouts_visible_to(user=user)
+            .filter(application__member=member, status=Payout.Status.PENDING)
+            .exclude(Exists(live_line))
+            .exclude(card_number=member.card_number, bank_name=member.bank_name)
+            .order_by("pk"))
 
 
 def payout_get(*, user, pk: int) -> Payout:

@@ -60,7 +60,7 @@ def _check(validator, value, field: str) -> None:
 
 # --- Members ---------------------------------------------------------------
 
-def _clean_member_fields(fields: dict) -> dict:
+def clean_member_fields(fields: dict) -> dict:
     cleaned = dict(fields)
     if "name" in cleaned:
         cleaned["name"] = (cleaned["name"] or "").strip()
@@ -117,7 +117,7 @@ def member_register(*, actor, id_number: str, name: str, station: Station | None
         facts = validators.parse_id_number(id_number)
     except ValidationError as exc:
         raise _domain(exc, "id_number") from None
-    fields = _clean_member_fields({"name": name, "phone": phone, "card_number": card_number,
+    fields = clean_member_fields({"name": name, "phone": phone, "card_number": card_number,
                                    "bank_name": bank_name})
     station = _registration_station(actor, station)
     with transaction.atomic():
@@ -197,7 +197,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise TypeError(f"member_update does not change {sorted(unknown)}")
-    changes = _clean_member_fields(changes)
+    changes = clean_member_fields(changes)
     with transaction.atomic():
         member = _lock_member(member, actor)
         changed = {k: v for k, v in changes.items() if getattr(member, k) != v}
