@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from funds.models import AidCategory, Disease, Fund, LedgerEntry, Parameter, ParameterValue, RuleSet, Tier
 from funds.services import rule_set_edit_refusal
@@ -15,8 +16,13 @@ class AidCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Fund)
 class FundAdmin(admin.ModelAdmin):
-    list_display = ("slug", "name", "district", "founded_on", "active")
+    list_display = ("slug", "name", "district", "founded_on", "active", "exception_max_amount",
+                     "exception_cap_multiple")
     list_filter = ("active", "district")
+    fieldsets = [
+        (None, {"fields": ("slug", "name", "district", "founded_on", "notice_days", "active", "description")}),
+        (_("Exception amounts"), {"fields": ("exception_max_amount", "exception_cap_multiple")}),
+    ]
 
 
 @admin.register(Disease)

@@ -49,7 +49,11 @@ def seed_funds() -> None:
         )
     for slug, name, district_code, founded in FUNDS:
         district = District.objects.get(code=district_code) if district_code else None
-        Fund.objects.update_or_create(slug=slug, defaults={"name": name, "district": district, "founded_on": founded})
+        fund, created = Fund.objects.update_or_create(slug=slug, defaults={"name": name, "district": district,
+                                                                           "founded_on": founded})
+        if created:
+            # An exception amount may be at most twice the most the rule gives a case (an administrator's choice).
+            Fund.objects.filter(pk=fund.pk).update(exception_cap_multiple=D("2"))
 
 
 # The 28 serious diseases of the Insurance Association of China's 2020 standard definitions

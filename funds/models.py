@@ -75,11 +75,26 @@ class Fund(models.Model):
     notice_days = models.PositiveSmallIntegerField(_("public-notice working days"), default=5)
     active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)
+    # An exception amount (outside what the rule gives) may be at most the lower of these; empty: no bound.
+    exception_max_amount = models.DecimalField(
+        _("largest exception amount"), null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("An exception amount may not exceed this many yuan. Empty: no fixed maximum."), **MONEY)
+    exception_cap_multiple = models.DecimalField(
+        _("exception at most this multiple of the rule's cap"), max_digits=6, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("E.g. 2: an exception amount may be at most twice the most the rule gives a case (its cap per "
+                    "case, or its highest tier). Empty: no such bound."))
 
     class Meta:
         ordering = ["slug"]
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
+        constraints = [
+            models.CheckConstraint(condition=Q(exception_max_amount__isnull=True) | Q(exception_max_amount__gt=0),
+                                   name="fund_exception_max_positive"),
+            models.CheckConstraint(condition=Q(exception_cap_multiple__isnull=True) | Q(exception_cap_multiple__gt=0),
+                                   name="fund_exception_multiple_positive"),
+        ]
 
     def __str__(self) -> str:
         return self.name

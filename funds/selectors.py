@@ -249,6 +249,30 @@ def rules_of(rule_set: RuleSet, *, on: date | None = None) -> engine.Rules:
     )
 
 
+@dataclass(frozen=True)
+class ExceptionLimit:
+    """The most an exception amount of a fund may be under a rule set, and what sets it."""
+
+    amount: Decimal
+    fund_maximum: Decimal | None  # the fund's largest exception amount, if set
+    rule_cap: Decimal | None  # the most the rule gives a case, if bounded
+    multiple: Decimal | None  # the fund's multiple of that, if set
+
+
+def exception_limit(*, fund: Fund, rules: engine.Rules) -> ExceptionLimit | None:
+    """The lower of the fund's largest exception amount and its multiple of the rule's cap (None: no bound)."""
+    cap = engine.rule_cap(rules)
+    limits = []
+    if fund.exception_max_amount is not None:
+        limits.append(fund.exception_max_amount)
+    if fund.exception_cap_multiple is not None and cap is not None:
+        limits.append(engine.round_amount(cap * fund.exception_cap_multiple, "cent"))
+    if not limits:
+        return None
+    return ExceptionLimit(amount=min(limits), fund_maximum=fund.exception_max_amount, rule_cap=cap,
+                          multiple=fund.exception_cap_multiple)
+
+
 # Who judged cases under a rule set: name → uses(rule_set) → bool, registered by the apps that do (cases).
 RULE_SET_USES: Registry[Callable[[RuleSet], bool]] = Registry("rule set use")
 
