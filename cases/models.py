@@ -231,6 +231,8 @@ class Document(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # What an "other" document is (e.g. 学生证, 录取通知书): required for that kind, shown wherever it is listed.
+    description = models.CharField(_("what the document is"), max_length=100, blank=True)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=50)
@@ -248,6 +250,12 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def label(self) -> str:
+        """The kind, and for an "other" document what it is: "其他：录取通知书"."""
+        kind = str(self.get_kind_display())
+        return f"{kind}：{self.description}" if self.description else kind
 
 
 class Batch(models.Model):

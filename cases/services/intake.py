@@ -410,11 +410,20 @@ def sniff_content_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def document_add(*, actor, application: Application, kind: str, uploaded_file) -> Document:
-    """Store an uploaded PDF, JPEG or PNG (recognised by its content) with its SHA-256."""
+def document_add(*, actor, application: Application, kind: str, uploaded_file, description: str = "") -> Document:
+    """Store an uploaded PDF, JPEG or PNG (recognised by its content) with its SHA-256.
+
+    An "other" document needs a short ``description`` of what it is (e.g. 录取通知书).
+    """
     require_role(actor, Role.LIAISON)
     if kind not in Document.Kind.values:
         raise DomainError(_("Choose what kind of document this is."), field="kind")
+    description = " ".join((description or "").split())
+    if kind == Document.Kind.OTHER and not description:
+        raise DomainError(_("Say briefly what this document is (e.g. admission letter)."), field="description")
+    if len(description) > Document._meta.get_field("description").max_length:
+        raise DomainError(_("Describe the document in at most %(max)d characters.")
+                          % {"max": Document._meta.get_field("description").max_length}, field="description")
     size = uploaded_file.size
     if size > settings.DOCUMENT_MAX_BYTES:
         raise DomainError(
@@ -445,16 +454,18 @@ def document_add(*, actor, application: Application, kind: str, uploaded_file) -
         if same is not None:
             raise DomainError(
                 _("%(name)s is already attached to this application as “%(kind)s” (%(existing)s, uploaded "
-                  "%(when)s).") % {"name": uploaded_file.name, "kind": same.get_kind_display(),
+                  "%(when)s).") % {"name": uploaded_file.name, "kind": same.label,
                                    "existing": same.original_name,
                                    "when": timezone.localtime(same.uploaded_at).strftime("%Y-%m-%d %H:%M")},
                 field="file")
-        document = Document(application=application, kind=kind, original_name=name,
+        document = Document(application=application, kind=kind, description=description, original_name=name,
                             content_type=content_type, size=size, sha256=digest, uploaded_by=actor)
         # The stored name is ours: nothing of the user's file name reaches the file system.
         document.file.save(f"{application.reference}-{digest[:16]}{extension}", ContentFile(content), save=False)
         document.save()
         data = {"document": document.pk, "kind": kind, "sha256": digest}
+        if description:
+            data["description"] = description
         if name != uploaded_file.name:
             data.update(name=name, uploaded_as=uploaded_file.name[:255])
         record_event(application, actor=actor, action="application.document_added", data=data)

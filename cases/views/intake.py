@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,12 +25,13 @@ from cases.forms.intake import (
     MemberForm,
     RegisterHereForm,
     WithdrawForm,
+    offered_rule_sets,
+    rule_set_on_file,
 )
 from cases.models import Application, Document
 from cases.selectors import intake as sel
 from cases.services import intake as svc
 from cases.workflow import APPLICATION, REASON_SHOWN_TO_STATION
-from funds.models import AidCategory
 from funds.selectors import funds_visible_to
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
@@ -112,12 +114,15 @@ def application_new(request):
 # --- Step 2: beneficiary -----------------------------------------------------
 
 def _default_fund_and_category(station, user):
+    """The district's fund (else a city-wide one) and its first category with a rule set in force today."""
     funds = funds_visible_to(user=user).filter(active=True)
-    fund = funds.filter(district_id=station.district_id).first() or funds.filter(district__isnull=True).first()
-    category = AidCategory.objects.first()
-    if fund is None or category is None:
-        raise DomainError(_("No fund takes applications in this district yet."))
-    return fund, category
+    today = timezone.localdate()
+    for fund in [*funds.filter(district_id=station.district_id), *funds.filter(district__isnull=True)]:
+        for rule_set in offered_rule_sets([fund]):
+            if rule_set_on_file([rule_set], fund_id=fund.pk, category_id=rule_set.category_id, event_date=None,
+                                submission_date=today):
+                return fund, rule_set.category
+    raise DomainError(_("No fund takes applications in this district yet."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,9 +264,11 @@ def _step_documents(request, application):
         # Every file that passes is kept on the draft, even when another one is refused.
         for kind, upload in form.files_by_kind():
             try:
-                svc.document_add(actor=request.user, application=application, kind=kind, uploaded_file=upload)
+                svc.document_add(actor=request.user, application=application, kind=kind, uploaded_file=upload,
+                                 description=form.description_for(kind))
             except DomainError as error:
-                form.add_error(f"file_{kind}", error.message)
+                form.add_error("description_other" if error.field == "description" else f"file_{kind}",
+                               error.message)
                 failed = True
         try:
             svc.invoice_numbers_set(actor=request.user, application=application,
@@ -278,6 +285,7 @@ def _step_documents(request, application):
     return render(request, "cases/application_documents.html", {
         "form": form, "documents": documents, "checklist": checklist,
         "file_fields": [form[f"file_{kind}"] for kind in form.kinds],
+        "other_kind": f"file_{Document.Kind.OTHER}",
         "conflicts": sel.invoice_conflicts(application=application, user=request.user),
         **_steps("documents", application),
     })
