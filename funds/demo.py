@@ -186,17 +186,22 @@ def seed_rules() -> None:
     dibao, _created = Parameter.objects.update_or_create(
         code="dibao_monthly", defaults={"name": "低保标准（月）", "name_en": "Minimum-living standard (monthly)"})
     for year, value in DIBAO_MONTHLY:
-        ParameterValue.objects.update_or_create(parameter=dibao, valid_from=dt.date(year, 1, 1),
-                                                defaults={"value": D(value), "source": DIBAO_NOTE})
+        # A value that judged cases is never rewritten (PostgreSQL refuses it).
+        if not ParameterValue.objects.filter(parameter=dibao, valid_from=dt.date(year, 1, 1),
+                                             used_through__isnull=False).exists():
+            ParameterValue.objects.update_or_create(parameter=dibao, valid_from=dt.date(year, 1, 1),
+                                                    defaults={"value": D(value), "source": DIBAO_NOTE})
     parameters = {"dibao_monthly": dibao}
 
     for slug, category_code, version, start, end, options, tiers, diseases in RULE_SETS:
         fund = Fund.objects.get(slug=slug)
         category = AidCategory.objects.get(code=category_code)
-        rule_set, _created = RuleSet.objects.update_or_create(
-            fund=fund, category=category, version_name=version,
-            defaults={"effective_from": start, "effective_to": end, "status": RuleSet.Status.ACTIVE, **options},
-        )
+        rule_set = RuleSet.objects.filter(fund=fund, category=category, version_name=version).first()
+        if rule_set is None or not rule_set.in_use:  # a version that judged cases is never edited
+            rule_set, _created = RuleSet.objects.update_or_create(
+                fund=fund, category=category, version_name=version,
+                defaults={"effective_from": start, "effective_to": end, "status": RuleSet.Status.ACTIVE, **options},
+            )
         wanted = [{**t, "parameter": parameters.get(t.get("parameter"))} for t in tiers]
         current = sorted(_existing_key(t) for t in rule_set.tiers.all())
         target = sorted(tuple(v.normalize() if isinstance(v, D) else v for v in _tier_key(t)) for t in wanted)
@@ -208,7 +213,7 @@ def seed_rules() -> None:
                      parameter=t.get("parameter"), multiplier=t.get("multiplier"), label=t.get("label", ""))
                 for t in wanted
             ])
-        if diseases == "*":
+        if diseases == "*" and not rule_set.in_use:
             rule_set.diseases.set(Disease.objects.all())
 
     for slug, amount in OPENING_BALANCES.items():

@@ -283,7 +283,7 @@ def register_rule_set_uses(uses: dict[str, Callable[[RuleSet], bool]]) -> None:
 
 def rule_set_is_used(*, rule_set: RuleSet) -> bool:
     """True once a case beyond draft was estimated or decided under it: then it is never edited."""
-    return any(uses(rule_set) for uses in RULE_SET_USES.values())
+    return rule_set.in_use or any(uses(rule_set) for uses in RULE_SET_USES.values())
 
 
 def rule_sets_of_fund(fund: Fund) -> QuerySet[RuleSet]:

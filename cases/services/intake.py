@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import validators
-from cases.estimate import ESTIMATE_FIELDS, assess, refresh_estimate, rule_set_for
+from cases.estimate import ESTIMATE_FIELDS, assess, judging_date, refresh_estimate, rule_set_for
 from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member, MemberRegistration
 from cases.selectors.intake import applications_visible_to, members_visible_to
 from cases.workflow import APPLICATION
 from funds.errors import NoRuleSetInForce
+from funds.services import rule_sets_mark_used
 from reliefdesk.counters import counter_take
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
@@ -577,6 +578,10 @@ def _submit(*, actor, application: Application, expected: tuple[str, ...]) -> Ap
             application.submitted_at = timezone.now()
         refresh_estimate(application, save=False)
         APPLICATION.apply(application, "submit", actor=actor, update_fields=("submitted_at", *ESTIMATE_FIELDS))
+        if application.estimate_rule_set_id:
+            # From now on the version (and the parameter values it took) judged a case: it is never edited.
+            rule_sets_mark_used(uses={application.estimate_rule_set_id: [
+                judging_date(application, application.estimate_rule_set)]})
     return application
 
 

@@ -18,6 +18,7 @@ from cases.selectors.intake import applications_visible_to, has_invoice_conflict
 from cases.workflow import APPLICATION
 from funds.errors import NoRuleSetInForce
 from funds.selectors import exception_limit, rules_of
+from funds.services import rule_sets_mark_used
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import Role
@@ -183,6 +184,8 @@ def application_save_review(*, application: Application | int, actor, checklist:
             "override_confirmed_at", "estimate_rule_set", "estimate_eligible", "estimate_amount", "estimate_min",
             "estimate_max", "estimate_explanation", "updated_at",
         ])
+        if rule_set is not None:
+            rule_sets_mark_used(uses={rule_set.pk: [judging_date(application, rule_set)]})
         record_event(application, actor=actor, action="application.review_saved", reason=amount_reason,
                      data={"amount": str(proposed), "mode": mode, "override_code": application.override_code,
                            "checklist": sorted(ticked), "rule_set": rule_set.pk if rule_set else None})
