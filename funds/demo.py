@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from funds.ledger import ledger_post_opening_balance
+from funds.ledger import ledger_post_allocation, ledger_post_opening_balance
 from funds.models import AidCategory, Disease, Fund, LedgerEntry, Parameter, ParameterValue, RuleSet, Tier
 from funds.selectors import rule_set_is_used
 from reliefdesk.models import District
@@ -103,6 +103,8 @@ DIBAO_MONTHLY = [(2017, "900"), (2018, "1000"), (2019, "1100"), (2020, "1170"), 
 
 OPENING_BALANCES = {"shunyi": "800000", "daxing": "1000000", "chaoyang": "300000", "pinggu": "200000",
                     "city": "2000000"}
+# Parts of the city fund allocated to the districts (the rest stays at city level).
+CITY_ALLOCATIONS = {"SY": "300000", "DX": "300000", "CY": "200000", "PG": "100000", "TZ": "100000", "HD": "100000"}
 
 
 def _rate(lower, upper, rate, label=""):
@@ -221,6 +223,14 @@ def seed_rules() -> None:
         if not LedgerEntry.objects.filter(fund=fund, kind=LedgerEntry.Kind.OPENING).exists():
             ledger_post_opening_balance(fund=fund, amount=D(amount), actor=None, booked_on=dt.date(2022, 1, 1),
                                  description="期初余额（演示）")
+    # The city fund is held at city level; each district draws on the part allocated to it.
+    city = Fund.objects.get(slug="city")
+    if not LedgerEntry.objects.filter(fund=city, kind=LedgerEntry.Kind.ALLOCATION).exists():
+        for code, amount in CITY_ALLOCATIONS.items():
+            district = District.objects.filter(code=code).first()
+            if district is not None:
+                ledger_post_allocation(fund=city, district=district, amount=D(amount), booked_on=dt.date(2022, 1, 1),
+                                       reason="演示：年度划拨", actor=None)
 
 
 def seed(stdout) -> None:

@@ -383,8 +383,14 @@ class LedgerEntry(AppendOnlyModel):
         PAYOUT = "payout", _("Payout paid")
         ADJUSTMENT = "adjustment", _("Adjustment")
         REVERSAL = "reversal", _("Reversal")
+        ALLOCATION = "allocation", _("Allocation to a district")
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("fund"))
+    # A city-wide fund (no district) is held at city level and drawn on by the districts through allocations:
+    # each of its entries belongs to the district whose part it moves, or to the city level when empty.
+    # Entries of a district's own fund carry none.
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("district's part"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
     booked_on = models.DateField(_("date"))
@@ -407,9 +413,26 @@ class LedgerEntry(AppendOnlyModel):
             models.CheckConstraint(condition=~Q(kind="donation") | Q(amount__gt=0),
                                    name="ledger_donation_entry_is_a_credit"),
         ]
-        indexes = [models.Index(fields=["fund", "booked_on"], name="ledger_fund_date_idx")]
+        indexes = [models.Index(fields=["fund", "booked_on"], name="ledger_fund_date_idx"),
+                   models.Index(fields=["fund", "district", "booked_on"], name="ledger_fund_part_date_idx")]
         # A correction is a reversing entry: PostgreSQL refuses UPDATE and DELETE, whoever sends them.
-        triggers = [pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="ledger_entry_in_its_districts_part", when=pgtrigger.Before, operation=pgtrigger.Insert,
+                func="""
+                    IF EXISTS (SELECT 1 FROM funds_fund WHERE id = NEW.fund_id AND district_id IS NOT NULL) THEN
+                        IF NEW.district_id IS NOT NULL OR NEW.kind = 'allocation' THEN
+                            """ + _refuse("format('fund %s belongs to a district: its entries have no district "
+                                          "part and no allocations', NEW.fund_id)") + """
+                        END IF;
+                    ELSIF NEW.kind = 'payout' AND NEW.district_id IS NULL THEN
+                        """ + _refuse("format('a payout of city-wide fund %s is paid from a district''s part',"
+                                      " NEW.fund_id)") + """
+                    END IF;
+                    RETURN NEW;
+                """),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fund.slug} {self.booked_on} {self.amount}"

@@ -114,20 +114,28 @@ def payout_sheet_number_allocate(*, district: District, year: int) -> str:
 
 
 def payout_sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
-    """Put pending payouts of one fund into a new numbered sheet."""
+    """Put pending payouts of one fund and one district into a new numbered sheet.
+
+    A city-wide fund's payouts go into the sheet of their district (one district per sheet: each district's
+    finance sends its own file to the bank).
+    """
     require_role(actor, *FINANCE_ROLES)
     with transaction.atomic():
         fund = funds_visible_to(user=actor).filter(pk=fund.pk).first()
-        if fund is None or fund.district_id is None:
+        if fund is None:
             from django.http import Http404
 
             raise Http404(_("No such record."))
-        district = District.objects.get(pk=fund.district_id)
         locked = _lock_payouts(payouts, actor)
         wrong_fund = [p for p in locked if p.fund_id != fund.pk]
         if wrong_fund:
             raise DomainError(_("A sheet holds the payouts of one fund only; %(count)d selected payouts belong to "
                                 "another fund.") % {"count": len(wrong_fund)}, field="payouts")
+        districts = {p.district_id for p in locked}
+        if len(districts) > 1:
+            raise DomainError(_("A sheet holds the payouts of one district only; these belong to %(count)d "
+                                "districts.") % {"count": len(districts)}, field="payouts")
+        district = District.objects.get(pk=fund.district_id or districts.pop())
         not_pending = [p for p in locked if p.status != Payout.Status.PENDING]
         if not_pending:
             raise TransitionNotAllowed(
@@ -263,9 +271,13 @@ def payout_post_debits(*, payouts: list[Payout], actor, booked_on: dt.date) -> d
         raise LedgerRefused(_("%(count)d of these payouts are already booked in the ledger.") % {"count": len(booked)},
                             code="payout_booked")
     references = _references(payouts)
+    city_wide = set(Fund.objects.filter(pk__in={p.fund_id for p in payouts}, district__isnull=True)
+                    .values_list("pk", flat=True))
     ids = ledger_post_many(entries=[
         NewEntry(fund_id=p.fund_id, kind=LedgerEntry.Kind.PAYOUT, amount=-p.amount, booked_on=booked_on,
-                 description=" ".join(part for part in ("拨付", references.get(p.pk, ""), p.payee_name) if part))
+                 description=" ".join(part for part in ("拨付", references.get(p.pk, ""), p.payee_name) if part),
+                 # A city-wide fund pays from the part of the payout's district.
+                 district_id=p.district_id if p.fund_id in city_wide else None)
         for p in payouts
     ], actor=actor)
     return {p.pk: entry_id for p, entry_id in zip(payouts, ids)}

@@ -93,7 +93,7 @@ def batch_candidates(*, batch: Batch, user, data=None) -> tuple[QuerySet[Applica
     """Verified cases of the batch's fund outside any batch, filtered for the checkbox list."""
 
     queryset = (applications_visible_to(user=user)
-                .filter(status=S.VERIFIED, batch__isnull=True, fund_id=batch.fund_id)
+                .filter(status=S.VERIFIED, batch__isnull=True, fund_id=batch.fund_id, district_id=batch.district_id)
                 .order_by("verified_at", "id"))
     filterset = CandidateFilter(data or None, queryset=queryset, user=user)
     if filterset.is_bound and filterset.is_valid():
