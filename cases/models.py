@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -255,7 +256,9 @@ class Document(models.Model):
     def label(self) -> str:
         """The kind, and for an "other" document what it is: "其他：录取通知书"."""
         kind = str(self.get_kind_display())
-        return f"{kind}：{self.description}" if self.description else kind
+        if not self.description:
+            return kind
+        return gettext("%(kind)s: %(description)s") % {"kind": kind, "description": self.description}
 
 
 class Batch(models.Model):

@@ -122,3 +122,23 @@ def test_the_facts_step_offers_the_funds_categories_and_only_the_amounts_each_as
 
     page.select_option("#id_fund", str(shunyi_fund.pk))
     assert page.is_visible("#id_total_cost") and page.is_enabled("#id_total_cost")
+
+
+def test_a_liaison_registers_a_member_of_another_district_at_his_station_and_opens_his_page(
+        page, live_server, liaison1, station1, daxing_station):
+    member = f.MemberFactory(name="时某某", phone="13601012345", stations=[daxing_station])
+    login(page, live_server, "liaison1")
+    page.goto(live_server.url + "/cases/applications/new/")
+    page.fill("#find_id_number", member.id_number)
+    page.click("[data-testid=find-member] button[type=submit]")
+    page.wait_for_selector("[data-testid=member-elsewhere]")
+    text = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
+    assert "时*某" in text and "13601012345" not in text
+    page.fill("#here_reason", "现在顺义区某单位工作")
+    page.click("[data-testid=register-here] button[type=submit]")
+    page.wait_for_selector("[data-testid=beneficiary-form]")
+    page.goto(f"{live_server.url}/cases/members/{member.pk}/")
+    page.wait_for_selector("[data-testid=member-data]")
+    assert "13601012345" in page.inner_text("[data-testid=member-data]")
+    assert station1.name in page.inner_text("[data-testid=member-stations]")
+    assert "现在顺义区某单位工作" in page.inner_text("[data-testid=history]")
