@@ -46,7 +46,8 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 # Refresh locale/*.po from the sources: no locations, no wrapping, sorted by
-# msgid and no creation date, so parallel changes rarely touch the same lines.
+# msgid and no creation date, so parallel changes rarely touch the same lines;
+# no fuzzy guesses (reliefdesk's makemessages: a guess is never a translation).
 catalogues: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-wrap --no-obsolete \
 	  --ignore=.venv --ignore=var --ignore=bench --ignore=tests -v 0

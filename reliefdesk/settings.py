@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "cases",
     "payouts",
     "donations",
+    "households",
     "reports",
 ]
 
