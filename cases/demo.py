@@ -75,6 +75,7 @@ def _seed_people(users) -> tuple[Member | None, Member | None]:
     wang = Member.objects.filter(id_number=LAO_WANG_ID).first()
     if wang is None and liaison:
         wang = svc.member_register(actor=liaison, id_number=LAO_WANG_ID, name="老王", phone="13911234567",
+                                   station=Station.objects.filter(district__code="SY", code="SY01").first(),
                                    employer=Employer.objects.filter(name="八里庄街道社区服务中心").first(),
                                    card_number=demo_card("622202020000" + "550902"), bank_name="中国工商银行北京八里庄支行",
                                    member_since=dt.date(1990, 7, 1))
@@ -112,7 +113,7 @@ def seed(stdout) -> None:
             birth = dt.date(1965 + index % 25, 1 + index % 12, 1 + index % 27)
             member = svc.member_register(
                 actor=liaison, id_number=first_id if index == 0 else demo_id("110113", birth, 100 + index),
-                name=name, phone=f"13{index % 7 + 3}{index:08d}"[:11],
+                name=name, station=stations[index % len(stations)], phone=f"13{index % 7 + 3}{index:08d}"[:11],
                 employer=employers[index % len(employers)] if employers else None,
                 card_number=demo_card(f"62220202{index:010d}"), bank_name="中国农业银行北京顺义支行",
                 member_since=dt.date(2005 + index % 10, 3, 1),

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -42,6 +43,41 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MemberRegistration(models.Model):
+    """A member belongs to the stations he is registered at (and so to their districts).
+
+    Their liaisons and the district's staff see him; everyone else sees at
+    most that a member with a given full ID number exists, and his masked
+    name. A station adds him through ``member_register_at_station``.
+    """
+
+    class Source(models.TextChoices):
+        REGISTERED = "registered", _("Registered here")
+        ADDED = "added", _("Registered here on request")
+        APPLICATION = "application", _("An application was filed here")
+        EMPLOYER = "employer", _("His employer's station")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="registrations",
+                               verbose_name=_("member"))
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="member_registrations",
+                                verbose_name=_("service station"))
+    source = models.CharField(_("how"), max_length=12, choices=Source.choices, default=Source.REGISTERED)
+    reason = models.TextField(_("reason"), blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("registered by"))
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "registered_at", "id"]
+        verbose_name = _("station registration")
+        verbose_name_plural = _("station registrations")
+        constraints = [models.UniqueConstraint(fields=["member", "station"], name="member_registered_once_per_station")]
+        indexes = [models.Index(fields=["station", "member"], name="registration_station_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.station}"
 
 
 class FamilyMember(models.Model):
@@ -195,6 +231,8 @@ class Document(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # What an "other" document is (e.g. 学生证, 录取通知书): required for that kind, shown wherever it is listed.
+    description = models.CharField(_("what the document is"), max_length=100, blank=True)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=50)
@@ -212,6 +250,14 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def label(self) -> str:
+        """The kind, and for an "other" document what it is: "其他：录取通知书"."""
+        kind = str(self.get_kind_display())
+        if not self.description:
+            return kind
+        return gettext("%(kind)s: %(description)s") % {"kind": kind, "description": self.description}
 
 
 class Batch(models.Model):

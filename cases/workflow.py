@@ -81,9 +81,10 @@ HISTORY_LABELS = {
     "application.override_confirmed": _("Exception amount confirmed"),
     "batch.created": _("Batch created"),
     "member.registered": _("Member registered"),
+    "member.registered_at_station": _("Registered at a station"),
     "member.updated": _("Member's details changed"),
     "member.family_added": _("Family member added"),
-    # Written when the member's own date gave way to the household files (migration 0011).
+    # Written when the member's own date gave way to the household files (migration 0014).
     "member.left_hardship_noted": _("Left hardship (recorded before household files)"),
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from funds.ledger import ledger_post_opening_balance
+from funds.ledger import ledger_post_allocation, ledger_post_opening_balance
 from funds.models import AidCategory, Disease, Fund, LedgerEntry, Parameter, ParameterValue, RuleSet, Tier
 from funds.selectors import rule_set_is_used
 from reliefdesk.models import District
@@ -49,7 +49,11 @@ def seed_funds() -> None:
         )
     for slug, name, district_code, founded in FUNDS:
         district = District.objects.get(code=district_code) if district_code else None
-        Fund.objects.update_or_create(slug=slug, defaults={"name": name, "district": district, "founded_on": founded})
+        fund, created = Fund.objects.update_or_create(slug=slug, defaults={"name": name, "district": district,
+                                                                           "founded_on": founded})
+        if created:
+            # An exception amount may be at most twice the most the rule gives a case (an administrator's choice).
+            Fund.objects.filter(pk=fund.pk).update(exception_cap_multiple=D("2"))
 
 
 # The 28 serious diseases of the Insurance Association of China's 2020 standard definitions
@@ -99,6 +103,8 @@ DIBAO_MONTHLY = [(2017, "900"), (2018, "1000"), (2019, "1100"), (2020, "1170"), 
 
 OPENING_BALANCES = {"shunyi": "800000", "daxing": "1000000", "chaoyang": "300000", "pinggu": "200000",
                     "city": "2000000"}
+# Parts of the city fund allocated to the districts (the rest stays at city level).
+CITY_ALLOCATIONS = {"SY": "300000", "DX": "300000", "CY": "200000", "PG": "100000", "TZ": "100000", "HD": "100000"}
 
 
 def _rate(lower, upper, rate, label=""):
@@ -182,17 +188,22 @@ def seed_rules() -> None:
     dibao, _created = Parameter.objects.update_or_create(
         code="dibao_monthly", defaults={"name": "低保标准（月）", "name_en": "Minimum-living standard (monthly)"})
     for year, value in DIBAO_MONTHLY:
-        ParameterValue.objects.update_or_create(parameter=dibao, valid_from=dt.date(year, 1, 1),
-                                                defaults={"value": D(value), "source": DIBAO_NOTE})
+        # A value that judged cases is never rewritten (PostgreSQL refuses it).
+        if not ParameterValue.objects.filter(parameter=dibao, valid_from=dt.date(year, 1, 1),
+                                             used_through__isnull=False).exists():
+            ParameterValue.objects.update_or_create(parameter=dibao, valid_from=dt.date(year, 1, 1),
+                                                    defaults={"value": D(value), "source": DIBAO_NOTE})
     parameters = {"dibao_monthly": dibao}
 
     for slug, category_code, version, start, end, options, tiers, diseases in RULE_SETS:
         fund = Fund.objects.get(slug=slug)
         category = AidCategory.objects.get(code=category_code)
-        rule_set, _created = RuleSet.objects.update_or_create(
-            fund=fund, category=category, version_name=version,
-            defaults={"effective_from": start, "effective_to": end, "status": RuleSet.Status.ACTIVE, **options},
-        )
+        rule_set = RuleSet.objects.filter(fund=fund, category=category, version_name=version).first()
+        if rule_set is None or not rule_set.in_use:  # a version that judged cases is never edited
+            rule_set, _created = RuleSet.objects.update_or_create(
+                fund=fund, category=category, version_name=version,
+                defaults={"effective_from": start, "effective_to": end, "status": RuleSet.Status.ACTIVE, **options},
+            )
         wanted = [{**t, "parameter": parameters.get(t.get("parameter"))} for t in tiers]
         current = sorted(_existing_key(t) for t in rule_set.tiers.all())
         target = sorted(tuple(v.normalize() if isinstance(v, D) else v for v in _tier_key(t)) for t in wanted)
@@ -204,7 +215,7 @@ def seed_rules() -> None:
                      parameter=t.get("parameter"), multiplier=t.get("multiplier"), label=t.get("label", ""))
                 for t in wanted
             ])
-        if diseases == "*":
+        if diseases == "*" and not rule_set.in_use:
             rule_set.diseases.set(Disease.objects.all())
 
     for slug, amount in OPENING_BALANCES.items():
@@ -212,6 +223,14 @@ def seed_rules() -> None:
         if not LedgerEntry.objects.filter(fund=fund, kind=LedgerEntry.Kind.OPENING).exists():
             ledger_post_opening_balance(fund=fund, amount=D(amount), actor=None, booked_on=dt.date(2022, 1, 1),
                                  description="期初余额（演示）")
+    # The city fund is held at city level; each district draws on the part allocated to it.
+    city = Fund.objects.get(slug="city")
+    if not LedgerEntry.objects.filter(fund=city, kind=LedgerEntry.Kind.ALLOCATION).exists():
+        for code, amount in CITY_ALLOCATIONS.items():
+            district = District.objects.filter(code=code).first()
+            if district is not None:
+                ledger_post_allocation(fund=city, district=district, amount=D(amount), booked_on=dt.date(2022, 1, 1),
+                                       reason="演示：年度划拨", actor=None)
 
 
 def seed(stdout) -> None:

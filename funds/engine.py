@@ -104,6 +104,33 @@ class Result:
         return self.eligible and self.amount is None and self.range_min is not None
 
 
+def rule_cap(rules: Rules) -> Decimal | None:
+    """The most the rules give any one case: the cap per case, else the highest tier (None if unbounded).
+
+    A rate tier without an upper bound, or a parameter tier without the parameter's value, has no highest
+    amount, so then neither do the rules (unless a cap per case bounds them).
+    """
+    if rules.case_cap is not None:
+        return rules.case_cap
+    highest = None
+    for tier in rules.tiers:
+        if tier.kind == "fixed":
+            top = tier.amount
+        elif tier.kind == "range":
+            top = tier.range_max
+        elif tier.kind == "rate":
+            top = tier.upper * tier.rate / HUNDRED if tier.upper is not None and tier.rate is not None else None
+        elif tier.kind == "parameter":
+            top = tier.parameter_value * tier.multiplier if tier.parameter_value is not None \
+                and tier.multiplier is not None else None
+        else:
+            top = None
+        if top is None:
+            return None
+        highest = top if highest is None else max(highest, top)
+    return round_amount(highest, rules.rounding) if highest is not None else None
+
+
 # ---------------------------------------------------------------- formatting
 
 def _plain(value: Decimal) -> str:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from funds.ledger import booked_on_error
 from funds.models import MONEY, Disease, Parameter, RuleSet, Tier
 from funds.services import EDITABLE_FIELDS
+from reliefdesk.models import District, Role
+from reliefdesk.scope import role_of
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -22,11 +24,41 @@ class AdjustmentForm(forms.Form):
     amount = money_field(_("amount (negative for a debit)"))
     booked_on = forms.DateField(label=_("date"), widget=DATE_INPUT)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    district = forms.ModelChoiceField(label=_("district's part"), queryset=District.objects.all(), required=False,
+                                      empty_label=_("City level (not yet allocated)"))
+
+    def __init__(self, *args, fund=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only an administrator names the part of a city-wide fund; district finance books on its own part.
+        if fund is None or fund.district_id is not None or role_of(user) != Role.ADMIN:
+            del self.fields["district"]
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if amount == 0:
             raise forms.ValidationError(_("An adjustment cannot be zero."))
+        return amount
+
+    def clean_booked_on(self):
+        booked_on = self.cleaned_data["booked_on"]
+        problem = booked_on_error(booked_on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return booked_on
+
+
+class AllocationForm(forms.Form):
+    """An administrator allocates part of a city-wide fund to a district; a negative amount takes some back."""
+
+    district = forms.ModelChoiceField(label=_("district"), queryset=District.objects.all())
+    amount = money_field(_("amount (negative to take back)"))
+    booked_on = forms.DateField(label=_("date"), widget=DATE_INPUT)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount == 0:
+            raise forms.ValidationError(_("An allocation cannot be zero."))
         return amount
 
     def clean_booked_on(self):

@@ -75,11 +75,26 @@ class Fund(models.Model):
     notice_days = models.PositiveSmallIntegerField(_("public-notice working days"), default=5)
     active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)
+    # An exception amount (outside what the rule gives) may be at most the lower of these; empty: no bound.
+    exception_max_amount = models.DecimalField(
+        _("largest exception amount"), null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("An exception amount may not exceed this many yuan. Empty: no fixed maximum."), **MONEY)
+    exception_cap_multiple = models.DecimalField(
+        _("exception at most this multiple of the rule's cap"), max_digits=6, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("E.g. 2: an exception amount may be at most twice the most the rule gives a case (its cap per "
+                    "case, or its highest tier). Empty: no such bound."))
 
     class Meta:
         ordering = ["slug"]
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
+        constraints = [
+            models.CheckConstraint(condition=Q(exception_max_amount__isnull=True) | Q(exception_max_amount__gt=0),
+                                   name="fund_exception_max_positive"),
+            models.CheckConstraint(condition=Q(exception_cap_multiple__isnull=True) | Q(exception_cap_multiple__gt=0),
+                                   name="fund_exception_multiple_positive"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -98,6 +113,25 @@ class Disease(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InUseAndChanged(pgtrigger.Condition):
+    """``OLD.<flag>`` is set and a column other than ``allowed`` changes (or the status goes back to draft)."""
+
+    def __init__(self, *, flag: str, allowed: tuple[str, ...], no_return_to_draft: bool = False):
+        self.flag = flag
+        self.allowed = allowed
+        self.no_return_to_draft = no_return_to_draft
+
+    def resolve(self, model) -> str:
+        changed = pgtrigger.AnyChange(exclude=list(self.allowed)).resolve(model)
+        if self.no_return_to_draft:
+            changed = f"({changed}) OR NEW.\"status\" = 'draft'"
+        return f'OLD."{self.flag}" IS NOT NULL AND OLD."{self.flag}" IS DISTINCT FROM FALSE AND ({changed})'
+
+
+def _refuse(message: str) -> str:
+    return f"RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation', MESSAGE = {message};"
 
 
 class Parameter(models.Model):
@@ -122,6 +156,9 @@ class ParameterValue(models.Model):
     valid_from = models.DateField(_("valid from"))
     value = models.DecimalField(_("value"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    # The last day a case beyond draft was judged with this value; from then on it is never changed, and no
+    # new value may start on or before that day (a correction is a new dated value after it).
+    used_through = models.DateField(_("judged cases until"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["parameter", "valid_from"]
@@ -130,6 +167,33 @@ class ParameterValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parameter", "valid_from"], name="parameter_value_unique_date"),
             models.CheckConstraint(condition=Q(value__gte=0), name="parameter_value_not_negative"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="parameter_value_used_is_read_only", when=pgtrigger.Before, operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    'OLD."used_through" IS NOT NULL AND (NEW."used_through" IS NULL '
+                    'OR NEW."used_through" < OLD."used_through" OR NEW."parameter_id" <> OLD."parameter_id" '
+                    'OR NEW."valid_from" <> OLD."valid_from" OR NEW."value" <> OLD."value")'),
+                func=_refuse("format('parameter value %s judged cases until %s and is never changed: enter a new "
+                             "dated value instead', OLD.id, OLD.used_through)")),
+            pgtrigger.Trigger(
+                name="parameter_value_used_is_kept", when=pgtrigger.Before, operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition('OLD."used_through" IS NOT NULL'),
+                func=_refuse("format('parameter value %s judged cases and is never deleted', OLD.id)")),
+            pgtrigger.Trigger(
+                name="parameter_value_starts_after_its_use", when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("valid_from", "parameter_id"),
+                func="""
+                    IF EXISTS (SELECT 1 FROM funds_parametervalue AS v
+                               WHERE v.parameter_id = NEW.parameter_id AND v.id IS DISTINCT FROM NEW.id
+                                 AND v.valid_from < NEW.valid_from AND v.used_through >= NEW.valid_from) THEN
+                        """ + _refuse("format('a value of parameter %s from %s would change the value cases up to "
+                                      "then were judged with: it may start only after the last of them', "
+                                      "NEW.parameter_id, NEW.valid_from)") + """
+                    END IF;
+                    RETURN NEW;
+                """),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +245,10 @@ class RuleSet(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revised_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions",
                                      verbose_name=_("revised from"))
+    # Set once a case beyond draft is judged under this version (never unset): from then on the version, its
+    # tiers and its diseases are read-only, in the services, the admin and PostgreSQL; only its period may be
+    # closed (a successor activated) and it may be retired.
+    in_use = models.BooleanField(_("judged cases"), default=False, editable=False)
 
     class Meta:
         ordering = ["fund", "category", "effective_from"]
@@ -206,6 +274,17 @@ class RuleSet(models.Model):
             models.CheckConstraint(condition=Q(minimum_basis__isnull=True) | Q(minimum_basis__gte=0),
                                    name="ruleset_minimum_basis_not_negative"),
         ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="ruleset_in_use_is_read_only", when=pgtrigger.Before, operation=pgtrigger.Update,
+                condition=InUseAndChanged(flag="in_use", allowed=("effective_to", "status"), no_return_to_draft=True),
+                func=_refuse("format('rule set %s judged cases and is read-only: revise it as a new version', "
+                             "OLD.id)")),
+            pgtrigger.Trigger(
+                name="ruleset_in_use_is_kept", when=pgtrigger.Before, operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition('OLD."in_use"'),
+                func=_refuse("format('rule set %s judged cases and is never deleted', OLD.id)")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fund.slug} · {self.category.code} · {self.version_name}"
@@ -213,6 +292,22 @@ class RuleSet(models.Model):
     def decisive_date(self, *, event_date, submission_date):
         """The date that decides a case under this rule set (engine.Rules.decisive_date, for models)."""
         return submission_date if self.date_basis == self.DateBasis.SUBMISSION else event_date
+
+
+# The tiers and the disease list of a rule set in use never change (the list's table is guarded by the same
+# function, installed by migration 0006: an auto-created many-to-many table takes no Meta triggers).
+RULE_SET_CHILD_GUARD = """
+    IF TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM funds_ruleset WHERE id = OLD.{column} AND in_use) THEN
+        """ + _refuse("format('rule set %s judged cases: its {what} are read-only; revise it as a new version', "
+                      "OLD.{column})") + """
+    END IF;
+    IF TG_OP <> 'DELETE' AND EXISTS (SELECT 1 FROM funds_ruleset WHERE id = NEW.{column} AND in_use) THEN
+        """ + _refuse("format('rule set %s judged cases: its {what} are read-only; revise it as a new version', "
+                      "NEW.{column})") + """
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+"""
 
 
 class Tier(models.Model):
@@ -267,6 +362,12 @@ class Tier(models.Model):
                 name="tier_kind_has_its_values",
             ),
         ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="tiers_of_a_rule_set_in_use_are_read_only", when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=RULE_SET_CHILD_GUARD.format(column="rule_set_id", what="tiers")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lower}–{self.upper or '∞'} {self.get_kind_display()}"
@@ -282,8 +383,14 @@ class LedgerEntry(AppendOnlyModel):
         PAYOUT = "payout", _("Payout paid")
         ADJUSTMENT = "adjustment", _("Adjustment")
         REVERSAL = "reversal", _("Reversal")
+        ALLOCATION = "allocation", _("Allocation to a district")
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("fund"))
+    # A city-wide fund (no district) is held at city level and drawn on by the districts through allocations:
+    # each of its entries belongs to the district whose part it moves, or to the city level when empty.
+    # Entries of a district's own fund carry none.
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("district's part"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
     booked_on = models.DateField(_("date"))
@@ -306,9 +413,26 @@ class LedgerEntry(AppendOnlyModel):
             models.CheckConstraint(condition=~Q(kind="donation") | Q(amount__gt=0),
                                    name="ledger_donation_entry_is_a_credit"),
         ]
-        indexes = [models.Index(fields=["fund", "booked_on"], name="ledger_fund_date_idx")]
+        indexes = [models.Index(fields=["fund", "booked_on"], name="ledger_fund_date_idx"),
+                   models.Index(fields=["fund", "district", "booked_on"], name="ledger_fund_part_date_idx")]
         # A correction is a reversing entry: PostgreSQL refuses UPDATE and DELETE, whoever sends them.
-        triggers = [pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="ledger_entry_in_its_districts_part", when=pgtrigger.Before, operation=pgtrigger.Insert,
+                func="""
+                    IF EXISTS (SELECT 1 FROM funds_fund WHERE id = NEW.fund_id AND district_id IS NOT NULL) THEN
+                        IF NEW.district_id IS NOT NULL OR NEW.kind = 'allocation' THEN
+                            """ + _refuse("format('fund %s belongs to a district: its entries have no district "
+                                          "part and no allocations', NEW.fund_id)") + """
+                        END IF;
+                    ELSIF NEW.kind = 'payout' AND NEW.district_id IS NULL THEN
+                        """ + _refuse("format('a payout of city-wide fund %s is paid from a district''s part',"
+                                      " NEW.fund_id)") + """
+                    END IF;
+                    RETURN NEW;
+                """),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fund.slug} {self.booked_on} {self.amount}"

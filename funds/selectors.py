@@ -15,9 +15,9 @@ from django.utils import timezone
 from funds import engine
 from funds.errors import NoRuleSetInForce
 from funds.models import AidCategory, Fund, LedgerEntry, ParameterValue, RuleSet, Tier
-from reliefdesk.models import Role
+from reliefdesk.models import District, Role
 from reliefdesk.registry import Registry
-from reliefdesk.scope import districts_visible_to, role_of
+from reliefdesk.scope import district_of, districts_visible_to, role_of
 
 ZERO = Decimal("0.00")
 
@@ -44,11 +44,38 @@ def rule_sets_visible_to(*, user) -> QuerySet[RuleSet]:
     return RuleSet.objects.filter(fund__in=funds_visible_to(user=user)).select_related("fund", "category")
 
 
-def ledger_of(*, fund: Fund) -> QuerySet[LedgerEntry]:
-    """The fund's entries, newest first, with what caused each joined in (as its app registered it)."""
+# ------------------------------------------------------------------ parts of a city-wide fund
+#
+# A city-wide fund (no district, e.g. 市总工会 ``city``) is held at city level: an administrator allocates
+# parts of it to the districts, whose staff see and write only their part (its balance, its commitments,
+# its entries) and approve its cases against it. A part is a District, CITY_LEVEL (what is not allocated
+# yet) or None (the whole fund). A district's own fund has one part, the whole fund.
+
+CITY_LEVEL = "city-level"
+
+
+def part_filter(fund: Fund, part) -> Q:
+    """The entries of ``part`` of ``fund`` (any part of a district's own fund is the whole fund)."""
+    if fund.district_id is not None or part is None:
+        return Q(fund_id=fund.pk)
+    if part == CITY_LEVEL:
+        return Q(fund_id=fund.pk, district__isnull=True)
+    return Q(fund_id=fund.pk, district_id=getattr(part, "pk", part))
+
+
+def ledger_part_for(*, fund: Fund, user):
+    """The part of ``fund`` that ``user`` works with: his district's of a city-wide fund, else the whole fund."""
+    if fund.district_id is not None or role_of(user) == Role.ADMIN:
+        return None
+    return district_of(user)
+
+
+def ledger_of(*, fund: Fund, part=None) -> QuerySet[LedgerEntry]:
+    """The entries of ``part`` of the fund, newest first, with what caused each joined in (as its app registered
+    it)."""
     related = [path for source in LEDGER_SOURCES.values() for path in source.related]
-    return (LedgerEntry.objects.filter(fund=fund)
-            .select_related("created_by", "reversed_by", *related)
+    return (LedgerEntry.objects.filter(part_filter(fund, part))
+            .select_related("created_by", "reversed_by", "district", *related)
             .order_by("-booked_on", "-id"))
 
 
@@ -95,7 +122,7 @@ class LedgerPeriod:
 
 
 def ledger_period(fund: Fund, rows: QuerySet[LedgerEntry], *, date_from: date | None = None,
-                  date_to: date | None = None, filtered: bool = False) -> LedgerPeriod:
+                  date_to: date | None = None, filtered: bool = False, part=None) -> LedgerPeriod:
     """Opening and closing balance of the period and the foot totals of ``rows`` — two aggregate queries.
 
     The balances are the whole fund's, whatever else filters ``rows``; the
@@ -105,7 +132,7 @@ def ledger_period(fund: Fund, rows: QuerySet[LedgerEntry], *, date_from: date | 
     balances = {"closing": _sum("amount", filter=Q(booked_on__lte=date_to)) if date_to else _sum("amount")}
     if date_from:
         balances["opening"] = _sum("amount", filter=Q(booked_on__lt=date_from))
-    figures = LedgerEntry.objects.filter(fund=fund).aggregate(**balances)
+    figures = LedgerEntry.objects.filter(part_filter(fund, part)).aggregate(**balances)
     figures.update(rows.order_by().aggregate(credits=_sum("amount", filter=Q(amount__gt=0)),
                                              debits=_sum("amount", filter=Q(amount__lt=0)), count=Count("id")))
     return LedgerPeriod(date_from=date_from, date_to=date_to, opening=figures.get("opening", ZERO),
@@ -113,7 +140,7 @@ def ledger_period(fund: Fund, rows: QuerySet[LedgerEntry], *, date_from: date | 
                         count=figures["count"], filtered=filtered)
 
 
-def running_balances(fund: Fund, entries: Iterable[LedgerEntry]) -> dict[int, Decimal]:
+def running_balances(fund: Fund, entries: Iterable[LedgerEntry], *, part=None) -> dict[int, Decimal]:
     """The fund's balance after each of ``entries`` (entry id → balance), in one query.
 
     A window sums the fund's entries from the first to the last of
@@ -129,29 +156,37 @@ def running_balances(fund: Fund, entries: Iterable[LedgerEntry]) -> dict[int, De
     first = min(entries, key=lambda entry: (entry.booked_on, entry.pk))
     last = max(entries, key=lambda entry: (entry.booked_on, entry.pk))
     table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    # The part's entries only (a district's part of a city-wide fund, or its city level).
+    if fund.district_id is not None or part is None:
+        in_part, part_params = "", []
+    elif part == CITY_LEVEL:
+        in_part, part_params = "AND district_id IS NULL", []
+    else:
+        in_part, part_params = "AND district_id = %s", [getattr(part, "pk", part)]
     sql = f"""
         SELECT id, balance FROM (
             SELECT id,
                    SUM(amount) OVER (ORDER BY booked_on, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
                    + (SELECT COALESCE(SUM(amount), 0) FROM {table}
-                      WHERE fund_id = %s AND (booked_on, id) < (%s, %s)) AS balance
+                      WHERE fund_id = %s {in_part} AND (booked_on, id) < (%s, %s)) AS balance
             FROM {table}
-            WHERE fund_id = %s AND (booked_on, id) >= (%s, %s) AND (booked_on, id) <= (%s, %s)
+            WHERE fund_id = %s {in_part} AND (booked_on, id) >= (%s, %s) AND (booked_on, id) <= (%s, %s)
         ) AS running
         WHERE id = ANY(%s)
     """
-    params = [fund.pk, first.booked_on, first.pk, fund.pk, first.booked_on, first.pk, last.booked_on, last.pk,
-              [entry.pk for entry in entries]]
+    params = [fund.pk, *part_params, first.booked_on, first.pk, fund.pk, *part_params, first.booked_on, first.pk,
+              last.booked_on, last.pk, [entry.pk for entry in entries]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {pk: balance for pk, balance in cursor.fetchall()}
 
 
-def with_running_balances(fund: Fund, rows: QuerySet[LedgerEntry], *, chunk: int = 2000) -> Iterator[LedgerEntry]:
+def with_running_balances(fund: Fund, rows: QuerySet[LedgerEntry], *, chunk: int = 2000,
+                          part=None) -> Iterator[LedgerEntry]:
     """``rows`` in booking order, each with ``balance`` set: one balance query per chunk of rows."""
     iterator = rows.order_by("booked_on", "id").iterator(chunk_size=chunk)
     while batch := list(islice(iterator, chunk)):
-        balances = running_balances(fund, batch)
+        balances = running_balances(fund, batch, part=part)
         for entry in batch:
             entry.balance = balances[entry.pk]
             yield entry
@@ -249,6 +284,30 @@ def rules_of(rule_set: RuleSet, *, on: date | None = None) -> engine.Rules:
     )
 
 
+@dataclass(frozen=True)
+class ExceptionLimit:
+    """The most an exception amount of a fund may be under a rule set, and what sets it."""
+
+    amount: Decimal
+    fund_maximum: Decimal | None  # the fund's largest exception amount, if set
+    rule_cap: Decimal | None  # the most the rule gives a case, if bounded
+    multiple: Decimal | None  # the fund's multiple of that, if set
+
+
+def exception_limit(*, fund: Fund, rules: engine.Rules) -> ExceptionLimit | None:
+    """The lower of the fund's largest exception amount and its multiple of the rule's cap (None: no bound)."""
+    cap = engine.rule_cap(rules)
+    limits = []
+    if fund.exception_max_amount is not None:
+        limits.append(fund.exception_max_amount)
+    if fund.exception_cap_multiple is not None and cap is not None:
+        limits.append(engine.round_amount(cap * fund.exception_cap_multiple, "cent"))
+    if not limits:
+        return None
+    return ExceptionLimit(amount=min(limits), fund_maximum=fund.exception_max_amount, rule_cap=cap,
+                          multiple=fund.exception_cap_multiple)
+
+
 # Who judged cases under a rule set: name → uses(rule_set) → bool, registered by the apps that do (cases).
 RULE_SET_USES: Registry[Callable[[RuleSet], bool]] = Registry("rule set use")
 
@@ -259,7 +318,7 @@ def register_rule_set_uses(uses: dict[str, Callable[[RuleSet], bool]]) -> None:
 
 def rule_set_is_used(*, rule_set: RuleSet) -> bool:
     """True once a case beyond draft was estimated or decided under it: then it is never edited."""
-    return any(uses(rule_set) for uses in RULE_SET_USES.values())
+    return rule_set.in_use or any(uses(rule_set) for uses in RULE_SET_USES.values())
 
 
 def rule_sets_of_fund(fund: Fund) -> QuerySet[RuleSet]:
@@ -277,24 +336,42 @@ class FundPosition:
     available: Decimal
 
 
-# Approved money not yet paid: name → owed(fund ids) → {fund id: amount}, registered by the apps that owe it
-# (payouts: pending, in a sheet, or failed and not yet reissued).
-COMMITMENTS: Registry[Callable[[list[int]], dict[int, Decimal]]] = Registry("commitment")
+# Approved money not yet paid: name → owed(fund ids, district_id=None) → {fund id: amount}, registered by the
+# apps that owe it (payouts: pending, in a sheet, or failed and not yet reissued). With ``district_id``, only
+# what is owed to that district's cases (its part of a city-wide fund).
+COMMITMENTS: Registry[Callable[..., dict[int, Decimal]]] = Registry("commitment")
 
 
-def register_commitments(sources: dict[str, Callable[[list[int]], dict[int, Decimal]]]) -> None:
+def register_commitments(sources: dict[str, Callable[..., dict[int, Decimal]]]) -> None:
     COMMITMENTS.update(sources)
 
 
-def fund_positions(*, funds) -> dict[int, FundPosition]:
-    """The position of many funds: one query for the balances, one per kind of commitment."""
+def fund_positions(*, funds, district=None) -> dict[int, FundPosition]:
+    """The position of many funds: one query for the balances, two per kind of commitment.
+
+    With ``district``, a city-wide fund's position is that district's part of it (what it was allocated and
+    adjusted, less what it paid and owes); a district's own fund is always whole.
+    """
+    funds = list(funds)
     ids = [getattr(fund, "pk", fund) for fund in funds]
-    balances = dict(LedgerEntry.objects.filter(fund_id__in=ids).values("fund_id").annotate(total=_sum("amount"))
-                    .values_list("fund_id", "total"))
+    city_ids = []
+    if district is not None:
+        known = {fund.pk: fund.district_id for fund in funds if isinstance(fund, Fund)}
+        missing = [pk for pk in ids if pk not in known]
+        if missing:
+            known.update(Fund.objects.filter(pk__in=missing).values_list("pk", "district_id"))
+        city_ids = [pk for pk in ids if known[pk] is None]
+    whole_ids = [pk for pk in ids if pk not in city_ids]
+    district_id = getattr(district, "pk", district)
+    entries = LedgerEntry.objects.filter(Q(fund_id__in=whole_ids) | Q(fund_id__in=city_ids, district_id=district_id))
+    balances = dict(entries.values("fund_id").annotate(total=_sum("amount")).values_list("fund_id", "total"))
     committed = {fund_id: ZERO for fund_id in ids}
     for owed in COMMITMENTS.values():
-        for fund_id, amount in owed(ids).items():
+        for fund_id, amount in owed(whole_ids).items():
             committed[fund_id] += amount
+        if city_ids:
+            for fund_id, amount in owed(city_ids, district_id=district_id).items():
+                committed[fund_id] += amount
     positions = {}
     for fund_id in ids:
         balance, owed = balances.get(fund_id, ZERO), committed[fund_id]
@@ -302,7 +379,43 @@ def fund_positions(*, funds) -> dict[int, FundPosition]:
     return positions
 
 
-def fund_position(*, fund) -> FundPosition:
-    """Balance from the ledger; committed = approved aid not yet paid, as the apps that owe it say."""
+def fund_position(*, fund, district=None) -> FundPosition:
+    """Balance from the ledger; committed = approved aid not yet paid, as the apps that owe it say.
+
+    With ``district``, a city-wide fund's position is that district's part of it.
+    """
     fund_id = getattr(fund, "pk", fund)
-    return fund_positions(funds=[fund_id])[fund_id]
+    return fund_positions(funds=[fund_id], district=district)[fund_id]
+
+
+@dataclass(frozen=True)
+class FundPart:
+    """One part of a city-wide fund: a district's allocation (``district``) or its city level (None)."""
+
+    district: object
+    allocated: Decimal  # net allocations to the part (the city level: its negative, what it gave out)
+    position: FundPosition
+
+
+def city_level_balance(*, fund: Fund) -> Decimal:
+    """What is not allocated to any district yet (nothing is owed from the city level itself)."""
+    return LedgerEntry.objects.filter(fund=fund, district__isnull=True).aggregate(total=_sum("amount"))["total"]
+
+
+def fund_parts(*, fund: Fund) -> list[FundPart]:
+    """The city level and every district's part of a city-wide fund, for the administrator."""
+    rows = {row["district_id"]: row for row in LedgerEntry.objects.filter(fund=fund).values("district_id")
+            .annotate(balance=_sum("amount"), allocated=_sum("amount", filter=Q(kind=LedgerEntry.Kind.ALLOCATION)))}
+    owed = {district_id: ZERO for district_id in rows}
+    for source in COMMITMENTS.values():
+        for district_id in [pk for pk in rows if pk is not None]:
+            owed[district_id] += source([fund.pk], district_id=district_id).get(fund.pk, ZERO)
+    districts = {d.pk: d for d in District.objects.filter(pk__in=[pk for pk in rows if pk is not None])}
+    parts = []
+    for district_id, row in sorted(rows.items(), key=lambda item: (item[0] is not None,
+                                                                  districts[item[0]].code if item[0] else "")):
+        balance, committed = row["balance"], owed.get(district_id, ZERO)
+        parts.append(FundPart(district=districts.get(district_id), allocated=row["allocated"],
+                              position=FundPosition(balance=balance, committed=committed,
+                                                    available=balance - committed)))
+    return parts

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from funds.errors import RuleSetLocked
-from funds.models import RuleSet, Tier
+from funds.models import ParameterValue, RuleSet, Tier
 from funds.selectors import funds_visible_to, rule_set_is_used, rule_sets_visible_to
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
@@ -34,8 +34,38 @@ def _locked(rule_set: RuleSet, actor) -> RuleSet:
     return RuleSet.objects.select_for_update().select_related("fund", "category").get(pk=rule_set.pk)
 
 
+def rule_sets_mark_used(*, uses: dict[int, Iterable[dt.date]]) -> None:
+    """Record that cases beyond draft were judged under rule sets on these dates (rule set id → dates).
+
+    From then on the rule set, its tiers and its diseases are read-only, and the parameter values its tiers
+    took on those dates are never changed (``ParameterValue.used_through``); PostgreSQL refuses otherwise.
+    The caller holds the transaction. A handful of statements, whatever the number of cases.
+    """
+    uses = {pk: {day for day in days if day is not None} for pk, days in uses.items() if pk is not None}
+    if not uses:
+        return
+    RuleSet.objects.filter(pk__in=list(uses), in_use=False).update(in_use=True)
+    by_parameter: dict[int, set[dt.date]] = {}
+    for rule_set_id, parameter_id in (Tier.objects.filter(rule_set_id__in=list(uses), parameter__isnull=False)
+                                      .values_list("rule_set_id", "parameter_id").distinct()):
+        by_parameter.setdefault(parameter_id, set()).update(uses[rule_set_id])
+    if not by_parameter:
+        return
+    values = list(ParameterValue.objects.select_for_update().filter(parameter_id__in=list(by_parameter))
+                  .order_by("parameter_id", "valid_from"))
+    for parameter_id, days in by_parameter.items():
+        mine = [v for v in values if v.parameter_id == parameter_id]
+        for value, following in zip(mine, [*mine[1:], None]):
+            served = [day for day in days if value.valid_from <= day and (following is None
+                                                                            or day < following.valid_from)]
+            if served and (value.used_through is None or max(served) > value.used_through):
+                ParameterValue.objects.filter(pk=value.pk).update(used_through=max(served))
+
+
 def rule_set_edit_refusal(rule_set: RuleSet) -> str | None:
     """Why ``rule_set`` may not be edited, or None when it may."""
+    if rule_set.in_use:
+        return _("Applications were judged under this version, so it is never edited; revise it instead.")
     if rule_set.status != RuleSet.Status.DRAFT:
         return _("Only a draft is edited; revise this version to change it.")
     if rule_set_is_used(rule_set=rule_set):
@@ -190,4 +220,18 @@ def rule_set_activate(*, rule_set: RuleSet, actor, effective_from: dt.date) -> R
 
 
 __all__ = ["rule_set_activate", "rule_set_create", "rule_set_revise", "rule_set_save_tiers", "rule_set_update",
-           "rule_set_edit_refusal"]
+           "rule_set_edit_refusal", "rule_sets_mark_used", "parameter_value_refusal"]
+
+
+def parameter_value_refusal(*, parameter_id: int, valid_from: dt.date, value_id: int | None = None) -> str | None:
+    """Why a value of the parameter starting on ``valid_from`` would change what decided cases were judged
+    with (it starts inside the period an earlier value served them), or None."""
+    earlier = (ParameterValue.objects.filter(parameter_id=parameter_id, valid_from__lt=valid_from,
+                                             used_through__gte=valid_from)
+               .exclude(pk=value_id).order_by("-valid_from").first())
+    if earlier is None:
+        return None
+    return _("The value from %(from)s judged cases until %(until)s: a new value may start on %(next)s at the "
+             "earliest.") % {"from": earlier.valid_from.isoformat(), "until": earlier.used_through.isoformat(),
+                             "next": (earlier.used_through + dt.timedelta(days=1)).isoformat()}
+

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/", views.fund_detail, name="fund-detail"),
     path("<slug:slug>/ledger.xlsx", views.ledger_export, name="ledger-export"),
     path("<slug:slug>/adjust/", views.fund_adjust, name="fund-adjust"),
+    path("<slug:slug>/allocate/", views.fund_allocate, name="fund-allocate"),
     path("<slug:slug>/entries/<int:pk>/reverse/", views.entry_reverse, name="entry-reverse"),
     path("<slug:slug>/rules/", views.rule_timeline, name="rule-timeline"),
 ]

@@ -13,17 +13,32 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from funds import curves, engine, ledger, services
 from funds.errors import RuleSetLocked
 from funds.filters import LedgerFilter
-from funds.forms import ActivateForm, AdjustmentForm, ReversalForm, RuleSetForm, TierFormSet, TryForm, WhatIfForm
+from funds.forms import (
+    ActivateForm,
+    AdjustmentForm,
+    AllocationForm,
+    ReversalForm,
+    RuleSetForm,
+    TierFormSet,
+    TryForm,
+    WhatIfForm,
+)
 from funds.models import Fund, LedgerEntry, RuleSet
 from funds.selectors import (
+    CITY_LEVEL,
     LEDGER_SOURCES,
+    FundPosition,
     LedgerPeriod,
+    city_level_balance,
+    entry_references,
+    fund_parts,
     fund_position,
     fund_positions,
     funds_visible_to,
     ledger_of,
-    entry_references,
+    ledger_part_for,
     ledger_period,
+    part_filter,
     rule_sets_of_fund,
     rule_sets_visible_to,
     rules_of,
@@ -33,8 +48,9 @@ from funds.selectors import (
 from funds.whatif import run_whatif
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
-from reliefdesk.models import Role
-from reliefdesk.scope import require_role, role_of
+from reliefdesk.models import District, Role
+from reliefdesk.money import ZERO, format_money
+from reliefdesk.scope import district_of, require_role, role_of
 from reliefdesk.xlsx import Sheet, xlsx_response
 
 PAGE_SIZE = 50
@@ -62,46 +78,85 @@ def fund_list(request):
     role = role_of(request.user)
     funds = list(funds_visible_to(user=request.user))
     show_money = role in (*DISTRICT_ROLES, Role.ADMIN)
-    positions = fund_positions(funds=funds) if show_money else {}
+    # District staff see their district's part of a city-wide fund, an administrator the whole of it.
+    district = district_of(request.user) if role in DISTRICT_ROLES else None
+    positions = fund_positions(funds=funds, district=district) if show_money else {}
     rows = [(fund, positions.get(fund.pk)) for fund in funds]
-    return render(request, "funds/fund_list.html", {"rows": rows, "show_money": show_money})
+    return render(request, "funds/fund_list.html", {"rows": rows, "show_money": show_money, "district": district})
 
 
-def _ledger_rows(request, fund):
-    ledger_filter = LedgerFilter(request.GET or None, queryset=ledger_of(fund=fund))
+def _part(request, fund):
+    """The part of the fund the page shows: district staff their district's part of a city-wide fund; an
+    administrator the whole fund, or the part he picks (``?part=city`` or a district code)."""
+    if fund.district_id is not None:
+        return None
+    if role_of(request.user) != Role.ADMIN:
+        return ledger_part_for(fund=fund, user=request.user)
+    chosen = request.GET.get("part", "")
+    if chosen == CITY_LEVEL:
+        return CITY_LEVEL
+    return District.objects.filter(code=chosen).first() if chosen else None
+
+
+def _part_label(part) -> str:
+    if part is None:
+        return ""
+    if part == CITY_LEVEL:
+        return _("City level (not yet allocated)")
+    return _("%(district)s's part") % {"district": part.name}
+
+
+def _ledger_rows(request, fund, part):
+    ledger_filter = LedgerFilter(request.GET or None, queryset=ledger_of(fund=fund, part=part))
     return ledger_filter, ledger_filter.qs
 
 
-def _ledger_period(fund, ledger_filter, rows) -> LedgerPeriod:
+def _ledger_period(fund, ledger_filter, rows, part) -> LedgerPeriod:
     """The period the filter's dates choose; like the list, it ignores a date that does not parse.
 
     ``rows`` is the filter's queryset, so the bound form has been cleaned already.
     """
     cleaned = getattr(ledger_filter.form, "cleaned_data", {})
     return ledger_period(fund, rows, date_from=cleaned.get("booked_from"), date_to=cleaned.get("booked_to"),
-                         filtered=bool(cleaned.get("kind") or cleaned.get("q")))
+                         filtered=bool(cleaned.get("kind") or cleaned.get("q")), part=part)
 
 
-def _fund_detail_context(request, fund, *, adjust_form=None, page_number=None) -> dict:
-    ledger_filter, rows = _ledger_rows(request, fund)
+def _fund_detail_context(request, fund, *, adjust_form=None, allocate_form=None, page_number=None) -> dict:
+    part = _part(request, fund)
+    ledger_filter, rows = _ledger_rows(request, fund, part)
+    is_admin = role_of(request.user) == Role.ADMIN
+    city_wide = fund.district_id is None
     can_book = role_of(request.user) in (Role.FINANCE, Role.ADMIN)
     page_obj = Paginator(rows, PAGE_SIZE).get_page(page_number)
     page_obj.object_list = list(page_obj.object_list)
-    balances = running_balances(fund, page_obj.object_list)
+    balances = running_balances(fund, page_obj.object_list, part=part)
     for entry in page_obj.object_list:
         entry.balance = balances[entry.pk]
         # What caused the entry (application number, receipt), joined in by ledger_of.
         entry.references = list(entry_references(entry).values())
     if adjust_form is None and can_book:
-        adjust_form = AdjustmentForm(initial={"booked_on": timezone.localdate()})
+        adjust_form = AdjustmentForm(initial={"booked_on": timezone.localdate()}, fund=fund, user=request.user)
+    if allocate_form is None and is_admin and city_wide:
+        allocate_form = AllocationForm(initial={"booked_on": timezone.localdate()})
+    if part == CITY_LEVEL:
+        balance = city_level_balance(fund=fund)
+        position = FundPosition(balance=balance, committed=ZERO, available=balance)
+    else:
+        position = fund_position(fund=fund, district=part)
     return {
         "fund": fund,
-        "position": fund_position(fund=fund),
+        "part": part,
+        "part_label": _part_label(part),
+        "city_wide": city_wide,
+        "parts": fund_parts(fund=fund) if is_admin and city_wide else [],
+        "city_level": CITY_LEVEL,
+        "position": position,
         "filter": ledger_filter,
-        "period": _ledger_period(fund, ledger_filter, rows),
+        "period": _ledger_period(fund, ledger_filter, rows, part),
         "page_obj": page_obj,
         "can_book": can_book,
         "adjust_form": adjust_form,
+        "allocate_form": allocate_form,
         "reversible": (LedgerEntry.Kind.OPENING, LedgerEntry.Kind.ADJUSTMENT),
     }
 
@@ -119,13 +174,14 @@ def ledger_export(request, slug):
     """The filtered ledger in booking order with the balance after each entry, and the period's figures."""
     fund = _fund(request, slug)
     require_role(request.user, *DISTRICT_ROLES)
-    ledger_filter, rows = _ledger_rows(request, fund)
-    period = _ledger_period(fund, ledger_filter, rows)
+    part = _part(request, fund)
+    ledger_filter, rows = _ledger_rows(request, fund, part)
+    period = _ledger_period(fund, ledger_filter, rows, part)
     keys = list(LEDGER_SOURCES)
     titles = [source.title for source in LEDGER_SOURCES.values()]
 
     def lines():
-        for e in with_running_balances(fund, rows):
+        for e in with_running_balances(fund, rows, part=part):
             found = entry_references(e)
             yield (e.booked_on, e.get_kind_display(), e.amount, e.balance, e.description, e.reason,
                    *(found.get(key, "") for key in keys),
@@ -142,7 +198,8 @@ def ledger_export(request, slug):
         title="汇总",
         header=["基金", "起始日期", "截止日期", "期初余额(元)", "收入合计(元)", "支出合计(元)", "期末余额(元)", "笔数",
                 "说明"],
-        rows=[[fund.name, period.date_from, period.date_to, period.opening, period.credits, period.debits,
+        rows=[[" · ".join(filter(None, [fund.name, _part_label(part)])), period.date_from, period.date_to,
+               period.opening, period.credits, period.debits,
                period.closing, period.count,
                _("Balances are the whole fund's; credits and debits count only the entries listed.")
                if period.filtered else ""]],
@@ -156,7 +213,7 @@ def ledger_export(request, slug):
 def fund_adjust(request, slug):
     fund = _fund(request, slug)
     require_role(request.user, Role.FINANCE)
-    form = AdjustmentForm(request.POST)
+    form = AdjustmentForm(request.POST, fund=fund, user=request.user)
     if form.is_valid():
         try:
             ledger.ledger_post_adjustment(fund=fund, actor=request.user, **form.cleaned_data)
@@ -174,7 +231,8 @@ def entry_reverse(request, slug, pk):
     fund = _fund(request, slug)
     require_role(request.user, Role.FINANCE)
     try:
-        entry = LedgerEntry.objects.get(fund=fund, pk=pk)
+        # Only an entry of the part the user works with: another district's, or the city level's, is 404.
+        entry = LedgerEntry.objects.filter(part_filter(fund, ledger_part_for(fund=fund, user=request.user))).get(pk=pk)
     except LedgerEntry.DoesNotExist as exc:
         raise Http404(_("No such record.")) from exc
     form = ReversalForm(request.POST)
@@ -188,6 +246,26 @@ def entry_reverse(request, slug, pk):
         else:
             messages.success(request, _("The entry is reversed."))
     return redirect("funds:fund-detail", slug=fund.slug)
+
+
+@require_POST
+def fund_allocate(request, slug):
+    """An administrator allocates part of a city-wide fund to a district (or takes unspent money back)."""
+    fund = _fund(request, slug)
+    require_role(request.user)
+    form = AllocationForm(request.POST)
+    if form.is_valid():
+        try:
+            ledger.fund_allocate(fund=fund, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("%(amount)s yuan allocated to %(district)s.")
+                             % {"amount": format_money(form.cleaned_data["amount"]),
+                                "district": form.cleaned_data["district"].name})
+            return redirect("funds:fund-detail", slug=fund.slug)
+    return render(request, "funds/fund_detail.html", _fund_detail_context(request, fund, allocate_form=form),
+                  status=400)
 
 
 # --- rule sets --------------------------------------------------------------

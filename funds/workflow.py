@@ -10,4 +10,5 @@ HISTORY_LABELS = {
     "rule_set.period_ended": _("Period ended by a newer version"),
     "fund.adjusted": _("Adjustment booked"),
     "fund.entry_reversed": _("Ledger entry reversed"),
+    "fund.allocated": _("Allocated to a district"),
 }

@@ -10,10 +10,10 @@ class HouseholdsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from households import badges, demo, jobs, nav, payments, workflow
+        from households import demo, jobs, nav, panels, payments, workflow
         from reliefdesk.registration import register_app
 
         register_app(workflows=workflow.WORKFLOWS, history_labels=workflow.HISTORY_LABELS, nav_items=nav.NAV_ITEMS,
                      job_handlers=jobs.HANDLERS, demo_loaders={"households": demo.seed},
-                     member_badges={"household_on_file": badges.household_badges})
+                     panels=panels.PANELS)
         payments.register_household_payments({"awards": payments.award_payments})

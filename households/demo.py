@@ -159,7 +159,8 @@ def _jia_chao(admin, stdout) -> None:
         stdout.write("Households: 贾超's file already there.")
         return
     if jia is None:
-        jia = members.member_register(actor=admin, id_number=JIA_CHAO_ID, name="贾超", phone="13681234567",
+        jia = members.member_register(actor=admin, id_number=JIA_CHAO_ID, name="贾超", station=station,
+                                      phone="13681234567",
                                       employer=Employer.objects.filter(name="清河街道办事处").first(),
                                       card_number=demo_card("622202020000" + "850416"),
                                       bank_name="中国工商银行北京清河支行", member_since=dt.date(2008, 7, 1))
@@ -227,7 +228,7 @@ def _shunyi_head(index: int, name: str, admin, station) -> Member:
     existing = Member.objects.filter(id_number=id_number).first()
     if existing is not None:
         return existing
-    return members.member_register(actor=admin, id_number=id_number, name=name,
+    return members.member_register(actor=admin, id_number=id_number, name=name, station=station,
                                    phone=f"139{index:08d}"[:11],
                                    employer=Employer.objects.filter(district=station.district).order_by("id").first(),
                                    card_number=demo_card(f"62170000{index + 300:010d}"),

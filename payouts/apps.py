@@ -12,12 +12,12 @@ class PayoutsConfig(AppConfig):
     def ready(self):
         from funds.awards import register_award_receivers
         from funds.selectors import LedgerSource, register_commitments, register_ledger_sources
-        from payouts import demo, jobs, nav, selectors, services, workflow
+        from payouts import demo, jobs, nav, panels, selectors, services, workflow
         from reliefdesk.registration import register_app
 
         register_app(workflows=workflow.WORKFLOWS, history_labels=workflow.HISTORY_LABELS,
                      history_aliases=workflow.ALIASES, nav_items=nav.NAV_ITEMS, role_homes=nav.ROLE_HOMES,
-                     job_handlers=jobs.HANDLERS, demo_loaders={"payouts": demo.seed})
+                     job_handlers=jobs.HANDLERS, demo_loaders={"payouts": demo.seed}, panels=panels.PANELS)
         register_award_receivers({"payouts": services.payout_create_for_awards})
         register_commitments({"payouts": selectors.owed_by_fund})
         register_ledger_sources({"payouts": LedgerSource("申请编号", ("payout__application",),

@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
 from funds.models import Fund
-from funds.selectors import fund_position, funds_visible_to
+from funds.selectors import fund_position, funds_visible_to, ledger_part_for
 from reliefdesk.money import ZERO
 from reliefdesk.scope import get_or_404, scope_queryset
 
@@ -22,6 +22,22 @@ def payouts_visible_to(*, user) -> QuerySet[Payout]:
 
 def payout_sheets_visible_to(*, user) -> QuerySet[PayoutSheet]:
     return scope_queryset(PayoutSheet.objects.select_related("fund", "created_by"), user, station=None)
+
+
+def payouts_awaiting_member_card(*, user, member) -> QuerySet[Payout]:
+    """The member's pending payouts, in no live sheet, whose card or bank is not his current one.
+
+    A payout carries the card frozen at approval; a card changed since reaches these only when finance
+    applies it (``payouts_apply_member_card``). Nothing is offered while he has no card on file.
+    """
+    if not member.card_number:
+        return Payout.objects.none()
+    live_line = PayoutSheetLine.objects.filter(payout=OuterRef("pk"), released=False)
+    return (payouts_visible_to(user=user)
+            .filter(application__member=member, status=Payout.Status.PENDING)
+            .exclude(Exists(live_line))
+            .exclude(card_number=member.card_number, bank_name=member.bank_name)
+            .order_by("pk"))
 
 
 def payout_get(*, user, pk: int) -> Payout:
@@ -93,7 +109,7 @@ def finance_overview(*, user) -> dict:
                .values("fund_id").annotate(count=Count("id"), total=Coalesce(Sum("amount"), ZERO))}
     summaries = []
     for fund in funds:
-        position = fund_position(fund=fund)
+        position = fund_position(fund=fund, district=ledger_part_for(fund=fund, user=user))
         row = pending.get(fund.pk, {})
         summaries.append(FundSummary(fund=fund, balance=position.balance, committed=position.committed,
                                      available=position.available, pending_count=row.get("count", 0),
@@ -111,13 +127,17 @@ def finance_overview(*, user) -> dict:
             "pending_count": sum(s.pending_count for s in summaries)}
 
 
-def owed_by_fund(fund_ids: list[int]) -> dict[int, Decimal]:
+def owed_by_fund(fund_ids: list[int], district_id: int | None = None) -> dict[int, Decimal]:
     """Approved aid not yet paid, per fund: pending, in a sheet, or failed and not yet reissued.
 
     A failed payout is still owed to the member until its reissue (a new
-    payout, counted instead) exists, so it stays committed.
+    payout, counted instead) exists, so it stays committed. With
+    ``district_id``, only that district's payouts (its part of a city-wide fund).
     """
-    owed = (Payout.objects.filter(fund_id__in=fund_ids)
+    payouts = Payout.objects.filter(fund_id__in=fund_ids)
+    if district_id is not None:
+        payouts = payouts.filter(district_id=district_id)
+    owed = (payouts
             .filter(Q(status__in=[Payout.Status.PENDING, Payout.Status.IN_SHEET])
                     | Q(status=Payout.Status.FAILED, reissued_as__isnull=True))
             .values("fund_id").annotate(total=Coalesce(Sum("amount"), ZERO)).values_list("fund_id", "total"))

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Application
+from cases.models import Application, Member
 from cases.selectors.intake import applications_visible_to
 from cases.validators import normalise_card_number
 from cases.workflow import APPLICATION
@@ -37,6 +37,7 @@ from reliefdesk.counters import counter_take
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.importing import ImportFileError, cell_text, open_table
+from reliefdesk.masking import mask_card
 from reliefdesk.models import District, Role
 from reliefdesk.money import ZERO, quantize_money, to_decimal
 from reliefdesk.scope import get_or_404, require_role
@@ -113,20 +114,28 @@ def payout_sheet_number_allocate(*, district: District, year: int) -> str:
 
 
 def payout_sheet_create(*, actor, fund: Fund, payouts: Iterable) -> PayoutSheet:
-    """Put pending payouts of one fund into a new numbered sheet."""
+    """Put pending payouts of one fund and one district into a new numbered sheet.
+
+    A city-wide fund's payouts go into the sheet of their district (one district per sheet: each district's
+    finance sends its own file to the bank).
+    """
     require_role(actor, *FINANCE_ROLES)
     with transaction.atomic():
         fund = funds_visible_to(user=actor).filter(pk=fund.pk).first()
-        if fund is None or fund.district_id is None:
+        if fund is None:
             from django.http import Http404
 
             raise Http404(_("No such record."))
-        district = District.objects.get(pk=fund.district_id)
         locked = _lock_payouts(payouts, actor)
         wrong_fund = [p for p in locked if p.fund_id != fund.pk]
         if wrong_fund:
             raise DomainError(_("A sheet holds the payouts of one fund only; %(count)d selected payouts belong to "
                                 "another fund.") % {"count": len(wrong_fund)}, field="payouts")
+        districts = {p.district_id for p in locked}
+        if len(districts) > 1:
+            raise DomainError(_("A sheet holds the payouts of one district only; these belong to %(count)d "
+                                "districts.") % {"count": len(districts)}, field="payouts")
+        district = District.objects.get(pk=fund.district_id or districts.pop())
         not_pending = [p for p in locked if p.status != Payout.Status.PENDING]
         if not_pending:
             raise TransitionNotAllowed(
@@ -262,9 +271,13 @@ def payout_post_debits(*, payouts: list[Payout], actor, booked_on: dt.date) -> d
         raise LedgerRefused(_("%(count)d of these payouts are already booked in the ledger.") % {"count": len(booked)},
                             code="payout_booked")
     references = _references(payouts)
+    city_wide = set(Fund.objects.filter(pk__in={p.fund_id for p in payouts}, district__isnull=True)
+                    .values_list("pk", flat=True))
     ids = ledger_post_many(entries=[
         NewEntry(fund_id=p.fund_id, kind=LedgerEntry.Kind.PAYOUT, amount=-p.amount, booked_on=booked_on,
-                 description=" ".join(part for part in ("拨付", references.get(p.pk, ""), p.payee_name) if part))
+                 description=" ".join(part for part in ("拨付", references.get(p.pk, ""), p.payee_name) if part),
+                 # A city-wide fund pays from the part of the payout's district.
+                 district_id=p.district_id if p.fund_id in city_wide else None)
         for p in payouts
     ], actor=actor)
     return {p.pk: entry_id for p, entry_id in zip(payouts, ids)}
@@ -363,6 +376,41 @@ def payout_reissue(*, payout: Payout, actor, card_number: str, bank_name: str) -
                      data={"reissue_of": old.pk, "old_card": old.card_number[-4:], "new_card": card_number[-4:]})
         APPLICATION.apply(application, "reissue", actor=actor, data={"payout": new.pk, "reissue_of": old.pk})
     return new
+
+
+def payouts_apply_member_card(*, actor, member: Member, payouts: Iterable) -> list[Payout]:
+    """Put the member's current card and bank on his pending payouts (finance's explicit step).
+
+    Only payouts of this member that are pending and in no live sheet change; each gets a history row with
+    the card it had and the one it has now (last four digits). Anything else refuses the whole request.
+    """
+    require_role(actor, *FINANCE_ROLES)
+    with transaction.atomic():
+        locked = _lock_payouts(payouts, actor)
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if not member.card_number or not member.bank_name:
+            raise DomainError(_("The member has no card and bank on file to apply."))
+        others = [p.pk for p in locked if p.application.member_id != member.pk]
+        if others:
+            raise DomainError(_("These payouts are not this member's: %(ids)s.")
+                              % {"ids": ", ".join(f"#{pk}" for pk in others)}, field="payouts")
+        in_sheet = set(PayoutSheetLine.objects.filter(payout__in=locked, released=False)
+                       .values_list("payout_id", flat=True))
+        closed = [p for p in locked if p.status != Payout.Status.PENDING or p.pk in in_sheet]
+        if closed:
+            raise TransitionNotAllowed(
+                _("Only pending payouts outside any live sheet take a new card; not: %(refs)s.")
+                % {"refs": ", ".join(f"{p.application.reference} ({p.get_status_display()})" for p in closed)})
+        changed = [p for p in locked if (p.card_number, p.bank_name) != (member.card_number, member.bank_name)]
+        for payout in changed:
+            old_card, old_bank = payout.card_number, payout.bank_name
+            payout.card_number, payout.bank_name = member.card_number, member.bank_name
+            payout.save(update_fields=["card_number", "bank_name"])
+            record_event(payout, actor=actor, action="payout.card_updated",
+                         data={"member": member.pk, "old_card": mask_card(old_card),
+                               "new_card": mask_card(member.card_number), "old_bank": old_bank,
+                               "new_bank": member.bank_name})
+        return changed
 
 
 # --- The bank's result file -------------------------------------------------

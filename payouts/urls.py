@@ -10,6 +10,8 @@ urlpatterns = [
     path("payouts/", views.payout_list, name="payout-list"),
     path("payouts/<int:pk>/", views.payout_detail, name="payout-detail"),
     path("payouts/<int:pk>/reissue/", views.payout_reissue, name="payout-reissue"),
+    path("payouts/member/<int:member_pk>/apply-card/", views.payouts_apply_member_card,
+         name="payouts-apply-member-card"),
     path("payouts/mark-paid/", views.payouts_mark_paid, name="payouts-mark-paid"),
     path("payouts/mark-failed/", views.payouts_mark_failed, name="payouts-mark-failed"),
     path("sheets/", views.sheet_list, name="sheet-list"),

@@ -24,6 +24,7 @@ from payouts.forms import (
     ResultUploadForm,
     SheetCancelForm,
 )
+from cases.selectors.intake import member_get
 from payouts.models import Payout, PayoutSheet
 from payouts import selectors
 from payouts import services
@@ -82,7 +83,10 @@ def payout_list(request):
 
 def _payout_detail(request, payout, *, reissue_form=None, status=200):
     reissued_as = Payout.objects.filter(reissue_of=payout).first()
+    member = payout.application.member
     context = {
+        "member": member,
+        "card_changes": list(selectors.payouts_awaiting_member_card(user=request.user, member=member)),
         "payout": payout,
         "live_sheet": selectors.live_sheet_of(payout=payout),
         "reissued_as": reissued_as,
@@ -118,6 +122,29 @@ def payout_reissue(request, pk: int):
                              % {"last4": new.card_number[-4:]})
             return redirect("payouts:payout-detail", pk=new.pk)
     return _payout_detail(request, payout, reissue_form=form, status=400)
+
+
+@require_POST
+def payouts_apply_member_card(request, member_pk: int):
+    """Finance puts a member's changed card on the pending payouts listed to it (member or payout page)."""
+    _require_finance(request)
+    member = member_get(user=request.user, pk=member_pk)
+    form = PayoutSelectionForm(request.POST, user=request.user)
+    default = reverse("cases:member-detail", args=[member.pk])
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, default)
+    try:
+        changed = services.payouts_apply_member_card(actor=request.user, member=member,
+                                                     payouts=form.cleaned_data["payouts"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, ngettext(
+            "The card ending %(last4)s is now on %(count)d payout.",
+            "The card ending %(last4)s is now on %(count)d payouts.", len(changed))
+            % {"last4": member.card_number[-4:], "count": len(changed)})
+    return _back(request, default)
 
 
 @require_POST

@@ -46,6 +46,7 @@ HISTORY_LABELS = {
     "payout_sheet.exported_again": _("Exported again"),
     "payout_sheet.results_imported": _("Bank results imported"),
     "payout.reissued": _("Reissued to a corrected card"),
+    "payout.card_updated": _("The member's new card applied"),
 }
 
 # Codes stored before the history spoke in the past tense → what they read as now.

@@ -58,7 +58,7 @@ from reliefdesk.history import action_codes
 from reliefdesk.models import HistoryEvent, Role
 from reliefdesk.money import ZERO, quantize_money
 from reports.periods import BEIJING, Period
-from reliefdesk.scope import districts_visible_to, role_of, stations_visible_to
+from reliefdesk.scope import district_of, districts_visible_to, role_of, stations_visible_to
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
@@ -301,8 +301,12 @@ def balance_over_time(user, period: Period, *, fund: Fund | None = None) -> list
     if fund:
         funds = funds.filter(pk=fund.pk)
     month = TruncMonth("booked_on")
+    entries = LedgerEntry.objects.filter(fund__in=funds, booked_on__lte=period.end)
+    if role_of(user) != Role.ADMIN:
+        # District staff see their district's part of a city-wide fund, never the whole city's money.
+        entries = entries.filter(Q(fund__district__isnull=False) | Q(district=district_of(user)))
     rows = (
-        LedgerEntry.objects.filter(fund__in=funds, booked_on__lte=period.end)
+        entries
         .annotate(month=month)
         .values("fund_id", "fund__name", "month")
         .annotate(net=Sum("amount"))

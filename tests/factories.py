@@ -198,8 +198,11 @@ class LedgerEntryFactory(DjangoModelFactory):
 
 
 class MemberFactory(DjangoModelFactory):
+    """A member; ``stations=[...]`` registers him there (without it he belongs only where he has a case)."""
+
     class Meta:
         model = cm.Member
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"张{n}明")
     id_number = factory.Sequence(lambda n: make_id_number(seq=n % 1000, birth=dt.date(1970, 1, 1) + dt.timedelta(days=n // 1000)))
@@ -211,6 +214,12 @@ class MemberFactory(DjangoModelFactory):
     member_since = dt.date(2010, 1, 1)
     card_number = luhn_complete("622202020000123456")
     bank_name = "中国工商银行北京顺义支行"
+
+    @factory.post_generation
+    def stations(obj, create, extracted, **kwargs):
+        if create and extracted:
+            cm.MemberRegistration.objects.bulk_create(
+                [cm.MemberRegistration(member=obj, station=station) for station in extracted])
 
 
 class FamilyMemberFactory(DjangoModelFactory):
@@ -439,6 +448,7 @@ class HouseholdFactory(DjangoModelFactory):
 
     class Meta:
         model = hm.Household
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"SY-HH-2024-{n + 1:05d}")
     head = factory.SubFactory(MemberFactory)
@@ -454,6 +464,12 @@ class HouseholdFactory(DjangoModelFactory):
                              yes_declaration=dt.date(2023, 6, 1), no_declaration=None)
     next_review_due = factory.Maybe(factory.LazyAttribute(lambda o: o.status == "on_file"),
                                     yes_declaration=dt.date(2024, 6, 1), no_declaration=None)
+
+    @factory.post_generation
+    def registered(obj, create, extracted, **kwargs):
+        """The head belongs to the station of his file, as the filing service makes him."""
+        if create:
+            cm.MemberRegistration.objects.get_or_create(member=obj.head, station=obj.station)
 
 
 class HouseholdPersonFactory(DjangoModelFactory):

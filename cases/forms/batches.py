@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Application, Batch
 from funds.models import AidCategory, Fund
 from funds.selectors import funds_visible_to
-from reliefdesk.scope import stations_visible_to
+from reliefdesk.models import District, Role
+from reliefdesk.scope import role_of, stations_visible_to
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,15 +53,22 @@ class CandidateFilter(django_filters.FilterSet):
 
 
 class BatchCreateForm(forms.Form):
+    """A new batch of one fund. A city-wide fund's batch is a district's (the reviewer's; an administrator
+    names it), approved against that district's part of the fund."""
+
     fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
+    district = forms.ModelChoiceField(label=_("district"), queryset=District.objects.all(), required=False,
+                                      help_text=_("Only for a city-wide fund: whose cases the batch holds."))
     title = forms.CharField(label=_("title"), max_length=100, help_text=_("For example: 2022 Q1, batch 3"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        funds = funds_visible_to(user=user).filter(active=True, district__isnull=False)
+        funds = funds_visible_to(user=user).filter(active=True)
         self.fields["fund"].queryset = funds
         if funds.count() == 1:
             self.fields["fund"].initial = funds.first()
+        if role_of(user) != Role.ADMIN:
+            del self.fields["district"]
 
 
 class NoticeForm(forms.Form):

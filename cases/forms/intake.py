@@ -1,6 +1,8 @@
 """Forms and the list filter of intake. Labels are the Chinese ones the stations know."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 from decimal import Decimal
 
 import django_filters
@@ -11,10 +13,11 @@ from django.utils.translation import pgettext_lazy
 
 from cases import validators
 from cases.models import Application, Document, FamilyMember
-from funds.models import AidCategory, Disease, Fund
+from cases.estimate import submission_date_of
+from funds.models import AidCategory, Disease, Fund, RuleSet
 from funds.selectors import funds_visible_to
-from reliefdesk.models import Employer
-from reliefdesk.scope import employers_visible_to, stations_visible_to
+from reliefdesk.models import Employer, Role, Station
+from reliefdesk.scope import employers_visible_to, role_of, stations_visible_to
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"),
                "validators": [validators.validate_money_not_negative]}
@@ -44,9 +47,28 @@ class MemberFindForm(forms.Form):
     id_number = IdNumberField(help_text=_("18 characters; the last may be X."))
 
 
+def _station_field(form, user, *, name="station"):
+    """The station choice of a liaison with several stations (an administrator may leave it empty); with one
+    station the field goes and the service takes his station."""
+    if user is None:
+        del form.fields[name]
+        return
+    stations = stations_visible_to(user=user).filter(active=True)
+    if role_of(user) == Role.ADMIN:
+        form.fields[name].queryset = stations
+        return
+    if stations.count() <= 1:
+        del form.fields[name]
+        return
+    form.fields[name].queryset = stations
+    form.fields[name].required = True
+
+
 class MemberForm(forms.Form):
     id_number = IdNumberField()
     name = forms.CharField(label=_("Name"), max_length=50)
+    station = forms.ModelChoiceField(label=_("registered at"), queryset=Station.objects.none(), required=False,
+                                     help_text=_("The station the member belongs to from now on."))
     phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False, validators=[validators.validate_mobile])
     employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none(), required=False)
     card_number = forms.CharField(label=_("Card number"), max_length=30, required=False,
@@ -59,12 +81,56 @@ class MemberForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers_visible_to(user=user)
+        _station_field(self, user)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("card_number") and not cleaned.get("bank_name"):
             self.add_error("bank_name", _("Name the bank of the card."))
         return cleaned
+
+
+class MemberEditForm(forms.Form):
+    """A member's contact and payment details; the ID number (and so birth date and sex) never changes."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False,
+                            validators=[validators.validate_mobile])
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none(), required=False)
+    is_union_member = forms.BooleanField(label=_("union member"), required=False)
+    member_since = forms.DateField(label=_("union member since"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    card_number = forms.CharField(label=_("Card number"), max_length=30, required=False,
+                                  validators=[validators.validate_card_number],
+                                  help_text=_("A new card reaches payouts already approved only when finance "
+                                              "applies it to them."))
+    bank_name = forms.CharField(label=_("Bank"), max_length=100, required=False)
+
+    def __init__(self, *args, member, user, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(member, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+        # His current employer stays choosable even when it belongs to another district.
+        self.fields["employer"].queryset = Employer.objects.filter(
+            Q(pk__in=employers_visible_to(user=user).values("pk")) | Q(pk=member.employer_id)).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("card_number") and not cleaned.get("bank_name"):
+            self.add_error("bank_name", _("Name the bank of the card."))
+        return cleaned
+
+
+class RegisterHereForm(forms.Form):
+    """Register a member on file elsewhere at the liaison's station: his full ID number and why."""
+
+    id_number = IdNumberField(widget=forms.HiddenInput)
+    station = forms.ModelChoiceField(label=_("register him at"), queryset=Station.objects.none(), required=False)
+    reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("For example: he now works for an employer of our district."))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _station_field(self, user)
 
 
 class FamilyMemberForm(forms.Form):
@@ -99,15 +165,39 @@ class BeneficiaryForm(forms.Form):
         return None if value == "self" else self.family[value]
 
 
+MEDICAL_AMOUNTS = ("total_cost", "reimbursed", "other_aid")
+
+
+def offered_rule_sets(funds) -> list[RuleSet]:
+    """The active rule sets of ``funds``: what decides which categories and which amounts the facts step asks."""
+    return list(RuleSet.objects.filter(fund__in=funds, status=RuleSet.Status.ACTIVE)
+                .select_related("category").order_by("category__sort_order", "category__code", "effective_from"))
+
+
+def rule_set_on_file(rule_sets, *, fund_id, category_id, event_date, submission_date) -> RuleSet | None:
+    """The rule set of ``rule_sets`` in force for the fund and category on its deciding date (as rule_set_for)."""
+    for rule_set in rule_sets:
+        if rule_set.fund_id != fund_id or rule_set.category_id != category_id:
+            continue
+        day = submission_date if rule_set.date_basis == RuleSet.DateBasis.SUBMISSION else \
+            (event_date or submission_date)
+        if rule_set.effective_from <= day and (rule_set.effective_to is None or day <= rule_set.effective_to):
+            return rule_set
+    return None
+
+
 class FactsForm(forms.Form):
+    """The event and its amounts. Only categories with a rule set in force for the fund are offered, and only
+    the amounts the rule set's basis uses are asked: none of the medical amounts for 助学 or 生活救助."""
+
     fund = forms.ModelChoiceField(label=_("fund"), queryset=Fund.objects.none())
-    category = forms.ModelChoiceField(label=_("Aid category"), queryset=AidCategory.objects.all())
+    category = forms.ModelChoiceField(label=_("Aid category"), queryset=AidCategory.objects.none())
     event_date = forms.DateField(label=pgettext_lazy("application", "Event date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  validators=[validators.validate_event_date])
     disease = forms.ModelChoiceField(label=_("Disease"), queryset=Disease.objects.all(), required=False)
-    total_cost = _money(_("Total medical cost"))
-    reimbursed = _money(_("Medical insurance reimbursement"))
-    other_aid = _money(_("Other aid"))
+    total_cost = _money(_("Total medical cost"), required=False)
+    reimbursed = _money(_("Medical insurance reimbursement"), required=False)
+    other_aid = _money(_("Other aid"), required=False)
     self_paid = forms.DecimalField(label=_("Self-paid amount"), required=False, disabled=True,
                                    help_text=_("Total medical cost minus reimbursed minus other aid."))
     assessed_loss = _money(_("assessed loss"), required=False)
@@ -115,16 +205,86 @@ class FactsForm(forms.Form):
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
+        self.application = application
         district_id = application.district_id
-        self.fields["fund"].queryset = Fund.objects.filter(active=True).filter(
-            Q(district_id=district_id) | Q(district__isnull=True))
+        funds = Fund.objects.filter(active=True).filter(Q(district_id=district_id) | Q(district__isnull=True))
+        self.fields["fund"].queryset = funds
         self.fields["self_paid"].initial = application.self_paid
         self.fields["assessed_loss"].help_text = _("Only for sudden events and disasters.")
+        self.submission_date = submission_date_of(application)
+        self.rule_sets = offered_rule_sets(funds)
+        categories = {rs.category_id: rs.category for rs in self.rule_sets}
+        if self.is_bound:
+            # Any category some fund offers; clean() says when it has no rule set for the fund and date.
+            offered = list(categories)
+        else:
+            # Those in force for the case's fund on its date; the current category stays shown (clean() will
+            # say if it no longer applies) and intake.js re-offers them as fund and date change.
+            fund_id = self.initial.get("fund").pk if self.initial.get("fund") else None
+            offered = [cid for cid in categories if self._rule_set(fund_id, cid, self.initial.get("event_date"))]
+            if application.category_id:
+                offered.append(application.category_id)
+        self.fields["category"].queryset = AidCategory.objects.filter(pk__in=offered)
+        self.basis = self._initial_basis()
+
+    def _rule_set(self, fund_id, category_id, event_date):
+        return rule_set_on_file(self.rule_sets, fund_id=fund_id, category_id=category_id, event_date=event_date,
+                                submission_date=self.submission_date)
+
+    def _initial_basis(self) -> str:
+        if self.is_bound:
+            fund, category, event_date = (self.data.get(self.add_prefix(n)) for n in ("fund", "category", "event_date"))
+            try:
+                fund_id, category_id = int(fund), int(category)
+                day = dt.date.fromisoformat(event_date) if event_date else None
+            except (TypeError, ValueError):
+                return RuleSet.Basis.SELF_PAID
+        else:
+            fund_id = self.initial.get("fund").pk if self.initial.get("fund") else None
+            category_id = self.initial.get("category").pk if self.initial.get("category") else None
+            day = self.initial.get("event_date")
+        rule_set = self._rule_set(fund_id, category_id, day)
+        return rule_set.basis if rule_set else RuleSet.Basis.SELF_PAID
+
+    def rule_sets_data(self) -> str:
+        """For the browser (intake.js): which categories each fund offers when, and the amounts each asks."""
+        return json.dumps([{"fund": rs.fund_id, "category": rs.category_id, "from": rs.effective_from.isoformat(),
+                            "to": rs.effective_to.isoformat() if rs.effective_to else None, "basis": rs.basis,
+                            "date_basis": rs.date_basis} for rs in self.rule_sets])
+
+    def categories_data(self) -> str:
+        seen = {}
+        for rs in self.rule_sets:
+            seen.setdefault(rs.category_id, rs.category)
+        return json.dumps([{"id": c.pk, "name": str(c)} for c in seen.values()], ensure_ascii=False)
 
     def clean(self):
         cleaned = super().clean()
-        total, reimbursed, other = (cleaned.get(k) for k in ("total_cost", "reimbursed", "other_aid"))
-        if None not in (total, reimbursed, other):
+        fund, category = cleaned.get("fund"), cleaned.get("category")
+        basis = None
+        if fund is not None and category is not None and "event_date" not in self.errors:
+            rule_set = self._rule_set(fund.pk, category.pk, cleaned.get("event_date"))
+            if rule_set is None:
+                day = cleaned.get("event_date") or self.submission_date
+                self.add_error("category", _("%(fund)s has no rule set for %(category)s in force on %(date)s: choose "
+                                             "another category or check the event date.")
+                               % {"fund": fund, "category": category, "date": day.isoformat()})
+            else:
+                basis = rule_set.basis
+        if basis is not None and basis != RuleSet.Basis.SELF_PAID:
+            # Not asked for this category: whatever came in is neither checked nor kept.
+            for name in MEDICAL_AMOUNTS:
+                self.errors.pop(name, None)
+                cleaned[name] = Decimal("0.00")
+        elif basis == RuleSet.Basis.SELF_PAID:
+            for name in MEDICAL_AMOUNTS:
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, forms.Field.default_error_messages["required"])
+        if basis is not None and basis != RuleSet.Basis.ASSESSED_LOSS:
+            self.errors.pop("assessed_loss", None)
+            cleaned["assessed_loss"] = None
+        total, reimbursed, other = (cleaned.get(k) for k in MEDICAL_AMOUNTS)
+        if None not in (total, reimbursed, other) and not any(k in self.errors for k in MEDICAL_AMOUNTS):
             try:
                 validators.validate_amounts(total, reimbursed, other)
             except forms.ValidationError as exc:
@@ -164,12 +324,15 @@ class EstimateForm(forms.Form):
 
 
 class DocumentsForm(forms.Form):
-    """One file input per document kind, and the invoice numbers."""
+    """One file input per document kind, what an "other" document is, and the invoice numbers."""
 
     invoice_numbers = forms.CharField(
         label=_("Invoice numbers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The numbers of the medical invoices, one per line or separated by commas."),
     )
+    description_other = forms.CharField(
+        label=_("What is the other document?"), required=False, max_length=100,
+        help_text=_("Required with a file under “Other”, e.g. admission letter, student card, household register."))
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,6 +351,9 @@ class DocumentsForm(forms.Form):
     def files_by_kind(self):
         return [(kind, self.cleaned_data.get(f"file_{kind}")) for kind in self.kinds
                 if self.cleaned_data.get(f"file_{kind}")]
+
+    def description_for(self, kind: str) -> str:
+        return self.cleaned_data.get("description_other", "") if kind == Document.Kind.OTHER else ""
 
 
 class WithdrawForm(forms.Form):

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Application
-from cases.services.review import OVERRIDE_CODES, checklist_items
+from cases.services.review import OVERRIDE_CODES, checklist_items, exception_limit_of
+from reliefdesk.money import format_money
 from funds.models import AidCategory
 from reliefdesk.scope import stations_visible_to
 
@@ -57,6 +59,12 @@ class ReviewForm(forms.Form):
         })
         super().__init__(*args, **kwargs)
         self.fields["checklist"].choices = checklist_items(application=application)
+        limit = exception_limit_of(application)
+        if limit is not None:
+            self.fields["amount"].help_text = format_lazy(
+                "{} {}", self.fields["amount"].help_text,
+                _("An exception amount may be at most %(limit)s yuan (set for this fund by an administrator); the "
+                  "approver still confirms it.") % {"limit": format_money(limit.amount)})
 
 
 class ReasonForm(forms.Form):

@@ -93,7 +93,7 @@ def batch_candidates(*, batch: Batch, user, data=None) -> tuple[QuerySet[Applica
     """Verified cases of the batch's fund outside any batch, filtered for the checkbox list."""
 
     queryset = (applications_visible_to(user=user)
-                .filter(status=S.VERIFIED, batch__isnull=True, fund_id=batch.fund_id)
+                .filter(status=S.VERIFIED, batch__isnull=True, fund_id=batch.fund_id, district_id=batch.district_id)
                 .order_by("verified_at", "id"))
     filterset = CandidateFilter(data or None, queryset=queryset, user=user)
     if filterset.is_bound and filterset.is_valid():
@@ -101,16 +101,27 @@ def batch_candidates(*, batch: Batch, user, data=None) -> tuple[QuerySet[Applica
     return queryset, filterset
 
 
-def notice_rows(*, batch: Batch) -> QuerySet[Application]:
-    """The cases on the public-notice list (公示名单)."""
-    return (batch.applications.filter(status__in=MEMBER_STATUSES)
-            .select_related("category", "member", "station")
-            .order_by("station__code", "reference"))
+def notice_person(application: Application) -> tuple[str, str]:
+    """Name and ID number as the notice lists them: those approved (the frozen snapshot) once approved."""
+    frozen = (application.award_snapshot or {}).get("member") or {}
+    if frozen.get("name"):
+        return frozen["name"], frozen.get("id_number", "")
+    return application.member.name, application.member.id_number
+
+
+def notice_rows(*, batch: Batch) -> list[Application]:
+    """The cases on the public-notice list (公示名单), each with ``notice_name`` and ``notice_id_number``."""
+    rows = list(batch.applications.filter(status__in=MEMBER_STATUSES)
+                .select_related("category", "member", "station")
+                .order_by("station__code", "reference"))
+    for application in rows:
+        application.notice_name, application.notice_id_number = notice_person(application)
+    return rows
 
 
 def notice_list(*, batch: Batch) -> NoticeList:
-    """The batch's public-notice list (公示名单): masked, with category and amount."""
-    rows = [NoticeRow.masked(name=a.member.name, id_number=a.member.id_number, station=a.station.name,
+    """The batch's public-notice list (公示名单): masked, with category and amount (reliefdesk.notice)."""
+    rows = [NoticeRow.masked(name=a.notice_name, id_number=a.notice_id_number, station=a.station.name,
                              category=a.category.name, amount=a.proposed_amount)
             for a in notice_rows(batch=batch)]
     return NoticeList(

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Application, Document, InvoiceNumber, Member
-from reliefdesk.scope import get_or_404, role_of, scope_queryset
+from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member, MemberRegistration
+from reliefdesk.masking import mask_name
+from reliefdesk.models import Role
+from reliefdesk.scope import district_of, get_or_404, role_of, scope_queryset, station_ids_of
 
 S = Application.Status
 
@@ -55,13 +58,73 @@ def documents_visible_to(*, user) -> QuerySet[Document]:
 
 
 def members_visible_to(*, user) -> QuerySet[Member]:
-    """The members ``user`` may look up: every registered member, for any staff role.
+    """The members ``user`` may see: those registered at, or with a case at, his stations (liaison) or his
+    district's stations (district roles); every member for an administrator.
 
-    A member is registered once, city-wide, by his ID number, and any station may file for him.
+    A member belongs to the stations he is registered at (``MemberRegistration``) and to those where he has
+    an application, and so to their districts. Anyone else finds at most that he exists (:func:`member_find`).
     """
-    if role_of(user) is None:
-        return Member.objects.none()
-    return Member.objects.select_related("employer")
+    role = role_of(user)
+    queryset = Member.objects.select_related("employer")
+    if role == Role.ADMIN:
+        return queryset
+    if role is None:
+        return queryset.none()
+    registrations = MemberRegistration.objects.filter(member_id=OuterRef("pk"))
+    cases = Application.objects.filter(member_id=OuterRef("pk"))
+    if role == Role.LIAISON:
+        stations = station_ids_of(user)
+        registrations, cases = registrations.filter(station_id__in=stations), cases.filter(station_id__in=stations)
+    else:
+        district = district_of(user)
+        if district is None:
+            return queryset.none()
+        registrations = registrations.filter(station__district_id=district.pk)
+        cases = cases.filter(district_id=district.pk)
+    return queryset.filter(Exists(registrations) | Exists(cases))
+
+
+def member_get(*, user, pk: int) -> Member:
+    """One member for his page, 404 outside the user's scope (whether he exists or not)."""
+    return get_or_404(members_visible_to(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class MemberFound:
+    """What looking up a full ID number tells a user.
+
+    ``member`` is set when the member is in the user's scope. Otherwise, when a member with that number
+    exists elsewhere, only ``exists`` and his masked name are told: never his ID, phone, card or bank.
+    """
+
+    id_number: str
+    member: Member | None = None
+    exists: bool = False
+    masked_name: str = ""
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.exists and self.member is None
+
+
+def member_find(*, user, id_number: str) -> MemberFound:
+    """Look a member up by his full, valid ID number (two queries at most)."""
+    member = members_visible_to(user=user).filter(id_number=id_number).first()
+    if member is not None:
+        return MemberFound(id_number=id_number, member=member, exists=True, masked_name=mask_name(member.name))
+    name = Member.objects.filter(id_number=id_number).values_list("name", flat=True).first()
+    if name is None:
+        return MemberFound(id_number=id_number)
+    return MemberFound(id_number=id_number, exists=True, masked_name=mask_name(name))
+
+
+def member_applications(*, member: Member, user) -> QuerySet[Application]:
+    """The member's applications that ``user`` may see, newest first."""
+    return applications_visible_to(user=user).filter(member=member).order_by("-created_at", "-id")
+
+
+def member_registrations(*, member: Member) -> QuerySet[MemberRegistration]:
+    return member.registrations.select_related("station__district", "registered_by").order_by("registered_at", "id")
 
 
 def application_get(*, user, pk: int) -> Application:
@@ -80,6 +143,78 @@ def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]
     sort = (data or {}).get("sort") or "-created"
     queryset = queryset.order_by(SORTS.get(sort, "-created_at"), "-id")
     return queryset, filterset
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a case page shows of the member, the beneficiary and the amounts.
+
+    Once the case is approved these are the figures frozen in its award snapshot, whatever has been
+    changed on the member since (a rename, a new card); before, they are the live ones. Details an older
+    snapshot did not keep (mobile number, employer) are the member's current ones.
+    """
+
+    frozen: bool
+    member_name: str
+    member_id_number: str
+    phone: str
+    employer: str
+    card_number: str
+    bank_name: str
+    is_union_member: bool
+    beneficiary_name: str
+    beneficiary_id_number: str
+    relation_label: str  # "" for the member himself
+    disease_name: str
+    event_date: dt.date | None
+    total_cost: Decimal
+    reimbursed: Decimal
+    other_aid: Decimal
+    self_paid: Decimal
+    assessed_loss: Decimal | None
+
+
+def _relation_label(code: str | None) -> str:
+    return str(FamilyMember.Relation(code).label) if code in FamilyMember.Relation.values else ""
+
+
+def _money_or_none(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(value)
+
+
+def case_facts(application: Application) -> CaseFacts:
+    """The facts of ``application`` as its pages show them: frozen at approval, live before."""
+    member = application.member
+    snapshot = application.award_snapshot or {}
+    if not snapshot:
+        beneficiary = application.beneficiary
+        return CaseFacts(
+            frozen=False, member_name=member.name, member_id_number=member.id_number, phone=member.phone,
+            employer=str(member.employer or ""), card_number=member.card_number, bank_name=member.bank_name,
+            is_union_member=member.is_union_member, beneficiary_name=application.beneficiary_name,
+            beneficiary_id_number=application.beneficiary_id_number,
+            relation_label=_relation_label(beneficiary.relation) if beneficiary else "",
+            disease_name=application.disease.name if application.disease_id else "",
+            event_date=application.event_date, total_cost=application.total_cost,
+            reimbursed=application.reimbursed, other_aid=application.other_aid, self_paid=application.self_paid,
+            assessed_loss=application.assessed_loss)
+    frozen_member = snapshot.get("member", {})
+    beneficiary = snapshot.get("beneficiary", {})
+    amounts = snapshot.get("amounts", {})
+    disease = snapshot.get("disease") or {}
+    event_date = snapshot.get("event_date")
+    return CaseFacts(
+        frozen=True, member_name=frozen_member.get("name", ""), member_id_number=frozen_member.get("id_number", ""),
+        phone=frozen_member.get("phone", member.phone),
+        employer=frozen_member.get("employer", str(member.employer or "")),
+        card_number=frozen_member.get("card_number", ""), bank_name=frozen_member.get("bank_name", ""),
+        is_union_member=frozen_member.get("is_union_member", True),
+        beneficiary_name=beneficiary.get("name", ""), beneficiary_id_number=beneficiary.get("id_number", ""),
+        relation_label=_relation_label(beneficiary.get("relation")), disease_name=disease.get("name", ""),
+        event_date=dt.date.fromisoformat(event_date) if event_date else None,
+        total_cost=Decimal(amounts.get("total_cost", "0")), reimbursed=Decimal(amounts.get("reimbursed", "0")),
+        other_aid=Decimal(amounts.get("other_aid", "0")), self_paid=Decimal(amounts.get("self_paid", "0")),
+        assessed_loss=_money_or_none(amounts.get("assessed_loss")))
 
 
 @dataclass(frozen=True)

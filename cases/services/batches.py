@@ -46,16 +46,23 @@ def batch_lock(batch: Batch | int, actor, *roles: str) -> Batch:
     return get_or_404(batches_visible_to(user=actor).select_for_update(of=("self",)), pk=pk)
 
 
-def batch_create(*, actor, fund: Fund, title: str) -> Batch:
+def batch_create(*, actor, fund: Fund, title: str, district=None) -> Batch:
+    """A draft batch of ``fund``: its district's, or for a city-wide fund the reviewer's district (an
+    administrator names it); its cases are approved against that district's part of the fund."""
     require_role(actor, Role.REVIEWER)
     title = (title or "").strip()
     if not title:
         raise DomainError(_("A batch needs a title."), field="title")
     with transaction.atomic():
         fund = get_or_404(funds_visible_to(user=actor), pk=fund.pk)
-        district = fund.district or district_of(actor)
+        own = district_of(actor)
+        if fund.district_id is not None:
+            district = fund.district
+        elif own is not None:
+            district = own
         if district is None:
-            raise DomainError(_("Choose a district fund for the batch."), field="fund")
+            raise DomainError(_("Name the district whose cases this batch of a city-wide fund holds."),
+                              field="district")
         if Batch.objects.filter(fund=fund, title=title).exists():
             raise DomainError(_("This fund already has a batch with this title."), field="title")
         batch = Batch.objects.create(title=title, fund=fund, district=district, created_by=actor)
@@ -88,6 +95,10 @@ def batch_add_applications(*, batch: Batch | int, applications: Iterable, actor)
         if other_fund:
             raise DomainError(_("These applications belong to another fund: %(refs)s.")
                               % {"refs": ", ".join(other_fund)})
+        other_district = [a.reference for a in rows if a.district_id != batch.district_id]
+        if other_district:
+            raise DomainError(_("These applications belong to another district than the batch: %(refs)s.")
+                              % {"refs": ", ".join(other_district)})
         for application in rows:
             application.batch = batch
             APPLICATION.apply(application, "add_to_batch", actor=actor, update_fields=("batch",),
@@ -164,7 +175,8 @@ def _snapshot(application: Application, rule_set_version: str) -> dict:
     return {
         "reference": application.reference,
         "member": {"name": member.name, "id_number": member.id_number, "card_number": member.card_number,
-                   "bank_name": member.bank_name, "is_union_member": member.is_union_member},
+                   "bank_name": member.bank_name, "is_union_member": member.is_union_member,
+                   "phone": member.phone, "employer": member.employer.name if member.employer_id else ""},
         "beneficiary": {
             "name": application.beneficiary_name,
             "id_number": application.beneficiary_id_number,
@@ -253,7 +265,7 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
         applications = list(
             Application.objects.select_for_update(of=("self",))
             .filter(batch=batch, status=S.IN_BATCH)
-            .select_related("member", "beneficiary", "disease", "category", "estimate_rule_set")
+            .select_related("member__employer", "beneficiary", "disease", "category", "estimate_rule_set")
             .order_by("pk")
         )
         if not applications:
@@ -268,6 +280,17 @@ def batch_approve(*, batch: Batch | int, actor, meeting_date: dt.date, minutes_r
         if no_amount:
             raise DomainError(_("These applications have no amount: %(refs)s.") % {"refs": ", ".join(no_amount)})
         total = quantize_money(sum((a.proposed_amount for a in applications), ZERO))
+        if fund.district_id is None:
+            # A city-wide fund's batch spends its district's allocation, never another district's.
+            available = fund_position(fund=fund, district=batch.district).available
+            if available < total:
+                raise DomainError(
+                    _("%(district)s's part of this city-wide fund cannot cover this batch: it needs %(total)s yuan, "
+                      "%(available)s are available; shortfall %(shortfall)s yuan (an administrator allocates "
+                      "more).")
+                    % {"district": batch.district.name, "total": format_money(total),
+                       "available": format_money(available), "shortfall": format_money(total - available)},
+                    code="shortfall")
         available = fund_position(fund=fund).available
         if available < total:
             raise DomainError(

@@ -17,17 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import validators
-from cases.estimate import ESTIMATE_FIELDS, assess, refresh_estimate, rule_set_for
-from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member
-from cases.selectors.intake import applications_visible_to
+from cases.estimate import ESTIMATE_FIELDS, assess, judging_date, refresh_estimate, rule_set_for
+from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member, MemberRegistration
+from cases.selectors.intake import applications_visible_to, members_visible_to
 from cases.workflow import APPLICATION
 from funds.errors import NoRuleSetInForce
+from funds.services import rule_sets_mark_used
 from reliefdesk.counters import counter_take
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import Role, Station
 from reliefdesk.money import quantize_money
-from reliefdesk.scope import get_or_404, require_role, stations_visible_to
+from reliefdesk.masking import mask_card
+from reliefdesk.scope import get_or_404, require_role, role_of, stations_visible_to
 from reliefdesk.uploads import upload_check
 
 S = Application.Status
@@ -52,7 +54,7 @@ def _check(validator, value, field: str) -> None:
 
 # --- Members ---------------------------------------------------------------
 
-def _clean_member_fields(fields: dict) -> dict:
+def clean_member_fields(fields: dict) -> dict:
     cleaned = dict(fields)
     if "name" in cleaned:
         cleaned["name"] = (cleaned["name"] or "").strip()
@@ -69,51 +71,146 @@ def _clean_member_fields(fields: dict) -> dict:
     return cleaned
 
 
-def member_register(*, actor, id_number: str, name: str, phone: str = "", employer=None, card_number: str = "",
-                    bank_name: str = "", member_since: dt.date | None = None, is_union_member: bool = True) -> Member:
-    """Register a union member; birth date and sex come from the ID number."""
+def _registration_station(actor, station) -> Station | None:
+    """The station a liaison registers a member at: the one given (his, or 404), else his only station."""
+    visible = stations_visible_to(user=actor).filter(active=True)
+    if station is not None:
+        return get_or_404(visible, pk=getattr(station, "pk", station))
+    if role_of(actor) == Role.ADMIN:
+        return None
+    stations = list(visible[:2])
+    if len(stations) != 1:
+        raise DomainError(_("Choose the station the member is registered at."), field="station")
+    return stations[0]
+
+
+def _register_at(member: Member, station: Station, *, actor, source: str, reason: str = "",
+                 data: dict | None = None) -> MemberRegistration:
+    registration = MemberRegistration.objects.create(member=member, station=station, source=source,
+                                                     reason=reason, registered_by=_user(actor))
+    record_event(member, actor=actor, action="member.registered_at_station", reason=reason,
+                 data={"station": station.pk, "station_name": station.name, "district": station.district.code,
+                       "source": source, **(data or {})})
+    return registration
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def member_register(*, actor, id_number: str, name: str, station: Station | None = None, phone: str = "",
+                    employer=None, card_number: str = "", bank_name: str = "", member_since: dt.date | None = None,
+                    is_union_member: bool = True) -> Member:
+    """Register a new union member at one of the actor's stations; birth date and sex come from the ID number.
+
+    ``station`` may be left out by a liaison of a single station. A member already registered anywhere is
+    not registered again: find him by his ID number and register him at the station instead.
+    """
     require_role(actor, Role.LIAISON)
     try:
         facts = validators.parse_id_number(id_number)
     except ValidationError as exc:
         raise _domain(exc, "id_number") from None
-    fields = _clean_member_fields({"name": name, "phone": phone, "card_number": card_number,
+    fields = clean_member_fields({"name": name, "phone": phone, "card_number": card_number,
                                    "bank_name": bank_name})
+    station = _registration_station(actor, station)
     with transaction.atomic():
         if Member.objects.filter(id_number=facts.id_number).exists():
-            raise DomainError(_("A member with this ID number is already registered."), field="id_number")
+            raise DomainError(_("A member with this ID number is already registered: find him by his ID number."),
+                              field="id_number")
         member = Member.objects.create(id_number=facts.id_number, birth_date=facts.birth_date, sex=facts.sex,
                                        employer=employer, member_since=member_since,
                                        is_union_member=is_union_member, **fields)
-        record_event(member, actor=actor, action="member.registered")
+        record_event(member, actor=actor, action="member.registered",
+                     data={"station": station.pk, "station_name": station.name} if station else {})
+        if station is not None:
+            MemberRegistration.objects.create(member=member, station=station, registered_by=_user(actor),
+                                              source=MemberRegistration.Source.REGISTERED)
+    return member
+
+
+def member_register_at_station(*, actor, id_number: str, station: Station | None = None, reason: str) -> Member:
+    """Register a member already on file elsewhere at one of the actor's stations, saying why.
+
+    The liaison found him by his full ID number and saw only that he exists and his masked name; after
+    this he belongs to the station too (its liaisons and its district see him), and the member's history
+    says who registered him where and why.
+    """
+    require_role(actor, Role.LIAISON)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the member is registered at your station (e.g. he now works in your "
+                            "district)."), field="reason")
+    try:
+        number = validators.parse_id_number(id_number).id_number
+    except ValidationError as exc:
+        raise _domain(exc, "id_number") from None
+    station = _registration_station(actor, station)
+    if station is None:
+        raise DomainError(_("Choose the station the member is registered at."), field="station")
+    with transaction.atomic():
+        member = Member.objects.select_for_update().filter(id_number=number).first()
+        if member is None:
+            raise DomainError(_("No member has this ID number."), field="id_number")
+        if member.registrations.filter(station=station).exists():
+            raise DomainError(_("%(name)s is already registered at %(station)s.")
+                              % {"name": member.name, "station": station.name}, field="station")
+        _register_at(member, station, actor=actor, source=MemberRegistration.Source.ADDED, reason=reason)
     return member
 
 
 MEMBER_FIELDS = ("name", "phone", "employer", "card_number", "bank_name", "member_since", "is_union_member")
+# Shown in a member's history as they were typed, except the card number (its last four digits).
+MASKED_IN_HISTORY = ("card_number",)
+
+
+def _history_value(field: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if field in MASKED_IN_HISTORY:
+        return mask_card(str(value))
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _lock_member(member: Member, actor) -> Member:
+    """The member row locked for update, or 404 when he is outside the actor's scope."""
+    return get_or_404(members_visible_to(user=actor).select_for_update(of=("self",)), pk=member.pk)
 
 
 def member_update(*, actor, member: Member, **changes) -> Member:
-    """Change a member's contact and payment details (the ID number never changes)."""
+    """Change a member's contact and payment details (the ID number never changes).
+
+    The history row keeps the old and the new value of every changed field (card numbers masked). A card
+    changed after an approval reaches that award's payouts only when finance applies it to them.
+    """
     require_role(actor, Role.LIAISON)
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise TypeError(f"member_update does not change {sorted(unknown)}")
-    changes = _clean_member_fields(changes)
+    changes = clean_member_fields(changes)
     with transaction.atomic():
-        member = Member.objects.select_for_update().get(pk=member.pk)
+        member = _lock_member(member, actor)
         changed = {k: v for k, v in changes.items() if getattr(member, k) != v}
+        if changed.get("card_number") and not (changes.get("bank_name") or member.bank_name):
+            raise DomainError(_("Name the bank of the card."), field="bank_name")
         if not changed:
             return member
-        old = {k: str(getattr(member, k) or "") for k in changed}
+        old = {k: _history_value(k, getattr(member, k)) for k in changed}
+        new = {k: _history_value(k, v) for k, v in changed.items()}
         for key, value in changed.items():
             setattr(member, key, value)
         member.save(update_fields=[*changed, "updated_at"])
         record_event(member, actor=actor, action="member.updated",
-                     data={"fields": sorted(changed), "old": {k: v for k, v in old.items() if k != "card_number"}})
+                     data={"fields": sorted(changed), "old": old, "new": new})
     return member
 
 
 def family_member_add(*, actor, member: Member, relation: str, name: str, id_number: str) -> FamilyMember:
+    """Add a spouse, child or parent to a member of the actor's scope (404 otherwise)."""
     require_role(actor, Role.LIAISON)
     if relation not in FamilyMember.Relation.values:
         raise DomainError(_("Choose the relation to the member."), field="relation")
@@ -124,14 +221,16 @@ def family_member_add(*, actor, member: Member, relation: str, name: str, id_num
         facts = validators.parse_id_number(id_number)
     except ValidationError as exc:
         raise _domain(exc, "id_number") from None
-    if facts.id_number == member.id_number:
-        raise DomainError(_("This is the member's own ID number: choose the member himself as beneficiary."),
-                          field="id_number")
     with transaction.atomic():
+        member = _lock_member(member, actor)
+        if facts.id_number == member.id_number:
+            raise DomainError(_("This is the member's own ID number: choose the member himself as beneficiary."),
+                              field="id_number")
         if member.family.filter(id_number=facts.id_number).exists():
             raise DomainError(_("This family member is already registered."), field="id_number")
         family = FamilyMember.objects.create(member=member, relation=relation, name=name, id_number=facts.id_number)
-        record_event(member, actor=actor, action="member.family_added", data={"family_member": family.pk})
+        record_event(member, actor=actor, action="member.family_added",
+                     data={"family_member": family.pk, "relation": relation, "name": name})
     return family
 
 
@@ -194,6 +293,7 @@ def application_create(*, actor, member: Member, station: Station, fund, categor
     """A new draft with its reference, at one of the actor's stations."""
     require_role(actor, Role.LIAISON)
     station = get_or_404(stations_visible_to(user=actor), pk=station.pk)
+    member = get_or_404(members_visible_to(user=actor), pk=member.pk)
     _check_fund_serves(fund, station)
     _check_beneficiary(member, beneficiary)
     amounts = _clean_amounts({"total_cost": total_cost, "reimbursed": reimbursed, "other_aid": other_aid,
@@ -207,6 +307,10 @@ def application_create(*, actor, member: Member, station: Station, fund, categor
         application.reference = application_reference_allocate(district=station.district, year=timezone.localdate().year)
         application.save()
         record_event(application, actor=actor, action="application.created", to_status=application.status)
+        if not member.registrations.filter(station=station).exists():
+            # He belongs to the station he is filed at from now on, whatever becomes of the case.
+            _register_at(member, station, actor=actor, source=MemberRegistration.Source.APPLICATION,
+                         data={"application": application.reference})
     return application
 
 
@@ -293,11 +397,20 @@ def application_estimate(*, actor, application: Application, fund, category, eve
                     rule_set=rule_set, result=result)
 
 
-def document_add(*, actor, application: Application, kind: str, uploaded_file) -> Document:
-    """Store an uploaded PDF, JPEG or PNG (recognised by its content) with its SHA-256."""
+def document_add(*, actor, application: Application, kind: str, uploaded_file, description: str = "") -> Document:
+    """Store an uploaded PDF, JPEG or PNG (recognised by its content) with its SHA-256.
+
+    An "other" document needs a short ``description`` of what it is (e.g. 录取通知书).
+    """
     require_role(actor, Role.LIAISON)
     if kind not in Document.Kind.values:
         raise DomainError(_("Choose what kind of document this is."), field="kind")
+    description = " ".join((description or "").split())
+    if kind == Document.Kind.OTHER and not description:
+        raise DomainError(_("Say briefly what this document is (e.g. admission letter)."), field="description")
+    if len(description) > Document._meta.get_field("description").max_length:
+        raise DomainError(_("Describe the document in at most %(max)d characters.")
+                          % {"max": Document._meta.get_field("description").max_length}, field="description")
     checked = upload_check(uploaded_file)
     digest, name = checked.sha256, checked.name
     with transaction.atomic():
@@ -309,17 +422,19 @@ def document_add(*, actor, application: Application, kind: str, uploaded_file) -
         if same is not None:
             raise DomainError(
                 _("%(name)s is already attached to this application as “%(kind)s” (%(existing)s, uploaded "
-                  "%(when)s).") % {"name": uploaded_file.name, "kind": same.get_kind_display(),
+                  "%(when)s).") % {"name": uploaded_file.name, "kind": same.label,
                                    "existing": same.original_name,
                                    "when": timezone.localtime(same.uploaded_at).strftime("%Y-%m-%d %H:%M")},
                 field="file")
-        document = Document(application=application, kind=kind, original_name=name,
+        document = Document(application=application, kind=kind, description=description, original_name=name,
                             content_type=checked.content_type, size=checked.size, sha256=digest, uploaded_by=actor)
         # The stored name is ours: nothing of the user's file name reaches the file system.
         document.file.save(f"{application.reference}-{digest[:16]}{checked.extension}", ContentFile(checked.content),
                            save=False)
         document.save()
         data = {"document": document.pk, "kind": kind, "sha256": digest}
+        if description:
+            data["description"] = description
         if name != uploaded_file.name:
             data.update(name=name, uploaded_as=uploaded_file.name[:255])
         record_event(application, actor=actor, action="application.document_added", data=data)
@@ -431,6 +546,10 @@ def _submit(*, actor, application: Application, expected: tuple[str, ...]) -> Ap
             application.submitted_at = timezone.now()
         refresh_estimate(application, save=False)
         APPLICATION.apply(application, "submit", actor=actor, update_fields=("submitted_at", *ESTIMATE_FIELDS))
+        if application.estimate_rule_set_id:
+            # From now on the version (and the parameter values it took) judged a case: it is never edited.
+            rule_sets_mark_used(uses={application.estimate_rule_set_id: [
+                judging_date(application, application.estimate_rule_set)]})
     return application
 
 

@@ -12,14 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.estimate import assess, result_text
+from cases.estimate import assess, judging_date, result_text, rule_set_for
 from cases.models import Application
 from cases.selectors.intake import applications_visible_to, has_invoice_conflicts, invoice_conflicts
 from cases.workflow import APPLICATION
+from funds.errors import NoRuleSetInForce
+from funds.selectors import exception_limit, rules_of
+from funds.services import rule_sets_mark_used
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.models import Role
-from reliefdesk.money import quantize_money
+from reliefdesk.money import format_money, quantize_money
 from reliefdesk.scope import get_or_404, require_role
 
 S = Application.Status
@@ -118,7 +121,28 @@ def _decide_amount(application: Application, amount: Decimal | None, reason: str
             % {"amount": amount}, field="override_code")
     if not reason:
         raise DomainError(_("An exception amount needs a written reason."), field="amount_reason")
+    _check_exception_limit(application, rule_set, amount)
     return AmountMode.EXCEPTION, amount, rule_set, result
+
+
+def exception_limit_of(application: Application, rule_set=None):
+    """The bound an administrator set on the fund's exception amounts, for this case's rule set (or None)."""
+    try:
+        rule_set = rule_set or rule_set_for(application)
+    except NoRuleSetInForce:
+        return None
+    rules = rules_of(rule_set, on=judging_date(application, rule_set))
+    return exception_limit(fund=application.fund, rules=rules)
+
+
+def _check_exception_limit(application: Application, rule_set, amount: Decimal) -> None:
+    limit = exception_limit_of(application, rule_set)
+    if limit is not None and amount > limit.amount:
+        raise DomainError(
+            _("%(amount)s yuan is above the largest exception amount of this fund, %(limit)s yuan (set by an "
+              "administrator): enter at most %(limit)s.")
+            % {"amount": format_money(amount), "limit": format_money(limit.amount)}, field="amount",
+            code="exception_limit")
 
 
 def application_save_review(*, application: Application | int, actor, checklist: dict | list | tuple,
@@ -160,6 +184,8 @@ def application_save_review(*, application: Application | int, actor, checklist:
             "override_confirmed_at", "estimate_rule_set", "estimate_eligible", "estimate_amount", "estimate_min",
             "estimate_max", "estimate_explanation", "updated_at",
         ])
+        if rule_set is not None:
+            rule_sets_mark_used(uses={rule_set.pk: [judging_date(application, rule_set)]})
         record_event(application, actor=actor, action="application.review_saved", reason=amount_reason,
                      data={"amount": str(proposed), "mode": mode, "override_code": application.override_code,
                            "checklist": sorted(ticked), "rule_set": rule_set.pk if rule_set else None})
@@ -236,6 +262,8 @@ def application_confirm_override(*, application: Application | int, actor) -> Ap
                 % {"status": application.get_status_display()})
         if application.override_confirmed_at is not None:
             raise DomainError(_("This exception amount is already confirmed."))
+        # The bound may have been lowered since the reviewer proposed the amount.
+        _check_exception_limit(application, application.estimate_rule_set, application.proposed_amount)
         application.override_confirmed_by = actor
         application.override_confirmed_at = timezone.now()
         application.save(update_fields=["override_confirmed_by", "override_confirmed_at", "updated_at"])

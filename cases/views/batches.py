@@ -44,7 +44,8 @@ def batch_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.batch_create(actor=request.user, fund=form.cleaned_data["fund"],
-                                          title=form.cleaned_data["title"])
+                                          title=form.cleaned_data["title"],
+                                          district=form.cleaned_data.get("district"))
         except DomainError as exc:
             add_to_form(form, exc)
         else:
@@ -70,7 +71,9 @@ def _detail_context(request, batch: Batch, **forms) -> dict:
         context["candidate_page"] = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
         context["candidate_filter"] = candidate_filter
     if "approve" in actions:
-        context["position"] = fund_position(fund=batch.fund)
+        # A city-wide fund's batch is approved against its district's part of the fund.
+        context["position"] = fund_position(fund=batch.fund,
+                                            district=batch.district if batch.fund.district_id is None else None)
         context["notice_over"] = batch.notice_end is not None and context["today"] > batch.notice_end
 
     context["history"] = labelled_history(batch)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,13 +23,15 @@ from cases.forms.intake import (
     FamilyMemberForm,
     MemberFindForm,
     MemberForm,
+    RegisterHereForm,
     WithdrawForm,
+    offered_rule_sets,
+    rule_set_on_file,
 )
 from cases.models import Application, Document
 from cases.selectors import intake as sel
 from cases.services import intake as svc
 from cases.workflow import APPLICATION, REASON_SHOWN_TO_STATION
-from funds.models import AidCategory
 from funds.selectors import funds_visible_to
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
@@ -76,17 +79,19 @@ def application_list(request):
 
 @require_http_methods(["GET", "POST"])
 def application_new(request):
-    """Find the member by ID number; if he is new, register him on the same page."""
+    """Find the member by his full ID number; if he is new, register him on the same page.
+
+    A member on file only at other stations is shown as existing, with his masked name, and can be
+    registered at the liaison's station (with a reason) before anything is filed for him.
+    """
     require_role(request.user, Role.LIAISON)
     find_form = MemberFindForm(request.GET or None, auto_id="find_%s")
-    member_form = None
-    member = None
+    member_form = register_form = found = None
     if request.method == "POST":
         member_form = MemberForm(request.POST, user=request.user)
         if member_form.is_valid():
-            data = member_form.cleaned_data
             try:
-                member = svc.member_register(actor=request.user, **data)
+                member = svc.member_register(actor=request.user, **member_form.cleaned_data)
             except DomainError as error:
                 add_to_form(member_form, error)
             else:
@@ -95,30 +100,36 @@ def application_new(request):
         find_form = MemberFindForm(initial={"id_number": request.POST.get("id_number", "")}, auto_id="find_%s")
     elif find_form.is_bound and find_form.is_valid():
         number = find_form.cleaned_data["id_number"]
-        member = sel.members_visible_to(user=request.user).filter(id_number=number).first()
-        if member is None:
+        found = sel.member_find(user=request.user, id_number=number)
+        if found.elsewhere:
+            register_form = RegisterHereForm(initial={"id_number": number}, user=request.user, auto_id="here_%s")
+        elif not found.exists:
             member_form = MemberForm(initial={"id_number": number}, user=request.user)
     return render(request, "cases/member_find.html", {
-        "find_form": find_form, "member_form": member_form, "member": member, **_steps("member"),
+        "find_form": find_form, "member_form": member_form, "register_form": register_form, "found": found,
+        "member": found.member if found else None, **_steps("member"),
     })
 
 
 # --- Step 2: beneficiary -----------------------------------------------------
 
 def _default_fund_and_category(station, user):
+    """The district's fund (else a city-wide one) and its first category with a rule set in force today."""
     funds = funds_visible_to(user=user).filter(active=True)
-    fund = funds.filter(district_id=station.district_id).first() or funds.filter(district__isnull=True).first()
-    category = AidCategory.objects.first()
-    if fund is None or category is None:
-        raise DomainError(_("No fund takes applications in this district yet."))
-    return fund, category
+    today = timezone.localdate()
+    for fund in [*funds.filter(district_id=station.district_id), *funds.filter(district__isnull=True)]:
+        for rule_set in offered_rule_sets([fund]):
+            if rule_set_on_file([rule_set], fund_id=fund.pk, category_id=rule_set.category_id, event_date=None,
+                                submission_date=today):
+                return fund, rule_set.category
+    raise DomainError(_("No fund takes applications in this district yet."))
 
 
 @require_http_methods(["GET", "POST"])
 def application_new_for_member(request, member_pk: int):
     """Choose the beneficiary (or add a family member); saving creates the draft."""
     require_role(request.user, Role.LIAISON)
-    member = get_or_404(sel.members_visible_to(user=request.user), pk=member_pk)
+    member = sel.member_get(user=request.user, pk=member_pk)
     form = BeneficiaryForm(member=member, user=request.user, initial={"beneficiary": "self"})
     family_form = FamilyMemberForm(prefix="family")
     if request.method == "POST" and "add_family" in request.POST:
@@ -253,9 +264,11 @@ def _step_documents(request, application):
         # Every file that passes is kept on the draft, even when another one is refused.
         for kind, upload in form.files_by_kind():
             try:
-                svc.document_add(actor=request.user, application=application, kind=kind, uploaded_file=upload)
+                svc.document_add(actor=request.user, application=application, kind=kind, uploaded_file=upload,
+                                 description=form.description_for(kind))
             except DomainError as error:
-                form.add_error(f"file_{kind}", error.message)
+                form.add_error("description_other" if error.field == "description" else f"file_{kind}",
+                               error.message)
                 failed = True
         try:
             svc.invoice_numbers_set(actor=request.user, application=application,
@@ -272,6 +285,7 @@ def _step_documents(request, application):
     return render(request, "cases/application_documents.html", {
         "form": form, "documents": documents, "checklist": checklist,
         "file_fields": [form[f"file_{kind}"] for kind in form.kinds],
+        "other_kind": f"file_{Document.Kind.OTHER}",
         "conflicts": sel.invoice_conflicts(application=application, user=request.user),
         **_steps("documents", application),
     })
@@ -281,6 +295,7 @@ def _step_review(request, application):
     if request.method == "POST":
         raise Http404
     return render(request, "cases/application_review.html", {
+        "facts": sel.case_facts(application),
         "problems": svc.application_submission_problems(application),
         "documents": application.documents.all(),
         "invoices": application.invoices.all(),
@@ -371,6 +386,7 @@ def application_detail(request, pk: int):
     actions = APPLICATION.allowed_actions(application, role=role)
     return render(request, "cases/application_detail.html", {
         "application": application,
+        "facts": sel.case_facts(application),
         "documents": documents,
         "checklist": checklist,
         "invoices": list(application.invoices.all()),
@@ -390,6 +406,7 @@ def application_print(request, pk: int):
     application = sel.application_get(user=request.user, pk=pk)
     return render(request, "cases/application_print.html", {
         "application": application,
+        "facts": sel.case_facts(application),
         "documents": application.documents.all(),
         "invoices": application.invoices.all(),
     })

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.forms.review import ReasonForm, ReviewForm
 from cases.models import Application
 from cases.selectors import review as selectors
+from cases.selectors.intake import case_facts
 from cases.services import review as services
 from cases.workflow import APPLICATION, REASON_SHOWN_IN_REVIEW
 from reliefdesk.errors import DomainError, add_to_form
@@ -44,6 +45,7 @@ def _render_review(request, application: Application, *, form=None, reason_form=
     missing = services.missing_checklist_items(application=application)
     return render(request, "cases/review_detail.html", {
         "application": application,
+        "facts": case_facts(application),
         "ctx": context,
         "form": form or ReviewForm(application=application),
         "reason_form": reason_form or ReasonForm(),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms.intake import IdNumberField
-from cases.selectors.intake import members_visible_to
+from cases.selectors.intake import member_find
 from households.models import Cause, CivilStatus, Health, Household, HouseholdDocument, HouseholdPerson, SchoolLevel
 from reliefdesk.scope import stations_visible_to
 
@@ -117,12 +117,15 @@ class HouseholdForm(forms.Form):
             self.fields["station"].initial = stations[0].pk
 
     def clean_head(self):
-        id_number = self.cleaned_data["head"]
-        member = members_visible_to(user=self.user).filter(id_number=id_number).first()
-        if member is None:
-            raise forms.ValidationError(_("No member is registered with this ID number: register him first "
-                                          "(New application → find the member)."), code="no_member")
-        return member
+        found = member_find(user=self.user, id_number=self.cleaned_data["head"])
+        if found.member is not None:
+            return found.member
+        if found.exists:
+            raise forms.ValidationError(
+                _("%(name)s is registered at another station: register him at yours first (New application → "
+                  "find the member)."), code="member_elsewhere", params={"name": found.masked_name})
+        raise forms.ValidationError(_("No member is registered with this ID number: register him first "
+                                      "(New application → find the member)."), code="no_member")
 
 
 class PersonForm(forms.Form):

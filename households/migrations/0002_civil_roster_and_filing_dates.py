@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_member_hardship_lives_in_household_files'),
+        ('cases', '0014_member_hardship_lives_in_household_files'),
         ('households', '0001_initial'),
         ('reliefdesk', '0008_gap_free_counter'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

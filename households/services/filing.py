@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from cases import validators
 from cases.models import Member
+from cases.selectors.intake import members_visible_to
+from cases.services.intake import member_register_at_station
 from households.models import (Cause, CivilStatus, Health, HomeVisit, Household, HouseholdDocument, HouseholdPerson,
                                SchoolLevel)
 from households.selectors import households_visible_to
@@ -128,10 +130,10 @@ def household_create(*, actor, head: Member, station: Station, monthly_income=0,
     require_role(actor, Role.LIAISON)
     station = get_or_404(stations_visible_to(user=actor), pk=station.pk)
     fields = household_fields_clean({"monthly_income": monthly_income, "causes": causes, "cause_note": cause_note,
-                               "civil_status": civil_status, "civil_status_from": civil_status_from,
-                               "civil_status_to": civil_status_to, "narrative": narrative})
+                                     "civil_status": civil_status, "civil_status_from": civil_status_from,
+                                     "civil_status_to": civil_status_to, "narrative": narrative})
     with transaction.atomic():
-        head = Member.objects.select_for_update().get(pk=head.pk)
+        head = get_or_404(members_visible_to(user=actor).select_for_update(of=("self",)), pk=head.pk)
         _refuse_second_live_file(head=head, actor=actor)
         household = Household(head=head, station=station, district=station.district, created_by=actor,
                               single_parent=bool(single_parent), **fields)
@@ -145,6 +147,11 @@ def household_create(*, actor, head: Member, station: Station, monthly_income=0,
                               code="live_file") from None
         record_event(household, actor=actor, action="household.created", to_status=household.status,
                      data={"head": head.pk})
+        if not head.registrations.filter(station=station).exists():
+            # He belongs to the station his household is filed at, as with an application.
+            member_register_at_station(actor=actor, id_number=head.id_number, station=station,
+                                       reason=_("Head of the household file %(reference)s.")
+                                       % {"reference": household.reference})
     return household
 
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from reliefdesk.badges import member_badges as gather_member_badges
 from reliefdesk.masking import mask_card, mask_id_number, mask_name
 from reliefdesk.money import format_money
+from reliefdesk.panels import panels_for
 
 register = template.Library()
 
@@ -33,9 +34,8 @@ register.filter("mask_name", mask_name)
 register.filter("mask_card", mask_card)
 
 
-@register.inclusion_tag("includes/member_badges.html", takes_context=True)
-def member_badges(context, *id_numbers):
-    """The badges other apps registered for these people (reliefdesk.badges), as the page's user may see them."""
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    return {"badges": gather_member_badges(user=user, id_numbers=id_numbers)}
+@register.simple_tag(takes_context=True)
+def page_panels(context, page: str, subject):
+    """The panels other apps registered for ``page`` (reliefdesk.panels), inline: a badge beside a name."""
+    rendered = panels_for(page, request=context.get("request"), subject=subject)
+    return mark_safe("".join(panel.html for panel in rendered))  # noqa: S308 - each was rendered by its template

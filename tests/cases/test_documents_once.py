@@ -28,7 +28,7 @@ def upload(name="scan.pdf", content=PDF):
 
 @pytest.fixture
 def draft(liaison1, station1, shunyi_fund, medical, shunyi_rules):
-    return svc.application_create(actor=liaison1, member=f.MemberFactory(name="王建国"), station=station1,
+    return svc.application_create(actor=liaison1, member=f.MemberFactory(name="王建国", stations=[station1]), station=station1,
                                   fund=shunyi_fund, category=medical, event_date=dt.date(2022, 2, 10),
                                   total_cost=Decimal("100000"), reimbursed=Decimal("38000"))
 
@@ -46,7 +46,7 @@ def test_the_same_file_uploaded_again_to_the_case_is_refused_and_names_the_first
 
 
 def test_the_same_file_may_belong_to_two_cases(draft, liaison1, station1, shunyi_fund, medical):
-    other = svc.application_create(actor=liaison1, member=f.MemberFactory(name="李秀英"), station=station1,
+    other = svc.application_create(actor=liaison1, member=f.MemberFactory(name="李秀英", stations=[station1]), station=station1,
                                    fund=shunyi_fund, category=medical, event_date=dt.date(2022, 2, 10),
                                    total_cost=Decimal("1000"), reimbursed=Decimal("0"))
     svc.document_add(actor=liaison1, application=draft, kind="diagnosis", uploaded_file=upload())

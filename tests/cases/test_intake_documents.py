@@ -19,7 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def draft_with_document(liaison1, station1, shunyi_fund, medical, shunyi_rules):
-    application = svc.application_create(actor=liaison1, member=f.MemberFactory(name="王建国"), station=station1,
+    application = svc.application_create(actor=liaison1, member=f.MemberFactory(name="王建国", stations=[station1]), station=station1,
                                          fund=shunyi_fund, category=medical, event_date=dt.date(2022, 2, 10),
                                          total_cost=Decimal("100000"), reimbursed=Decimal("38000"))
     svc.document_add(actor=liaison1, application=application, kind=Document.Kind.DIAGNOSIS,

@@ -27,7 +27,7 @@ def pdf(name="scan.pdf", content=PDF):
 
 
 def new_case(liaison, station, fund, category, **kwargs):
-    member = kwargs.pop("member", None) or f.MemberFactory()
+    member = kwargs.pop("member", None) or f.MemberFactory(stations=[station])
     values = {"event_date": dt.date(2022, 2, 10), "total_cost": Decimal("100000"), "reimbursed": Decimal("38000"),
               "narrative": "脑梗住院，家庭困难。"} | kwargs
     return svc.application_create(actor=liaison, member=member, station=station, fund=fund, category=category,
@@ -67,8 +67,8 @@ def test_a_reviewer_cannot_register_members(reviewer):
         svc.member_register(actor=reviewer, id_number=f.make_id_number(), name="张三")
 
 
-def test_a_family_member_is_added_with_a_checked_id_number(liaison1):
-    member = f.MemberFactory()
+def test_a_family_member_is_added_with_a_checked_id_number(liaison1, station1):
+    member = f.MemberFactory(stations=[station1])
     spouse = svc.family_member_add(actor=liaison1, member=member, relation="spouse", name="李华",
                                    id_number=f.make_id_number(area="110114", seq=88))
     assert list(member.family.all()) == [spouse]
@@ -248,7 +248,7 @@ def test_a_case_in_review_cannot_be_withdrawn(draft, liaison1):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_get_distinct_consecutive_references(station1, shunyi_fund, medical):
     liaison = f.make_user("liaison_c", "liaison", district=station1.district, stations=[station1])
-    members = [f.MemberFactory() for _ in range(8)]
+    members = [f.MemberFactory(stations=[station1]) for _ in range(8)]
     barrier = threading.Barrier(len(members))
     references, errors = [], []
 

@@ -24,7 +24,7 @@ def upload(name="scan.pdf", content=PDF):
 
 @pytest.fixture
 def draft(liaison1, station1, shunyi_fund, medical, shunyi_rules):
-    return svc.application_create(actor=liaison1, member=f.MemberFactory(name="王建国"), station=station1,
+    return svc.application_create(actor=liaison1, member=f.MemberFactory(name="王建国", stations=[station1]), station=station1,
                                   fund=shunyi_fund, category=medical, event_date=dt.date(2022, 2, 10),
                                   total_cost=Decimal("100000"), reimbursed=Decimal("38000"),
                                   narrative="脑梗住院，家庭困难。")
@@ -168,7 +168,7 @@ def test_the_station_the_district_and_the_admin_can_read_a_document(client, comp
 
 def test_a_document_cannot_be_reached_through_another_case(client, complete_draft, liaison1, station1,
                                                           shunyi_fund, medical):
-    other = svc.application_create(actor=liaison1, member=f.MemberFactory(), station=station1, fund=shunyi_fund,
+    other = svc.application_create(actor=liaison1, member=f.MemberFactory(stations=[station1]), station=station1, fund=shunyi_fund,
                                    category=medical)
     document = complete_draft.documents.first()
     client.force_login(liaison1)

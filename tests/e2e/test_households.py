@@ -38,7 +38,7 @@ def fits_the_screen(tab) -> bool:
 
 def test_a_liaison_files_the_reviewer_visits_from_his_phone_and_the_household_goes_on_file(
         page, phone, live_server, liaison1, reviewer, approver, station1, frozen_today):
-    head = f.MemberFactory(name="王建国")
+    head = f.MemberFactory(name="王建国", stations=[station1])
     # The story is told in March 2024: the liaison opens the file on Monday the 4th.
     frozen_today(dt.date(2024, 3, 4))
     login(page, live_server, "liaison1")

@@ -90,3 +90,55 @@ def test_a_wrong_id_number_shows_the_error_beside_the_field_and_keeps_every_othe
     assert page.input_value("#id_card_number") == card
     assert page.input_value("#id_bank_name") == "中国银行顺义支行"
     assert not Member.objects.filter(name="刘德华").exists()
+
+
+def test_the_facts_step_offers_the_funds_categories_and_only_the_amounts_each_asks(
+        page, live_server, liaison1, station1, shunyi_fund, medical, shunyi_rules):
+    from datetime import date
+    from decimal import Decimal
+
+    from cases.services import intake as svc
+    from funds.models import RuleSet, Tier
+
+    city = f.FundFactory(slug="city", name="市总工会困难职工帮扶", district=None)
+    education = f.AidCategoryFactory(code="education", name="助学", name_en="Education aid")
+    rule_set = f.RuleSetFactory(fund=city, category=education, basis=RuleSet.Basis.NONE, minimum_basis=None,
+                                effective_from=date(2018, 1, 1))
+    f.TierFactory(rule_set=rule_set, lower=Decimal("0"), upper=None, kind=Tier.Kind.FIXED, rate=None,
+                  amount=Decimal("10000"))
+    draft = svc.application_create(actor=liaison1, member=f.MemberFactory(stations=[station1]), station=station1,
+                                   fund=shunyi_fund, category=medical, event_date=date(2022, 2, 10))
+    login(page, live_server, "liaison1")
+    page.goto(f"{live_server.url}/cases/applications/{draft.pk}/step/facts/")
+    page.wait_for_selector("[data-testid=facts-form]")
+    assert page.locator("#id_category option").all_inner_texts() == ["大病医疗救助"]
+    assert page.is_visible("#id_total_cost")
+
+    page.select_option("#id_fund", str(city.pk))
+    assert page.locator("#id_category option").all_inner_texts() == ["助学"]
+    assert not page.is_visible("#id_total_cost") and not page.is_visible("#id_reimbursed")
+    assert page.is_disabled("#id_total_cost")
+    page.wait_for_function("() => document.getElementById('estimate-amount').textContent.includes('10,000.00')")
+
+    page.select_option("#id_fund", str(shunyi_fund.pk))
+    assert page.is_visible("#id_total_cost") and page.is_enabled("#id_total_cost")
+
+
+def test_a_liaison_registers_a_member_of_another_district_at_his_station_and_opens_his_page(
+        page, live_server, liaison1, station1, daxing_station):
+    member = f.MemberFactory(name="时某某", phone="13601012345", stations=[daxing_station])
+    login(page, live_server, "liaison1")
+    page.goto(live_server.url + "/cases/applications/new/")
+    page.fill("#find_id_number", member.id_number)
+    page.click("[data-testid=find-member] button[type=submit]")
+    page.wait_for_selector("[data-testid=member-elsewhere]")
+    text = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
+    assert "时*某" in text and "13601012345" not in text
+    page.fill("#here_reason", "现在顺义区某单位工作")
+    page.click("[data-testid=register-here] button[type=submit]")
+    page.wait_for_selector("[data-testid=beneficiary-form]")
+    page.goto(f"{live_server.url}/cases/members/{member.pk}/")
+    page.wait_for_selector("[data-testid=member-data]")
+    assert "13601012345" in page.inner_text("[data-testid=member-data]")
+    assert station1.name in page.inner_text("[data-testid=member-stations]")
+    assert "现在顺义区某单位工作" in page.inner_text("[data-testid=history]")

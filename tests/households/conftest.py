@@ -37,8 +37,8 @@ def with_filing_visit(household: Household, reviewer) -> Household:
 
 
 @pytest.fixture
-def head(db):
-    return f.MemberFactory(name="王建国")
+def head(station1):
+    return f.MemberFactory(name="王建国", stations=[station1])
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
+from cases.models import MemberRegistration
 from households.models import HomeVisit, Household, HouseholdDocument
 from households.services import filing
 from reliefdesk.errors import DomainError, TransitionNotAllowed
@@ -45,6 +46,7 @@ def test_a_head_with_a_live_file_is_refused_and_the_message_names_that_file(liai
 
 
 def test_a_head_whose_live_file_the_liaison_cannot_see_is_refused_without_naming_it(liaison2, station2, draft):
+    MemberRegistration.objects.create(member=draft.head, station=station2)  # he moved to station 2
     with pytest.raises(DomainError) as info:
         filing.household_create(actor=liaison2, head=draft.head, station=station2)
     assert info.value.field == "head"
@@ -64,12 +66,21 @@ def test_a_head_whose_file_left_hardship_is_filed_again_as_a_new_file(liaison1, 
     assert (old.status, old.left_on) == (S.LEFT, dt.date(2024, 3, 1))
 
 
-def test_only_a_liaison_opens_a_file_and_only_at_his_stations(reviewer, liaison1, station2, head):
+def test_only_a_liaison_opens_a_file_and_only_at_his_stations(reviewer, liaison1, liaison2, station2, head):
     with pytest.raises(PermissionDenied):
         filing.household_create(actor=reviewer, head=head, station=station2)
     with pytest.raises(Http404):
         filing.household_create(actor=liaison1, head=head, station=station2)
+    with pytest.raises(Http404):  # a member of another station is not his to file
+        filing.household_create(actor=liaison2, head=head, station=station2)
     assert not Household.objects.exists()
+
+
+def test_a_head_filed_at_another_of_the_liaisons_stations_belongs_to_it_from_then_on(station1, head):
+    other = f.StationFactory(district=station1.district, code="SY09")
+    liaison = f.make_user("two_stations", "liaison", district=station1.district, stations=[station1, other])
+    filing.household_create(actor=liaison, head=head, station=other)
+    assert set(head.registrations.values_list("station__code", flat=True)) == {station1.code, "SY09"}
 
 
 # --- people -------------------------------------------------------------------------

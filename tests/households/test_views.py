@@ -265,6 +265,19 @@ def test_application_pages_show_the_badge_of_a_household_on_file(client, reviewe
     assert reverse("households:household-detail", args=[household.pk]) not in html
 
 
+def test_the_member_page_lists_the_household_files_he_heads_or_lives_in(client, reviewer, station1):
+    old = household_in(S.LEFT, station=station1, left_on=dt.date(2019, 3, 18), exit_reason="own_request")
+    current = household_in(S.ON_FILE, station=station1, head=old.head)
+    client.force_login(reviewer)
+    html = client.get(reverse("cases:member-detail", args=[old.head.pk])).content.decode()
+    assert 'data-testid="member-household-files"' in html
+    assert old.reference in html and current.reference in html
+    spouse = f.HouseholdPersonFactory(household=current)
+    lives_with = f.MemberFactory(id_number=spouse.id_number, name=spouse.name, stations=[station1])
+    html = client.get(reverse("cases:member-detail", args=[lives_with.pk])).content.decode()
+    assert current.reference in html and old.reference not in html
+
+
 def test_a_household_that_left_shows_no_badge(client, reviewer, station1, shunyi_rules):
     household = household_in(S.LEFT, station=station1, left_on=dt.date(2024, 1, 1), exit_reason="recovered")
     case = f.ApplicationFactory(member=household.head, station=station1, fund=shunyi_rules.fund,

@@ -26,7 +26,7 @@ def keep_old_dates_in_history(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_counters_in_the_core'),
+        ('cases', '0013_rule_sets_that_judged_cases_are_in_use'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('reliefdesk', '0008_gap_free_counter'),
     ]
