@@ -1,28 +1,46 @@
-"""How long the reports dashboard takes on 1,000,000 applications.
+"""How long the reports page takes at 10,000, 100,000 and 1,000,000 applications, beside a hand-written SQL.
 
-Creates a throwaway database (``bench_reports``) on the server of
-DATABASE_URL, migrates it, fills it on the server with INSERT ... SELECT
-generate_series (applications over eight years in 顺义's 29 stations and
-大兴's 3, their history rows, payouts, donations and ledger), then times
-the dashboard page (the whole request) and its figures alone for a
-district reviewer, a liaison and the administrator. The database is
-dropped at the end.
+For each size it creates a throwaway database (``speed-reports_bench_<rows>``) on the server of
+DATABASE_URL, migrates it, fills it on the server with INSERT ... SELECT generate_series
+(applications over eight years in 顺义's 29 stations and 大兴's 3, their history rows, payouts,
+donations and ledger; the summaries follow through their triggers), then times, for a district
+reviewer and a station liaison and for 2022 Q1 and the year 2022: the whole reports page
+(``/reports/``, every figure, table and chart), its queries, the figures alone, and in the same run
+the baseline: one hand-written grouped SQL pass over the same applications, history and payouts
+(the figures of the overview, the categories and the stations, with the days to payment).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_dashboard.py [--rows N]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_reports.py \
+        [--rows 10000,100000,1000000] [--repeat 5]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _throwaway import throwaway_database
+from _throwaway import _server_url, database_url, throwaway_database
 
-BENCH_DB = "bench_reports"
+BENCH_DB = "speed-reports_bench_{rows}"
+
+
+@contextmanager
+def kept_database(name: str):
+    """Django set up on the kept database ``name``, migrated to the code's migrations."""
+    os.environ["DATABASE_URL"] = _server_url(database_url(), name)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reliefdesk.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    yield
 
 
 def _timed(label: str, func, repeat: int = 1):
@@ -137,21 +155,33 @@ def fill(rows: int) -> dict:
                 """,
                 [action, from_status, to_status, content_type],
             )
+        # Payouts go in pending; the paid ones get their debit first and then point at it (paid needs its debit).
         cursor.execute(
             """
             INSERT INTO cases_payout (amount, payee_name, payee_id_number, card_number, bank_name, status, paid_on,
                                       bank_reference, failure_reason, created_at, application_id, batch_id,
                                       district_id, fund_id, station_id)
             SELECT a.awarded_amount, '会员', a.beneficiary_id_number, '6222020200001234567', '中国工商银行',
-                   CASE WHEN a.status = 'paid' THEN 'paid' ELSE 'pending' END,
-                   CASE WHEN a.status = 'paid'
-                        THEN (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date + 30 + (a.id %% 40)::int END,
-                   '', '', a.submitted_at, a.id, (%(batches)s::bigint[])[array_position(%(stations)s::bigint[],
-                                                                                     a.station_id)],
+                   'pending', NULL, '', '', a.submitted_at, a.id,
+                   (%(batches)s::bigint[])[array_position(%(stations)s::bigint[], a.station_id)],
                    a.district_id, a.fund_id, a.station_id
             FROM cases_application a WHERE a.status IN ('paid', 'approved')
             """,
             {"batches": batch_ids, "stations": station_ids},
+        )
+        cursor.execute(
+            """
+            INSERT INTO funds_ledgerentry (kind, amount, booked_on, description, reason, created_at, fund_id)
+            SELECT 'payout', -p.amount, (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date + 30 + (a.id % 40)::int,
+                   'payout:' || p.id, '', now(), p.fund_id
+            FROM cases_payout p JOIN cases_application a ON a.id = p.application_id WHERE a.status = 'paid'
+            """
+        )
+        cursor.execute(
+            """
+            UPDATE cases_payout p SET status = 'paid', paid_on = e.booked_on, ledger_entry_id = e.id
+            FROM funds_ledgerentry e WHERE e.kind = 'payout' AND e.description = 'payout:' || p.id
+            """
         )
         cursor.execute(
             """
@@ -196,17 +226,15 @@ def fill(rows: int) -> dict:
         )
         cursor.execute(
             """
-            INSERT INTO funds_ledgerentry (kind, amount, booked_on, description, reason, created_at, fund_id,
-                                           payout_id)
-            SELECT 'payout', -amount, paid_on, '拨付', '', now(), fund_id, id FROM cases_payout WHERE status = 'paid'
+            INSERT INTO funds_ledgerentry (kind, amount, booked_on, description, reason, created_at, fund_id)
+            SELECT 'donation', amount, received_on, 'donation:' || id, '', now(), fund_id
+            FROM donations_donation WHERE status = 'confirmed'
             """
         )
         cursor.execute(
             """
-            INSERT INTO funds_ledgerentry (kind, amount, booked_on, description, reason, created_at, fund_id,
-                                           donation_id)
-            SELECT 'donation', amount, received_on, '捐款', '', now(), fund_id, id
-            FROM donations_donation WHERE status = 'confirmed'
+            UPDATE donations_donation d SET credit_entry_id = e.id
+            FROM funds_ledgerentry e WHERE e.kind = 'donation' AND e.description = 'donation:' || d.id
             """
         )
         cursor.execute("ANALYZE")
@@ -218,7 +246,64 @@ def fill(rows: int) -> dict:
     return {"users": users, "counts": counts}
 
 
-def measure(users: dict, repeat: int) -> None:
+BASELINE_SQL = """
+WITH figure_map(action, figure) AS (VALUES
+    ('application.verified', 'verified'), ('application.verify', 'verified'),
+    ('application.approved', 'approved'), ('application.approve', 'approved'),
+    ('application.rejected', 'rejected'), ('application.reject', 'rejected'),
+    ('application.returned', 'returned'), ('application.return', 'returned'),
+    ('application.withdrawn', 'withdrawn'), ('application.withdraw', 'withdrawn')),
+events AS (
+    SELECT DISTINCT h.object_id AS id, m.figure
+    FROM reliefdesk_historyevent h JOIN figure_map m ON m.action = h.action
+    WHERE h.content_type_id = %(ct)s AND h.created_at >= %(start_at)s AND h.created_at < %(end_before)s
+    UNION ALL
+    SELECT id, 'received' FROM cases_application WHERE submitted_at >= %(start_at)s AND submitted_at < %(end_before)s
+),
+cells AS (
+    SELECT a.station_id, a.category_id, e.figure, count(*) AS n, NULL::numeric AS amount
+    FROM events e JOIN cases_application a ON a.id = e.id
+    WHERE {scope_a}
+    GROUP BY a.station_id, a.category_id, e.figure
+    UNION ALL
+    SELECT p.station_id, a.category_id, 'paid', count(*), sum(p.amount)
+    FROM cases_payout p JOIN cases_application a ON a.id = p.application_id
+    WHERE p.status = 'paid' AND p.paid_on BETWEEN %(start)s AND %(end)s AND {scope_p}
+    GROUP BY p.station_id, a.category_id
+)
+SELECT c.*, s.code, s.name, k.name,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY p.paid_on - (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date)
+        FROM cases_payout p JOIN cases_application a ON a.id = p.application_id
+        WHERE p.status = 'paid' AND p.paid_on BETWEEN %(start)s AND %(end)s AND {scope_p}) AS median_days,
+       (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY p.paid_on - (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date)
+        FROM cases_payout p JOIN cases_application a ON a.id = p.application_id
+        WHERE p.status = 'paid' AND p.paid_on BETWEEN %(start)s AND %(end)s AND {scope_p}) AS p90_days
+FROM cells c JOIN reliefdesk_station s ON s.id = c.station_id JOIN funds_aidcategory k ON k.id = c.category_id
+"""
+
+
+def baseline(user, period) -> int:
+    """The hand-written grouped pass over the records for the user's scope; returns its row count."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from cases.models import Application
+    from reliefdesk.scope import assignment_of, station_ids_of
+
+    assignment = assignment_of(user)
+    if assignment.role == "liaison":
+        ids = ",".join(str(pk) for pk in station_ids_of(user))
+        scope_a, scope_p = f"a.station_id IN ({ids})", f"p.station_id IN ({ids})"
+    else:
+        scope_a, scope_p = f"a.district_id = {assignment.district_id}", f"p.district_id = {assignment.district_id}"
+    params = {"ct": ContentType.objects.get_for_model(Application).pk, "start_at": period.start_at,
+              "end_before": period.end_before, "start": period.start, "end": period.end}
+    with connection.cursor() as cursor:
+        cursor.execute(BASELINE_SQL.format(scope_a=scope_a, scope_p=scope_p), params)
+        return len(cursor.fetchall())
+
+
+def measure(rows: int, users: dict, repeat: int) -> list[str]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -232,8 +317,8 @@ def measure(users: dict, repeat: int) -> None:
         "2022 Q1": ({"kind": "quarter", "year": "2022", "quarter": "1"}, Period.quarter(2022, 1)),
         "2022": ({"kind": "year", "year": "2022"}, Period.year(2022)),
     }
-    print(f"{'who':<10} {'period':<8} {'figures min/median s':>22} {'page min/median s':>20} {'queries':>8}")
-    for who in ("reviewer", "liaison", "admin"):
+    lines = []
+    for who, scope in (("reviewer", "district"), ("liaison", "station")):
         user = users[who]
         client = Client()
         client.force_login(user)
@@ -242,34 +327,70 @@ def measure(users: dict, repeat: int) -> None:
                 report = dashboard(user, period)
                 return [TABLES[key](report) for key in tables_for(report)]
 
-            _result, figure_times = _timed(name, figures, repeat)
             executed = []
 
-            def count(execute, sql, params, many, context):
+            def count(execute, sql, sql_params, many, context):
                 executed.append(sql)
-                return execute(sql, params, many, context)
+                return execute(sql, sql_params, many, context)
 
             with connection.execute_wrapper(count):
                 response = client.get("/reports/", params)
             assert response.status_code == 200, response.status_code
             _result, page_times = _timed(name, lambda: client.get("/reports/", params), repeat)
-            print(f"{who:<10} {name:<8} {min(figure_times):>10.3f}/{statistics.median(figure_times):<10.3f} "
-                  f"{min(page_times):>9.3f}/{statistics.median(page_times):<9.3f} {len(executed):>8}")
+            _result, figure_times = _timed(name, figures, repeat)
+            _result, base_times = _timed(name, lambda: baseline(user, period), repeat)
+            lines.append(f"{rows:>9,} {scope:<9} {name:<8} {statistics.median(page_times) * 1000:>9.1f} "
+                         f"{max(page_times) * 1000:>9.1f} {len(executed):>8} {statistics.median(figure_times) * 1000:>10.1f} "
+                         f"{statistics.median(base_times) * 1000:>12.1f}")
+            print(lines[-1], flush=True)
+    return lines
+
+
+HEADER = (f"{'apps':>9} {'scope':<9} {'period':<8} {'page p50':>9} {'page max':>9} {'queries':>8} "
+          f"{'figures p50':>10} {'baseline p50':>12}   (milliseconds)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000, help="applications to create")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per case")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    parser.add_argument("--rows", default="10000,100000,1000000", help="applications to create, comma-separated sizes")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per case")
+    parser.add_argument("--keep", action="store_true", help="keep the bench databases afterwards")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure a database kept by an earlier --keep run (migrated first) instead of filling one")
     args = parser.parse_args()
 
-    with throwaway_database(BENCH_DB, keep=args.keep):
+    sizes = [int(size) for size in args.rows.split(",")]
+    if len(sizes) > 1:
+        # One process per size: Django's connection settings are fixed once it is set up.
+        lines = []
+        for rows in sizes:
+            command = [sys.executable, __file__, "--rows", str(rows), "--repeat", str(args.repeat)]
+            command += ["--keep"] * args.keep + ["--reuse"] * args.reuse
+            output = subprocess.run(command, check=True, text=True,
+                                    stdout=subprocess.PIPE).stdout
+            print(output, end="", flush=True)
+            lines += [line for line in output.splitlines() if line.startswith(f"{rows:>9,} ")]
+        print()
+        print(HEADER)
+        print("\n".join(lines))
+        return
+    (rows,) = sizes
+    if args.reuse:
+        with kept_database(BENCH_DB.format(rows=rows)):
+            from django.contrib.auth import get_user_model
+
+            users = {who: get_user_model().objects.get(username=f"bench_{who}") for who in ("reviewer", "liaison")}
+            print(HEADER, flush=True)
+            measure(rows, users, args.repeat)
+        return
+    with throwaway_database(BENCH_DB.format(rows=rows), keep=args.keep):
         started = time.perf_counter()
-        filled = fill(args.rows)
-        print(f"filled in {time.perf_counter() - started:.1f} s: "
-              + ", ".join(f"{table} {count:,}" for table, count in filled["counts"].items()))
-        measure(filled["users"], args.repeat)
+        filled = fill(rows)
+        print(f"{rows:,}: filled in {time.perf_counter() - started:.1f} s: "
+              + ", ".join(f"{table} {count:,}" for table, count in filled["counts"].items()), flush=True)
+        print(HEADER, flush=True)
+        measure(rows, filled["users"], args.repeat)
+
 
 if __name__ == "__main__":
     main()
