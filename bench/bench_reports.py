@@ -30,6 +30,16 @@ from _throwaway import _server_url, database_url, throwaway_database
 BENCH_DB = "speed-reports_bench_{rows}"
 
 
+def slow_statements(execute, sql, params, many, context):
+    """Print each filling statement that takes a second or more (its triggers included)."""
+    started = time.perf_counter()
+    result = execute(sql, params, many, context)
+    elapsed = time.perf_counter() - started
+    if elapsed >= 1:
+        print(f"  {elapsed:6.1f} s  {' '.join(sql.split())[:90]}", file=sys.stderr, flush=True)
+    return result
+
+
 @contextmanager
 def kept_database(name: str):
     """Django set up on the kept database ``name``, migrated to the code's migrations."""
@@ -384,8 +394,11 @@ def main() -> None:
             measure(rows, users, args.repeat)
         return
     with throwaway_database(BENCH_DB.format(rows=rows), keep=args.keep):
+        from django.db import connection
+
         started = time.perf_counter()
-        filled = fill(rows)
+        with connection.execute_wrapper(slow_statements):
+            filled = fill(rows)
         print(f"{rows:,}: filled in {time.perf_counter() - started:.1f} s: "
               + ", ".join(f"{table} {count:,}" for table, count in filled["counts"].items()), flush=True)
         print(HEADER, flush=True)

@@ -112,10 +112,13 @@ BEGIN
         WHERE n.content_type_id = {APPLICATION_TYPE}
     ),
     base AS (
+        -- A join, not "h.id IN (SELECT id FROM new_rows)" in the select list: with many new rows that
+        -- is planned as a scan of the new rows for every history row.
         SELECT h.id, h.object_id AS app_id, m.figure, h.created_at, {beijing_day('h.created_at')} AS day,
-               h.id IN (SELECT id FROM new_rows) AS is_new
+               fresh.id IS NOT NULL AS is_new
         FROM reliefdesk_historyevent h JOIN {FIGURE_MAP} ON m.action = h.action
         JOIN touched ON touched.object_id = h.object_id AND touched.figure = m.figure
+        LEFT JOIN new_rows fresh ON fresh.id = h.id
         WHERE h.content_type_id = {APPLICATION_TYPE}
     ),
     after_ AS (
