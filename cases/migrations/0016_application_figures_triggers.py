@@ -22,6 +22,12 @@ APPLICATION_TYPE = "(SELECT id FROM django_content_type WHERE app_label = 'cases
 KEY = "grain, day, district_id, station_id, fund_id, category_id, figure, since"
 
 
+def dynamic(statement: str, into: str = "") -> str:
+    """``statement`` run with EXECUTE, so it is planned for the rows at hand: a plan cached for a one-row
+    statement would scan a transition table of thousands of rows once per row."""
+    return f"EXECUTE $q${statement.strip().rstrip(';')}$q${f' INTO {into}' if into else ''};"
+
+
 def beijing_day(column: str) -> str:
     return f"(({column}) AT TIME ZONE 'Asia/Shanghai')::date"
 
@@ -68,16 +74,23 @@ COLUMNS = "id, district_id, station_id, fund_id, category_id, submitted_at"
 KEYS_CHANGED = ("(o.district_id, o.station_id, o.fund_id, o.category_id) IS DISTINCT FROM "
                 "(n.district_id, n.station_id, n.fund_id, n.category_id)")
 
+APPLICATION_CHANGED = ("SELECT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id "
+                       f"WHERE o.submitted_at IS DISTINCT FROM n.submitted_at OR {KEYS_CHANGED})")
 APPLICATION_FUNCTION = f"""
 CREATE FUNCTION cases_application_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed boolean;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {upsert(f"SELECT {COLUMNS}, 1 AS sign, false AS moved FROM new_rows", events="v.moved")}
+        {dynamic(upsert(f"SELECT {COLUMNS}, 1 AS sign, false AS moved FROM new_rows", events="v.moved"))}
+        RETURN NULL;
     ELSIF TG_OP = 'DELETE' THEN
-        {upsert(f"SELECT {COLUMNS}, -1 AS sign, true AS moved FROM old_rows", events="v.moved")}
-    ELSIF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
-                  WHERE o.submitted_at IS DISTINCT FROM n.submitted_at OR {KEYS_CHANGED}) THEN
-        {upsert(f'''
+        {dynamic(upsert(f"SELECT {COLUMNS}, -1 AS sign, true AS moved FROM old_rows", events="v.moved"))}
+        RETURN NULL;
+    END IF;
+    {dynamic(APPLICATION_CHANGED, into="changed")}
+    IF changed THEN
+        {dynamic(upsert(f'''
             SELECT o.id, o.district_id, o.station_id, o.fund_id, o.category_id, o.submitted_at, -1 AS sign,
                    {KEYS_CHANGED} AS moved
             FROM old_rows o JOIN new_rows n ON n.id = o.id
@@ -86,7 +99,7 @@ BEGIN
             SELECT n.id, n.district_id, n.station_id, n.fund_id, n.category_id, n.submitted_at, 1,
                    {KEYS_CHANGED}
             FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE o.submitted_at IS DISTINCT FROM n.submitted_at OR {KEYS_CHANGED}''', events="v.moved")}
+            WHERE o.submitted_at IS DISTINCT FROM n.submitted_at OR {KEYS_CHANGED}''', events="v.moved"))}
     END IF;
     RETURN NULL;
 END $$;
@@ -98,15 +111,7 @@ CREATE TRIGGER application_figures_delete AFTER DELETE ON cases_application
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cases_application_figures();
 """
 
-# A new history row of a figure: the case's rows of that figure are taken away as they were without the new
-# rows and added as they are with them (an event written out of order moves its neighbours' corrections).
-HISTORY_FUNCTION = f"""
-CREATE FUNCTION cases_history_figures() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN {FIGURE_MAP} ON m.action = n.action
-                   WHERE n.content_type_id = {APPLICATION_TYPE}) THEN
-        RETURN NULL;
-    END IF;
+HISTORY_UPSERT = f"""
     WITH touched AS (
         SELECT DISTINCT n.object_id, m.figure FROM new_rows n JOIN {FIGURE_MAP} ON m.action = n.action
         WHERE n.content_type_id = {APPLICATION_TYPE}
@@ -143,6 +148,22 @@ BEGIN
     HAVING sum(r.n) <> 0
     ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
     ON CONFLICT ({KEY}) DO UPDATE SET count = t.count + EXCLUDED.count;
+"""
+
+# A new history row of a figure: the case's rows of that figure are taken away as they were without the new
+# rows and added as they are with them (an event written out of order moves its neighbours' corrections).
+HISTORY_COUNTED = (f"SELECT EXISTS (SELECT 1 FROM new_rows n JOIN {FIGURE_MAP} ON m.action = n.action "
+                   f"WHERE n.content_type_id = {APPLICATION_TYPE})")
+HISTORY_FUNCTION = f"""
+CREATE FUNCTION cases_history_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    counted boolean;
+BEGIN
+    {dynamic(HISTORY_COUNTED, into="counted")}
+    IF NOT counted THEN
+        RETURN NULL;
+    END IF;
+    {dynamic(HISTORY_UPSERT)}
     RETURN NULL;
 END $$;
 CREATE TRIGGER history_application_figures AFTER INSERT ON reliefdesk_historyevent

@@ -8,6 +8,12 @@ UNIT = ("CASE WHEN {donor}.id IS NULL OR {donor}.kind = 'anonymous' THEN NULL "
         "ELSE COALESCE(NULLIF({donor}.unit_name, ''), {donor}.name) END")
 
 
+def dynamic(statement: str, into: str = "") -> str:
+    """``statement`` run with EXECUTE, so it is planned for the rows at hand: a plan cached for a one-row
+    statement would scan a transition table of thousands of rows once per row."""
+    return f"EXECUTE $q${statement.strip().rstrip(';')}$q${f' INTO {into}' if into else ''};"
+
+
 def upsert(versions: str) -> str:
     """Add ``sign`` times each confirmed donation version (district, fund, campaign, day, amount, unit):
     a campaign row and a unit row, for the day and for the month."""
@@ -35,11 +41,11 @@ DONATION_FUNCTION = f"""
 CREATE FUNCTION donations_donation_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {upsert(donations_of("new_rows", 1))}
+        {dynamic(upsert(donations_of("new_rows", 1)))}
     ELSIF TG_OP = 'DELETE' THEN
-        {upsert(donations_of("old_rows", -1))}
+        {dynamic(upsert(donations_of("old_rows", -1)))}
     ELSE
-        {upsert(donations_of("old_rows", -1) + " UNION ALL " + donations_of("new_rows", 1))}
+        {dynamic(upsert(donations_of("old_rows", -1) + " UNION ALL " + donations_of("new_rows", 1)))}
     END IF;
     RETURN NULL;
 END $$;
@@ -56,18 +62,22 @@ CREATE TRIGGER donation_figures_delete AFTER DELETE ON donations_donation
 UNIT_CHANGED = f"{UNIT.format(donor='o')} IS DISTINCT FROM {UNIT.format(donor='n')}"
 DONOR_FUNCTION = f"""
 CREATE FUNCTION donations_donor_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed boolean;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {UNIT_CHANGED}) THEN
+    {dynamic(f"SELECT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {UNIT_CHANGED})",
+             into="changed")}
+    IF NOT changed THEN
         RETURN NULL;
     END IF;
-    {upsert(f'''
+    {dynamic(upsert(f'''
         SELECT {COLUMNS}, {UNIT.format(donor="o")} AS unit, -1 AS sign
         FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN donations_donation d ON d.donor_id = o.id
         WHERE d.status = 'confirmed' AND {UNIT_CHANGED}
         UNION ALL
         SELECT {COLUMNS}, {UNIT.format(donor="n")}, 1
         FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN donations_donation d ON d.donor_id = n.id
-        WHERE d.status = 'confirmed' AND {UNIT_CHANGED}''')}
+        WHERE d.status = 'confirmed' AND {UNIT_CHANGED}'''))}
     RETURN NULL;
 END $$;
 CREATE TRIGGER donor_figures_update AFTER UPDATE ON donations_donor

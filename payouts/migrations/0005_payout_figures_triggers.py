@@ -6,6 +6,12 @@ PAID = "p.status = 'paid' AND p.paid_on IS NOT NULL"
 PAYOUT_COLUMNS = "p.district_id, p.station_id, p.fund_id, p.paid_on, p.amount"
 
 
+def dynamic(statement: str, into: str = "") -> str:
+    """``statement`` run with EXECUTE, so it is planned for the rows at hand: a plan cached for a one-row
+    statement would scan a transition table of thousands of rows once per row."""
+    return f"EXECUTE $q${statement.strip().rstrip(';')}$q${f' INTO {into}' if into else ''};"
+
+
 def upsert(versions: str) -> str:
     """Add ``sign`` times each paid payout version (its keys, paid_on, amount, the case's category and
     submission)."""
@@ -44,18 +50,18 @@ PAYOUT_FUNCTION = f"""
 CREATE FUNCTION payouts_payout_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {upsert(payouts_of("new_rows", 1))}
+        {dynamic(upsert(payouts_of("new_rows", 1)))}
     ELSIF TG_OP = 'DELETE' THEN
-        {upsert(payouts_of("old_rows", -1))}
+        {dynamic(upsert(payouts_of("old_rows", -1)))}
     ELSE
-        {upsert(f'''
+        {dynamic(upsert(f'''
             SELECT {PAYOUT_COLUMNS}, a.category_id, a.submitted_at, -1 AS sign
             FROM old_rows p JOIN new_rows n ON n.id = p.id LEFT JOIN cases_application a ON a.id = p.application_id
             WHERE {PAID} AND {PAYOUT_CHANGED.replace("o.", "p.")}
             UNION ALL
             SELECT {PAYOUT_COLUMNS}, a.category_id, a.submitted_at, 1
             FROM new_rows p JOIN old_rows o ON o.id = p.id LEFT JOIN cases_application a ON a.id = p.application_id
-            WHERE {PAID} AND {PAYOUT_CHANGED.replace("n.", "p.")}''')}
+            WHERE {PAID} AND {PAYOUT_CHANGED.replace("n.", "p.")}'''))}
     END IF;
     RETURN NULL;
 END $$;
@@ -71,18 +77,22 @@ CREATE TRIGGER payout_figures_delete AFTER DELETE ON cases_payout
 CASE_CHANGED = "(o.category_id, o.submitted_at) IS DISTINCT FROM (n.category_id, n.submitted_at)"
 APPLICATION_FUNCTION = f"""
 CREATE FUNCTION payouts_application_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed boolean;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {CASE_CHANGED}) THEN
+    {dynamic(f"SELECT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {CASE_CHANGED})",
+             into="changed")}
+    IF NOT changed THEN
         RETURN NULL;
     END IF;
-    {upsert(f'''
+    {dynamic(upsert(f'''
         SELECT {PAYOUT_COLUMNS}, o.category_id, o.submitted_at, -1 AS sign
         FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN cases_payout p ON p.application_id = o.id
         WHERE {PAID} AND {CASE_CHANGED}
         UNION ALL
         SELECT {PAYOUT_COLUMNS}, n.category_id, n.submitted_at, 1
         FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN cases_payout p ON p.application_id = n.id
-        WHERE {PAID} AND {CASE_CHANGED}''')}
+        WHERE {PAID} AND {CASE_CHANGED}'''))}
     RETURN NULL;
 END $$;
 CREATE TRIGGER payout_figures_application AFTER UPDATE ON cases_application
