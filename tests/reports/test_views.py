@@ -184,10 +184,10 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(client, station1,
               "donor_district": shunyi_fund.district}
     client.force_login(finance)
     _build(2, **kwargs)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(17):
         few = _queries(client)
     _build(18, **kwargs)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(17):
         many = _queries(client)
     assert few == many
     assert Payout.objects.count() == 20
