@@ -42,9 +42,16 @@ def payouts_of(table: str, sign: int) -> str:
             f"FROM {table} p LEFT JOIN cases_application a ON a.id = p.application_id WHERE {PAID}")
 
 
-PAYOUT_CHANGED = ("(o.status, o.paid_on, o.amount, o.district_id, o.station_id, o.fund_id, o.application_id) "
-                  "IS DISTINCT FROM (n.status, n.paid_on, n.amount, n.district_id, n.station_id, n.fund_id, "
-                  "n.application_id)")
+# The paid versions an UPDATE changed, grouped (old ones taken away, new ones added) rather than old and new
+# rows joined by id, which the planner would do as a nested loop over the two transition tables.
+VERSION_COLUMNS = "id, district_id, station_id, fund_id, paid_on, amount, application_id"
+CHANGED_VERSIONS = f"""
+    SELECT {PAYOUT_COLUMNS}, a.category_id, a.submitted_at, p.sign
+    FROM (SELECT {VERSION_COLUMNS}, sum(sign)::integer AS sign
+          FROM (SELECT {VERSION_COLUMNS}, -1 AS sign FROM old_rows p WHERE {PAID}
+                UNION ALL SELECT {VERSION_COLUMNS}, 1 FROM new_rows p WHERE {PAID}) AS x
+          GROUP BY {VERSION_COLUMNS} HAVING sum(sign) <> 0) AS p
+    LEFT JOIN cases_application a ON a.id = p.application_id"""
 
 PAYOUT_FUNCTION = f"""
 CREATE FUNCTION payouts_payout_figures() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -54,14 +61,7 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         {dynamic(upsert(payouts_of("old_rows", -1)))}
     ELSE
-        {dynamic(upsert(f'''
-            SELECT {PAYOUT_COLUMNS}, a.category_id, a.submitted_at, -1 AS sign
-            FROM old_rows p JOIN new_rows n ON n.id = p.id LEFT JOIN cases_application a ON a.id = p.application_id
-            WHERE {PAID} AND {PAYOUT_CHANGED.replace("o.", "p.")}
-            UNION ALL
-            SELECT {PAYOUT_COLUMNS}, a.category_id, a.submitted_at, 1
-            FROM new_rows p JOIN old_rows o ON o.id = p.id LEFT JOIN cases_application a ON a.id = p.application_id
-            WHERE {PAID} AND {PAYOUT_CHANGED.replace("n.", "p.")}'''))}
+        {dynamic(upsert(CHANGED_VERSIONS))}
     END IF;
     RETURN NULL;
 END $$;
@@ -73,26 +73,21 @@ CREATE TRIGGER payout_figures_delete AFTER DELETE ON cases_payout
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION payouts_payout_figures();
 """
 
-# A case's category or submission moves the figures of its paid payouts.
-CASE_CHANGED = "(o.category_id, o.submitted_at) IS DISTINCT FROM (n.category_id, n.submitted_at)"
+# A case's category or submission moves the figures of its paid payouts: the cases' changed versions,
+# grouped (old ones taken away, new ones added) rather than old and new rows joined by id, which the planner
+# would do as a nested loop over the two transition tables.
+CASE_VERSIONS = """
+    SELECT id, category_id, submitted_at, sum(sign)::integer AS sign
+    FROM (SELECT id, category_id, submitted_at, -1 AS sign FROM old_rows
+          UNION ALL SELECT id, category_id, submitted_at, 1 FROM new_rows) AS x
+    GROUP BY id, category_id, submitted_at HAVING sum(sign) <> 0"""
 APPLICATION_FUNCTION = f"""
 CREATE FUNCTION payouts_application_figures() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed boolean;
 BEGIN
-    {dynamic(f"SELECT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {CASE_CHANGED})",
-             into="changed")}
-    IF NOT changed THEN
-        RETURN NULL;
-    END IF;
     {dynamic(upsert(f'''
-        SELECT {PAYOUT_COLUMNS}, o.category_id, o.submitted_at, -1 AS sign
-        FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN cases_payout p ON p.application_id = o.id
-        WHERE {PAID} AND {CASE_CHANGED}
-        UNION ALL
-        SELECT {PAYOUT_COLUMNS}, n.category_id, n.submitted_at, 1
-        FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN cases_payout p ON p.application_id = n.id
-        WHERE {PAID} AND {CASE_CHANGED}'''))}
+        SELECT {PAYOUT_COLUMNS}, c.category_id, c.submitted_at, c.sign
+        FROM ({CASE_VERSIONS}) AS c JOIN cases_payout p ON p.application_id = c.id
+        WHERE {PAID}'''))}
     RETURN NULL;
 END $$;
 CREATE TRIGGER payout_figures_application AFTER UPDATE ON cases_application
