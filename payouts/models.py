@@ -41,8 +41,8 @@ class Payout(models.Model):
     # The number the bank's file carries for this payout: the application number, or the cycle line's.
     reference = models.CharField(_("reference"), max_length=40, db_index=True, default="")
     # What the bank's file says of it besides: the aid category and what approved it (batch or cycle title).
-    category = models.ForeignKey("funds.AidCategory", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")
+    aid_category = models.ForeignKey("funds.AidCategory", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
     approval_title = models.CharField(_("approved in"), max_length=100, blank=True, default="")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
@@ -90,8 +90,8 @@ class Payout(models.Model):
                 name="payout_describes_its_application", when=pgtrigger.Before, operation=pgtrigger.Insert,
                 condition=pgtrigger.Condition('NEW."application_id" IS NOT NULL'),
                 func="""
-                    IF NEW.reference = '' OR NEW.category_id IS NULL THEN
-                        SELECT a.reference, a.category_id INTO NEW.reference, NEW.category_id
+                    IF NEW.reference = '' OR NEW.aid_category_id IS NULL THEN
+                        SELECT a.reference, a.category_id INTO NEW.reference, NEW.aid_category_id
                           FROM cases_application AS a WHERE a.id = NEW.application_id;
                     END IF;
                     IF NEW.approval_title = '' THEN

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -103,6 +104,20 @@ class CycleLine(models.Model):
             models.CheckConstraint(condition=~Q(card_number=""), name="cycle_line_has_card"),
         ]
         indexes = [models.Index(fields=["household", "cycle"], name="cycle_line_household")]
+        # An approved cycle's lines are frozen: PostgreSQL refuses to change or delete them, whoever asks.
+        triggers = [
+            pgtrigger.Trigger(
+                name="cycle_line_frozen_once_approved", when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func="""
+                    IF EXISTS (SELECT 1 FROM households_cycle WHERE id = OLD.cycle_id AND status <> 'generated') THEN
+                        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                            MESSAGE = format('cycle line %s belongs to an approved cycle and is frozen', OLD.id);
+                    END IF;
+                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                    RETURN NEW;
+                """),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.payee_name} {self.amount}"
