@@ -101,7 +101,9 @@ class Payout(models.Model):
                 """),
         ]
         # Reports sum paid payouts by payment date.
-        indexes = [models.Index(fields=["status", "paid_on"], name="payout_status_paid_on")]
+        indexes = [models.Index(fields=["status", "paid_on"], name="payout_status_paid_on"),
+                   # A cycle line's payouts (the latest of each, reissues included) are looked up by source.
+                   models.Index(fields=["source", "source_id"], name="payout_source")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount}"

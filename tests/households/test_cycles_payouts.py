@@ -127,3 +127,22 @@ def test_the_household_page_lists_the_cycle_payment(holiday, opening, shunyi_fun
     assert (line.source, line.description, line.amount, line.paid, line.day) == \
         ("送温暖", "2024年春节送温暖", D("1000.00"), True, PAID_ON)
     assert payments.paid_total == D("1000.00")
+
+
+def test_the_reports_count_a_paid_cycle_line_under_its_programmes_category(holiday, opening, shunyi_fund, station1,
+                                                                          reviewer, approver, finance, client):
+    from django.urls import reverse
+
+    from reports.periods import Period
+    from reports.selectors import by_category
+
+    approved_cycle(holiday, station1, reviewer, approver, count=2)
+    payouts = list(Payout.objects.filter(source="cycle_line"))
+    sheet = payout_services.payout_sheet_create(actor=finance, fund=shunyi_fund, payouts=payouts)
+    payout_services.payout_sheet_export(sheet=sheet, actor=finance)
+    payout_services.payout_mark_paid(payouts=payouts, actor=finance, paid_on=PAID_ON, bank_reference="BK7")
+    rows = by_category(approver, Period.year(2024))
+    assert [(r["category__code"], r["paid_count"], r["paid_amount"]) for r in rows] == [("living", 2, D("2000.00"))]
+    client.force_login(approver)
+    page = client.get(reverse("reports:dashboard"), {"kind": "year", "year": "2024"})
+    assert page.status_code == 200

@@ -233,3 +233,73 @@ def test_the_database_refuses_to_change_a_line_of_an_approved_cycle(living, fund
     with pytest.raises(IntegrityError), transaction.atomic():
         CycleLine.objects.filter(cycle=cycle).update(amount=D("1.00"))
     assert cycle.lines.get().amount == D("1395.00")
+
+
+def test_a_chosen_list_pays_only_the_chosen_households(shunyi_fund, station1, reviewer):
+    women = f.ProgrammeFactory(fund=shunyi_fund, code="women", name="困难女职工慰问", schedule="holiday",
+                               enrolment=Programme.Enrolment.CHOSEN)
+    f.programme_rule_set(women, amount="3000")
+    chosen = [on_file(station1) for _ in range(6)]
+    on_file(station1)
+    with pytest.raises(DomainError):
+        cycles.programme_choose_households(programme=women, households=[], actor=reviewer)
+    cycles.programme_choose_households(programme=women, households=chosen, actor=reviewer)
+    cycle = cycles.cycle_generate(programme=women, cycle_date=dt.date(2024, 10, 1), actor=reviewer).cycle
+    assert cycle.title == "2024年国庆困难女职工慰问"
+    assert set(cycle.lines.values_list("household_id", flat=True)) == {h.pk for h in chosen}
+    assert cycle.total == D("18000.00")
+
+
+def test_a_single_parents_child_is_helped_at_every_level_when_the_programme_widens(shunyi_fund, station1,
+                                                                                    reviewer):
+    school = f.ProgrammeFactory(fund=shunyi_fund, code="autumn", name="金秋助学", schedule=Programme.Schedule.TERM,
+                                unit=Programme.Unit.PUPIL, enrolment=Programme.Enrolment.SCHOOL,
+                                school_levels=[SchoolLevel.COLLEGE, SchoolLevel.UNDERGRADUATE],
+                                single_parent_widening=True)
+    f.programme_rule_set(school, amount="2200")
+    single = on_file(station1, single_parent=True)
+    both = on_file(station1)
+    in_primary = f.HouseholdPersonFactory(household=single, relation="child", school_level=SchoolLevel.PRIMARY,
+                                          in_school=True)
+    f.HouseholdPersonFactory(household=both, relation="child", school_level=SchoolLevel.PRIMARY, in_school=True)
+    student = f.HouseholdPersonFactory(household=both, relation="child", school_level=SchoolLevel.UNDERGRADUATE,
+                                       in_school=True)
+    cycle = cycles.cycle_generate(programme=school, cycle_date=dt.date(2024, 9, 10), actor=reviewer).cycle
+    assert cycle.title == "2024年秋季学期金秋助学"
+    assert set(cycle.lines.values_list("pupil_id", flat=True)) == {in_primary.pk, student.pk}
+
+
+def test_outsiders_get_404_on_a_cycle_and_its_lines(living, station1, station2, reviewer, daxing_reviewer, liaison2):
+    from households.selectors.cycles import cycle_get, cycle_line_get
+
+    on_file(station1)
+    cycle = cycles.cycle_generate(programme=living, cycle_date=dt.date(2024, 3, 1), actor=reviewer).cycle
+    line = cycle.lines.get()
+    assert cycle_get(user=reviewer, pk=cycle.pk) == cycle
+    for outsider in (daxing_reviewer, liaison2):
+        with pytest.raises(Http404):
+            cycle_get(user=outsider, pk=cycle.pk)
+        with pytest.raises(Http404):
+            cycle_line_get(user=outsider, pk=line.pk)
+    with pytest.raises(Http404):
+        cycles.cycle_line_remove(line=line, actor=daxing_reviewer, reason="不是我区的")
+    assert not CycleLine.objects.filter(removed=True).exists()
+
+
+def test_a_city_wide_programme_is_approved_against_its_districts_part(shunyi, station1, reviewer, approver,
+                                                                      admin_user):
+    from funds.ledger import fund_allocate
+
+    city = f.FundFactory(slug="city", name="北京市总工会温暖基金", district=None)
+    f.LedgerEntryFactory(fund=city, amount=D("100000.00"))
+    fund_allocate(fund=city, district=shunyi, amount=D("1000.00"), booked_on=dt.date(2024, 1, 2), reason="划拨",
+                  actor=admin_user)
+    programme = f.ProgrammeFactory(fund=city, code="city-holiday", name="送温暖", schedule="holiday",
+                                   enrolment=Programme.Enrolment.ON_FILE)
+    f.programme_rule_set(programme, amount="1000")
+    on_file(station1), on_file(station1)
+    cycle = cycles.cycle_generate(programme=programme, cycle_date=dt.date(2024, 1, 1), actor=reviewer).cycle
+    assert cycle.district == shunyi and cycle.title == "2024年元旦送温暖"
+    with pytest.raises(DomainError) as refused:
+        cycles.cycle_approve(cycle=cycle, actor=approver)
+    assert refused.value.code == "shortfall" and "1,000.00" in str(refused.value)
