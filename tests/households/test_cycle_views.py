@@ -360,3 +360,40 @@ def test_the_dashboard_counts_the_paid_lines_per_programme_in_the_seeds_sentence
     assert [(r.name, r.cycles, r.person_times, r.amount) for r in figures.rows] == [
         ("生活补贴", 1, 2, D("2840.00"))]
     assert "共计救助困难职工2人次，总计救助金额0.28万元" in page.content.decode()
+
+
+def test_a_city_programme_page_lists_only_the_cycles_of_the_users_district(client, reviewer, daxing_reviewer, homes,
+                                                                          daxing_station):
+    city = f.FundFactory(slug="city", name="市总工会困难职工帮扶", district=None)
+    programme = make_living_programme(city, balance="")
+    household_in(S.ON_FILE, station=daxing_station, civil_status="dibao", civil_status_from=dt.date(2023, 7, 1))
+    mine = services.cycle_generate(programme=programme, cycle_date=MARCH, actor=reviewer).cycle
+    theirs = services.cycle_generate(programme=programme, cycle_date=MARCH, actor=daxing_reviewer).cycle
+    assert (mine.line_count, theirs.line_count) == (3, 1)
+    client.force_login(reviewer)
+    page = client.get(reverse("households:programme-detail", args=[programme.pk])).content.decode()
+    assert page.count('data-cycle="2024-03"') == 1
+    assert reverse("households:cycle-detail", args=[mine.pk]) in page
+    assert reverse("households:cycle-detail", args=[theirs.pk]) not in page
+
+
+def test_the_reviewer_chooses_households_for_a_chosen_programme_and_only_they_are_paid(client, reviewer, homes,
+                                                                                      shunyi_fund, liaison1):
+    programme = make_living_programme(shunyi_fund)
+    Programme.objects.filter(pk=programme.pk).update(enrolment="chosen", name="三八节慰问困难女职工")
+    client.force_login(reviewer)
+    url = reverse("households:programme-choose", args=[programme.pk])
+    response = client.post(url, {"households": [homes["zhao"].pk, homes["sun"].pk]})
+    assert response.status_code == 302
+    page = client.get(reverse("households:programme-detail", args=[programme.pk])).content.decode()
+    chosen = page.split('data-testid="chosen-households"')[1].split("</table>")[0]
+    assert homes["zhao"].reference in chosen and homes["sun"].reference in chosen
+    assert homes["wang"].reference not in chosen
+    client.post(reverse("households:programme-unchoose", args=[programme.pk, homes["sun"].pk]))
+    cycle = services.cycle_generate(programme=programme, cycle_date=MARCH, actor=reviewer).cycle
+    assert list(cycle.lines.values_list("household_id", flat=True)) == [homes["zhao"].pk]
+    assert client.get(url).status_code == 405
+    bad = client.post(url, {"households": ["abc"]}, follow=True)
+    assert list(bad.context["messages"]) and programme.chosen_households.count() == 1
+    client.force_login(liaison1)
+    assert client.post(url, {"households": [homes["wang"].pk]}).status_code == 403
