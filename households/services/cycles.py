@@ -220,6 +220,9 @@ def _units_sql(programme: Programme) -> str:
         where = " AND (h.left_on IS NULL OR h.left_on > %(since)s)"
     else:
         where = f" AND {on_file} AND (h.left_on IS NULL OR h.left_on > %(since)s)"
+    # A file that left is listed only while its head has no newer file on file (filed again: that one counts).
+    where += (" AND (h.left_on IS NULL OR h.left_on > %(day)s OR NOT EXISTS (SELECT 1 FROM households_household "
+              "AS again WHERE again.head_id = h.head_id AND again.id <> h.id AND again.status = 'on_file'))")
     reasons.append(f"WHEN m.card_number = '' THEN '{R.NO_CARD}'")
     sql = (f"SELECT h.id AS household_id, {pupil} AS pupil_id, m.name AS payee_name, m.id_number AS payee_id_number, "
            f"m.card_number, m.bank_name, CASE {' '.join(reasons)} END AS reason "

@@ -303,3 +303,11 @@ def test_a_city_wide_programme_is_approved_against_its_districts_part(shunyi, st
     with pytest.raises(DomainError) as refused:
         cycles.cycle_approve(cycle=cycle, actor=approver)
     assert refused.value.code == "shortfall" and "1,000.00" in str(refused.value)
+
+
+def test_a_household_filed_again_is_paid_once_and_not_listed_as_left(living, station1, reviewer):
+    old = on_file(station1, status=Household.Status.LEFT, left_on=dt.date(2024, 1, 10), exit_reason="recovered")
+    again = on_file(station1, head=old.head, filed_on=dt.date(2024, 2, 1))
+    cycle = cycles.cycle_generate(programme=living, cycle_date=dt.date(2024, 3, 1), actor=reviewer).cycle
+    assert list(cycle.lines.values_list("household_id", flat=True)) == [again.pk]
+    assert not cycle.exclusions.exists()
