@@ -422,14 +422,15 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _scan_extent(archive: zipfile.ZipFile, part: str, limits: XlsxLimits) -> None:
-    """Refuse a sheet whose cells reach too far, or whose rows hold too many cells, before it is loaded.
+def _scan_extent(archive: zipfile.ZipFile, part: str, limits: XlsxLimits) -> int:
+    """The sheet's last row number; a sheet whose cells reach too far, or whose rows hold too many cells,
+    is refused before it is loaded.
 
     The reader (python-calamine) builds a dense block from the first to the last cell it meets, so one
     cell a million rows down or in column XFD would cost gigabytes: every row and cell tag is read
     here first (a plain scan of the XML, no parsing), and the same caps as while reading apply.
     """
-    row = column = rows = cells = 0
+    row = column = rows = cells = last_row = 0
     tail = b""
     with archive.open(part) as source:
         while chunk := source.read(_SCAN_CHUNK):
@@ -440,6 +441,7 @@ def _scan_extent(archive: zipfile.ZipFile, part: str, limits: XlsxLimits) -> Non
                 is_row, letters, digits = match.groups()
                 if is_row:
                     row = int(digits) if digits else row + 1
+                    last_row = max(last_row, row)
                     rows += 1
                     column = cells = 0
                     if row > limits.max_rows or rows > limits.max_rows:
@@ -450,12 +452,14 @@ def _scan_extent(archive: zipfile.ZipFile, part: str, limits: XlsxLimits) -> Non
                     column = _column_number(letters)
                     if digits and int(digits) != row:  # a cell outside its row: count it where it says
                         row = int(digits)
+                        last_row = max(last_row, row)
                         if row > limits.max_rows:
                             _refuse_extent(limits, row, 0)
                 else:
                     column += 1
                 if column > limits.max_columns or cells > limits.max_columns:
                     _refuse_extent(limits, row, max(column, cells))
+    return last_row
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
@@ -548,18 +552,21 @@ def read_rows_openpyxl(path_or_file, *, sheet: str | None = None) -> Iterator[tu
 
 
 def count_rows(path_or_file) -> int:
-    """Data rows of the first sheet (below the header): its declared dimension, else a capped count."""
+    """Data rows of the first sheet (below the header): its declared dimension, else its scanned extent.
+
+    Neither parses the text table nor a cell, so it is cheap enough to decide, at upload, whether a
+    file is checked in the background.
+    """
     limits = xlsx_limits()
     check_xlsx(path_or_file, limits=limits)
-    reader, sheets = _open_workbook(path_or_file)
     try:
-        if not sheets:
-            return 0
-        declared = _declared_dimension(reader.archive, sheets[0][1])
-        if declared is None:
-            declared = (sum(1 for _row in _sheet_rows(reader, sheets[0][1], limits)), 0)
+        with zipfile.ZipFile(path_or_file) as archive:
+            parts = _sheet_parts(archive)
+            if not parts:
+                return 0
+            declared = _declared_dimension(archive, parts[0][1])
+            rows = declared[0] if declared is not None else _scan_extent(archive, parts[0][1], limits)
     finally:
-        reader.archive.close()
         if not isinstance(path_or_file, (str, os.PathLike)):
             path_or_file.seek(0)
-    return max(0, declared[0] - 1)
+    return max(0, rows - 1)

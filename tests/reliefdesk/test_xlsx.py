@@ -169,9 +169,11 @@ def test_rows_are_counted_from_the_dimension_or_by_reading(tmp_path):
     declared = tmp_path / "declared.xlsx"
     declared.write_bytes(workbook_bytes([["h"], [1], [2], [3]]))
     written = tmp_path / "written.xlsx"
-    write_xlsx(written, [Sheet("s", ["h"], [[1], [2]])])  # write-only mode declares no dimension
+    write_xlsx(written, [Sheet("s", ["h"], [[1], [2]])])
     assert count_rows(declared) == 3
     assert count_rows(written) == 2
+    undeclared = crafted_xlsx.sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="4"><c r="B4"><v>2</v></c></row>')
+    assert count_rows(io.BytesIO(crafted_xlsx.sheet_xml_workbook(undeclared))) == 3
     with pytest.raises(SpreadsheetRefused):
         count_rows(io.BytesIO(crafted_xlsx.huge_dimension()))
 
