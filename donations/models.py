@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.indexes import OpClass
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from funds.models import MONEY, Fund
@@ -32,6 +34,14 @@ class Donor(models.Model):
         verbose_name_plural = _("donors")
         constraints = [models.UniqueConstraint(fields=["district", "kind", "name", "unit_name"],
                                                name="donor_unique_in_district")]
+        indexes = [
+            # The donor list walks a district's donors by (name, id).
+            models.Index(fields=["district", "name", "id"], name="donor_list_order"),
+            # The donor search: a prefix of the name, or of the unit an individual gave through.
+            models.Index(F("district"), OpClass(Upper("name"), name="text_pattern_ops"), name="donor_name_prefix"),
+            models.Index(F("district"), OpClass(Upper("unit_name"), name="text_pattern_ops"),
+                         name="donor_unit_prefix"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -35,6 +35,7 @@ from reliefdesk.importing import estimated_rows, needs_background, stage_upload,
 from reliefdesk.jobs import start_job
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
+from reliefdesk.row_pages import rows_page
 from reliefdesk.scope import require_role
 from reliefdesk.xlsx import XLSX_CONTENT_TYPE
 
@@ -222,7 +223,9 @@ def sheet_list(request):
 
 
 def _sheet_context(request, sheet, **extra):
-    lines = list(selectors.sheet_lines(sheet=sheet))
+    # The lines come a page at a time: a sheet can hold tens of thousands; the totals are summed in SQL.
+    page = rows_page(selectors.sheet_lines(sheet=sheet), request.GET.get("page"), per_page=PAGE_SIZE)
+    lines = page.object_list
     actions = PAYOUT_SHEET.allowed_actions(sheet, user=request.user)
     for line in lines:
         payout_actions = PAYOUT.allowed_actions(line.payout, user=request.user)
@@ -232,6 +235,7 @@ def _sheet_context(request, sheet, **extra):
         "sheet": sheet,
         "actions": actions,
         "lines": lines,
+        "page_obj": page,
         "totals": selectors.sheet_totals(sheet=sheet),
         "exports": selectors.sheet_exports(sheet=sheet),
         "events": labelled_history(sheet),

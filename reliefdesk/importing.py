@@ -2,8 +2,8 @@
 
 1. **Stage** the upload under ``MEDIA_ROOT/<folder>/`` with a name of ours
    (:func:`stage_upload`); the preview and the commit find it by its token.
-2. **Read** it once (:func:`open_table`, within reliefdesk.xlsx's limits on
-   size, unpacked parts, rows and columns): the header row names the
+2. **Read** it once (:func:`open_table`: python-calamine, within reliefdesk.xlsx's
+   limits on size, unpacked parts, rows and columns, checked before it parses): the header row names the
    columns, blank rows are skipped, every row keeps its line number.
 3. **Validate every row** before anything is written, collecting each bad
    row's errors (:class:`RowErrors`), and show the preview.
