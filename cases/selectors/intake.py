@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.models import (
@@ -167,9 +168,12 @@ class CappedPaginator(Paginator):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
 
+    def _capped(self):
+        return self.object_list.order_by().values("pk")[: self.cap + 1]
+
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return self._capped().count()
 
     @property
     def capped(self) -> bool:
@@ -181,14 +185,32 @@ class CappedPaginator(Paginator):
             return sys.maxsize  # not known: every page number is allowed, and a page tells whether one follows
         return super().num_pages
 
+    def get_page(self, number):
+        """Like ``Paginator.get_page`` (a bad number: the first page), without counting first."""
+        try:
+            return self.page(number)
+        except (PageNotAnInteger, EmptyPage):
+            return self.page(1)
+
     def page(self, number):
-        number = self.validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
-        # One query: the ids of the page (and one more, to tell whether a page follows) read in order
-        # from the index, then those rows joined to what they show.
+        # One query: the ids of the page (and one more, to tell whether a page follows) read in order from
+        # the index, those rows joined to what they show, and the capped count, computed once beside them.
         ids = self.object_list.values("pk")[bottom:bottom + self.per_page + 1]
-        rows = list(self.object_list.filter(pk__in=ids))
+        sql, params = self._capped().query.sql_with_params()
+        rows = list(self.object_list.filter(pk__in=ids).annotate(
+            capped_count=RawSQL(f"SELECT count(*) FROM ({sql}) AS capped", params, output_field=IntegerField())))
+        if rows:
+            self.__dict__["count"] = rows[0].capped_count
         if not rows and number > 1:
+            if not self.capped:
+                return self.page(self.num_pages)
             # Past the end of a list too long to count: its real last page.
             last = max(1, -(-self.object_list.order_by().count() // self.per_page))
             return self.page(last) if last < number else CappedPage([], number, self, has_next=False)
