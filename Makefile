@@ -91,6 +91,7 @@ test: messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: migrate
+	@command -v wrk >/dev/null 2>&1 || { echo "bench_throughput needs wrk: apt-get install -y wrk"; exit 1; }
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 check-deploy: install

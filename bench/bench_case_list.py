@@ -87,7 +87,8 @@ def cases_for(role, city, values, station_count):
         rows.append(("station", {"station": station}, ("AND a.station_id = %s", [station]), 1))
     rows += [
         ("search: whole ID number", {"q": values["id_number"]},
-         ("AND (a.beneficiary_id_number = %s OR a.member_id IN (SELECT id FROM cases_member WHERE id_number = %s))",
+         ("AND (a.beneficiary_id_number = %s "
+          "OR a.member_id = ANY(ARRAY(SELECT id FROM cases_member WHERE id_number = %s)))",
           [values["id_number"], values["id_number"]]), 1),
         ("search: whole reference", {"q": values["reference"]}, ("AND a.reference = %s", [values["reference"]]), 1),
         ("search: reference prefix", {"q": values["reference_prefix"]},
@@ -134,8 +135,12 @@ def run(size: int, runs: int) -> None:
         user = User.objects.get(username=username)
         assignment = StaffAssignment.objects.get(user=user)
         stations = list(assignment.stations.values_list("id", flat=True))
-        scope = ("a.district_id = %s", [city.shunyi_id]) if role == "reviewer" else \
-            ("a.station_id = ANY(%s)", [stations])
+        if role == "reviewer":
+            scope = ("a.district_id = %s", [city.shunyi_id])
+        elif len(stations) == 1:  # "= ANY(array)" would keep the station's index from giving the order
+            scope = ("a.station_id = %s", stations)
+        else:
+            scope = ("a.station_id IN %s", [tuple(stations)])
         client = Client()
         client.force_login(user)
         print(f"\n{role} ({username}, {'Shunyi' if role == 'reviewer' else f'{len(stations)} station, {station_count:,} cases'})")

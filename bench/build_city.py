@@ -238,8 +238,13 @@ def city_database(size: int = DEFAULT_SIZE, *, reuse: bool = True, verbose: bool
         if verbose:
             print(f"building {name} ({size:,} applications)", file=sys.stderr, flush=True)
         _build(size, started if verbose else None)
-    elif verbose:
-        print(f"reusing {name}", file=sys.stderr, flush=True)
+    else:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics for what later migrations added (expression indexes)
+        if verbose:
+            print(f"reusing {name}", file=sys.stderr, flush=True)
     return _city(name, url, size)
 
 

@@ -115,4 +115,6 @@ class Migration(migrations.Migration):
             model_name='application',
             index=models.Index(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Reverse('beneficiary_id_number'), name='text_pattern_ops'), name='app_id_number_end'),
         ),
+        # Statistics of the new expression indexes, or the planner guesses how many rows a search matches.
+        migrations.RunSQL(sql="ANALYZE cases_application;", reverse_sql=migrations.RunSQL.noop),
     ]
