@@ -68,8 +68,8 @@ def donation_list(request):
 def donation_create(request):
     _finance(request)
     initial = {"confirm": True}
-    if request.GET.get("campaign"):
-        campaign = campaigns_visible_to(user=request.user).filter(pk=request.GET["campaign"]).first()
+    if request.GET.get("campaign", "").isascii() and request.GET.get("campaign", "").isdigit():
+        campaign = campaigns_visible_to(user=request.user).filter(pk=int(request.GET["campaign"])).first()
         if campaign:
             initial.update(campaign=campaign, fund=campaign.fund)
     form = DonationForm(request.POST or None, user=request.user, initial=initial)

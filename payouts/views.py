@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,11 +46,13 @@ def _require_finance(request) -> None:
 
 
 def _back(request, default: str):
+    """Back to the page the form was on: a path on this site only (``next`` is never a URL name)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    if (target.startswith("/") and not target.startswith(("//", "/\\"))
+            and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure())):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
 
 
 def _form_errors(request, form) -> None:

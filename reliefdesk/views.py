@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +29,12 @@ def home(request):
         "stations": stations_visible_to(user=request.user)[:50],
     }
     return render(request, "reliefdesk/home.html", context)
+
+
+def error_400(request, exception=None):
+    """A request we cannot read; a ``BadRequest`` raised by our own code carries a message for the user."""
+    message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def error_403(request, exception=None):
