@@ -166,6 +166,38 @@ def _taken_references(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return taken
 
 
+def repeated_donations(*, district_id: int, rows: list[GoodRow]) -> list[dict]:
+    """The rows without a transaction number whose donor, amount and date an existing gift already has.
+
+    A unit's cash or payroll list carries no bank reference, so a list sent
+    twice is only recognisable by its gifts: each such row is paired with the
+    earlier donations (not voided) of the same donor of the district, amount
+    and day, in one query over the rows' arrays. Anonymous rows name no donor
+    and are not compared.
+    """
+    keyed = [(item, key) for item in rows if not item.reference and (key := donor_key(item.donor_name, item.unit))]
+    if not keyed:
+        return []
+    columns = list(zip(*[(item.row, key[0], key[1], key[2], str(item.amount), item.received_on.isoformat())
+                         for item, key in keyed]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.row, t.name, t.unit_name, d.amount, d.received_on, d.receipt_number"
+            f" FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::numeric[], %s::date[])"
+            f"   AS t(row, kind, name, unit_name, amount, received_on)"
+            f" JOIN {Donor._meta.db_table} o ON o.district_id = %s AND o.kind = t.kind AND o.name = t.name"
+            f"   AND o.unit_name = t.unit_name"
+            f" JOIN {Donation._meta.db_table} d ON d.donor_id = o.id AND d.amount = t.amount"
+            f"   AND d.received_on = t.received_on AND d.status <> %s"
+            f" ORDER BY t.row, d.receipt_number",
+            [*[list(column) for column in columns], district_id, Donation.Status.VOIDED],
+        )
+        found = cursor.fetchall()
+    return [{"row": row, "donor": " · ".join(part for part in (name, unit) if part), "amount": str(amount),
+             "date": received_on.isoformat(), "earlier": receipt}
+            for row, name, unit, amount, received_on, receipt in found]
+
+
 def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
     """Check every row; record each bad row and why, and the count and total of the good ones."""
     errors = RowErrors()
@@ -249,6 +281,7 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
         errors.add(None, "", _("This file was already imported on %(date)s (%(rows)s rows).")
                    % {"date": f"{timezone.localtime(earlier.created_at):%Y-%m-%d}", "rows": earlier.rows_ok})
 
+    imp.warnings = repeated_donations(district_id=imp.fund.district_id, rows=good) if not errors.count else []
     good_total = sum((item.amount for item in good), Decimal("0.00"))
     _write_parsed(imp, good if not errors.count else [])
     imp.rows_total = total_rows
@@ -259,7 +292,7 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
     if not errors.count and not good:
         imp.status = DonationImport.Status.REJECTED
         imp.errors = [{"row": None, "column": "", "message": str(_("The spreadsheet has no donation rows."))}]
-    imp.save(update_fields=["rows_total", "rows_ok", "total_ok", "errors", "status"])
+    imp.save(update_fields=["rows_total", "rows_ok", "total_ok", "errors", "warnings", "status"])
     if progress:
         progress(total_rows, total_rows)
     return imp
@@ -326,9 +359,19 @@ DONATION_COLUMNS = ["fund_id", "district_id", "campaign_id", "donor_id", "amount
                     "void_reason", "import_batch_id", "recorded_by_id", "created_at", "credit_entry_id"]
 
 
-def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
+def repeats_refusal(count: int) -> DomainError:
+    return DomainError(_("%(n)s rows have the same donor, amount and date as a donation already recorded. "
+                         "Tick “These are new donations” to import them anyway.") % {"n": count},
+                       field="repeats_confirmed")
+
+
+def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True, repeats_confirmed: bool = False,
                   progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
     """Write every checked row in one transaction, or nothing.
+
+    Rows that repeat an existing gift (``repeated_donations``, asked again
+    here: one may have been recorded since the check) go in only with
+    ``repeats_confirmed``, the person's explicit "these are new".
 
     Rows go in with COPY and the ledger credits and history rows with one
     INSERT … SELECT each, so 100,000 rows never become 300,000 model
@@ -351,6 +394,9 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
         if (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
                 .exclude(pk=imp.pk).exists()):
             raise DomainError(_("This file was already imported."))
+        repeats = repeated_donations(district_id=district.pk, rows=all_rows)
+        if repeats and not repeats_confirmed:
+            raise repeats_refusal(len({item["row"] for item in repeats}))
         donor_ids = _donors_for({key for item in all_rows if (key := donor_key(item.donor_name, item.unit))},
                                 district=district, actor=actor)
         years: dict[int, int] = {}
@@ -393,7 +439,8 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
         imp.save(update_fields=["status"])
         record_event(imp, actor=actor, action="donation_import.committed", from_status=DonationImport.Status.VALIDATED,
                      to_status=DonationImport.Status.COMMITTED,
-                     data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm})
+                     data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm,
+                           **({"repeats_confirmed": len({item["row"] for item in repeats})} if repeats else {})})
         # Run as a job, the job knows from this row that the import committed, even if its worker dies now.
         mark_job_committed()
     return imp
