@@ -31,7 +31,7 @@ from payouts import services
 from payouts.jobs import EXPORT_KIND, RESULTS_KIND
 from payouts.workflow import PAYOUT, PAYOUT_SHEET
 from reliefdesk.errors import DomainError, add_to_form
-from reliefdesk.importing import estimated_rows, needs_background, stage_upload, staged_path
+from reliefdesk.importing import discard_staged, estimated_rows, needs_background, stage_upload, staged_path
 from reliefdesk.jobs import start_job
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
@@ -315,6 +315,16 @@ def sheet_import(request, pk: int):
 
 
 @require_POST
+def sheet_import_cancel(request, pk: int):
+    """Leave a checked result file unrecorded: its staged copy is deleted at once."""
+    _require_finance(request)
+    sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
+    if discard_staged(folder=services.RESULT_FOLDER, token=request.POST.get("token", ""), prefix=f"{sheet.pk}-"):
+        messages.info(request, _("The checked file was discarded; nothing was recorded."))
+    return redirect("payouts:sheet-detail", pk=sheet.pk)
+
+
+@require_POST
 def sheet_import_commit(request, pk: int):
     """Apply the checked file: every row or none."""
     _require_finance(request)
@@ -338,6 +348,8 @@ def sheet_import_commit(request, pk: int):
         report = services.payout_sheet_import_results(sheet=sheet, actor=request.user, file=path, commit=True,
                                                       paid_on=paid_on)
     except DomainError as exc:
+        # Nothing was recorded and the preview is gone: the file is uploaded again to try again.
+        path.unlink(missing_ok=True)
         messages.error(request, exc.message)
         return redirect("payouts:sheet-detail", pk=sheet.pk)
     path.unlink(missing_ok=True)

@@ -229,6 +229,7 @@ ROUTES: dict[str, Route] = {
     "payouts:sheet-cancel": Route("finance", sheet(PayoutSheet.Status.DRAFT, PayoutSheet.Status.EXPORTED)),
     "payouts:sheet-import": Route("finance", sheet(PayoutSheet.Status.EXPORTED)),
     "payouts:sheet-import-commit": Route("finance", sheet(PayoutSheet.Status.EXPORTED)),
+    "payouts:sheet-import-cancel": Route("finance", sheet(PayoutSheet.Status.EXPORTED)),
     # donations
     "donations:donation-list": Route("finance"),
     "donations:donation-create": Route("finance"),
