@@ -122,3 +122,34 @@ msgstr ""
                                           "%(count)d payout", "Two lines", "Gone"]
     assert entries[5].msgstrs == ["两行"]
     assert untranslated(entries) == ["Bank", "Beneficiary", "%(count)d payout"]
+
+
+_ENGLISH_WORD = re.compile(r"(?<![%(])\b[A-Za-z]{2,}\b")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def written_in_chinese(entries: list[Entry]) -> list[str]:
+    """Texts whose source is Chinese: the msgids are English, and Chinese is their translation.
+
+    A Chinese term may stand inside an English text where the user must type or find exactly
+    it (a column of an imported sheet, 低保), never as the whole text.
+    """
+    wrong = []
+    for entry in entries:
+        if entry.obsolete or not _CJK.search(entry.msgid):
+            continue
+        words = [w for w in _ENGLISH_WORD.findall(re.sub(r"%\([^)]*\)[sd]", "", entry.msgid))]
+        if len(words) < 2:
+            wrong.append(entry.label)
+    return wrong
+
+
+def test_every_interface_text_is_written_in_english_in_the_source():
+    entries = catalogue_entries(ZH_CATALOGUE.read_text(encoding="utf-8"))
+    assert written_in_chinese(entries) == []
+
+
+def test_a_chinese_source_text_is_reported():
+    entries = catalogue_entries('msgid "申请"\nmsgstr "申请"\n\nmsgid "%(name)s 的申请"\nmsgstr ""\n\n'
+                                'msgid "Write 低保 or 低收入."\nmsgstr "填写低保或低收入。"\n')
+    assert written_in_chinese(entries) == ["申请", "%(name)s 的申请"]
