@@ -258,8 +258,10 @@ def sheet_export(request, pk: int):
     _require_finance(request)
     sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     if sheet.row_count > settings.BACKGROUND_ROWS_THRESHOLD:
+        # The file is handed out once: another download is another export, logged and marked as a copy.
         job = start_job(kind=EXPORT_KIND, actor=request.user, total=sheet.row_count,
-                        params={"sheet_id": sheet.pk, "title": _("Payout sheet %(number)s") % {"number": sheet.number},
+                        params={"sheet_id": sheet.pk, "download_once": True,
+                                "title": _("Payout sheet %(number)s") % {"number": sheet.number},
                                 "next_url": reverse("payouts:sheet-detail", args=[sheet.pk])})
         return redirect("job-detail", pk=job.pk)
     try:

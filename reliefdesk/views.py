@@ -87,7 +87,13 @@ def job_download(request, pk: int):
     job = Job.objects.filter(pk=pk, created_by=request.user, status=Job.Status.DONE).first()
     if job is None or not job.result_file or not Path(job.result_file).exists():
         raise Http404
-    return file_response(job.result_file, job.result_name or Path(job.result_file).name)
+    response = file_response(job.result_file, job.result_name or Path(job.result_file).name)
+    if job.params.get("download_once"):
+        # A file that must leave only once (the bank's original): the open stream keeps it readable (POSIX),
+        # and the job page no longer offers it; a new download is a new export.
+        Path(job.result_file).unlink(missing_ok=True)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+    return response
 
 
 @require_GET

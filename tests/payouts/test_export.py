@@ -209,3 +209,17 @@ def test_a_background_copy_is_named_and_marked_too(client, finance, sheet, setti
     path = tmp_path / "copy.xlsx"
     path.write_bytes(b"".join(client.get(reverse("job-download", args=[job.pk])).streaming_content))
     assert list(load_workbook(path)["汇总"].iter_rows(values_only=True))[2][0] == "副本"
+
+
+def test_a_background_export_hands_its_file_out_once(client, finance, sheet, settings,
+                                                     django_capture_on_commit_callbacks):
+    settings.BACKGROUND_ROWS_THRESHOLD = 2
+    client.force_login(finance)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payouts:sheet-export", args=[sheet.pk]))
+    job = Job.objects.get()
+    first = client.get(reverse("job-download", args=[job.pk]))
+    assert first.status_code == 200 and b"".join(first.streaming_content)[:2] == b"PK"
+    assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
+    assert 'href="%s"' % reverse("job-download", args=[job.pk]) not in client.get(
+        reverse("job-detail", args=[job.pk])).content.decode()
