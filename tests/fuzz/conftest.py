@@ -19,7 +19,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from openpyxl import Workbook
 
-EXAMPLES = int(os.environ.get("RELIEFDESK_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("RELIEFDESK_FUZZ_EXAMPLES", "10"))
 SEED = os.environ.get("RELIEFDESK_FUZZ_SEED")
 
 settings.register_profile(
