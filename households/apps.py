@@ -16,4 +16,8 @@ class HouseholdsConfig(AppConfig):
         register_app(workflows=workflow.WORKFLOWS, history_labels=workflow.HISTORY_LABELS, nav_items=nav.NAV_ITEMS,
                      job_handlers=jobs.HANDLERS, demo_loaders={"households": demo.seed},
                      panels=panels.PANELS)
-        payments.register_household_payments({"awards": payments.award_payments})
+        payments.register_household_payments({"awards": payments.award_payments, "cycles": payments.cycle_payments})
+        from households.services.cycles import cycles_hear_payouts
+        from payouts.services import register_payout_outcome_receivers
+
+        register_payout_outcome_receivers({"cycle_line": cycles_hear_payouts})

@@ -32,14 +32,14 @@ TEXT_COLUMNS = (DETAIL_HEADER.index("申请编号"), DETAIL_HEADER.index("身份
 
 # The columns of 拨付明细 after 序号, as database lookups from a sheet line.
 DETAIL_LOOKUPS = (
-    "payout__application__reference",
+    "payout__reference",
     "payout__payee_name",
     "payout__payee_id_number",
     "payout__card_number",
     "payout__bank_name",
-    "payout__application__category__name",
+    "payout__aid_category__name",
     "payout__amount",
-    "payout__batch__title",
+    "payout__approval_title",
     "payout__station__name",
 )
 

@@ -85,10 +85,11 @@ def payout_list(request):
 
 def _payout_detail(request, payout, *, reissue_form=None, status=200):
     reissued_as = Payout.objects.filter(reissue_of=payout).first()
-    member = payout.application.member
+    member = payout.application.member if payout.application_id else None
     context = {
         "member": member,
-        "card_changes": list(selectors.payouts_awaiting_member_card(user=request.user, member=member)),
+        "card_changes": list(selectors.payouts_awaiting_member_card(user=request.user, member=member))
+        if member else [],
         "payout": payout,
         "live_sheet": selectors.live_sheet_of(payout=payout),
         "reissued_as": reissued_as,

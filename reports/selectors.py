@@ -214,9 +214,9 @@ def by_category(user, period: Period, *, fund: Fund | None = None) -> list[dict]
     )
     paid_rows = (
         _paid(scoped_payouts(user, fund=fund), period)
-        .values(category_id=F("application__category_id"), category__code=F("application__category__code"),
-                category__name=F("application__category__name"),
-                category__sort_order=F("application__category__sort_order"))
+        # The payout's own category: an application's, or a recurring cycle's programme's.
+        .values(category_id=F("aid_category_id"), category__code=F("aid_category__code"),
+                category__name=F("aid_category__name"), category__sort_order=F("aid_category__sort_order"))
         .annotate(**_paid_annotations()).order_by()
     )
     rows = _merge(app_rows, paid_rows, "category_id", labels)

@@ -170,7 +170,7 @@ MEDICAL_AMOUNTS = ("total_cost", "reimbursed", "other_aid")
 
 def offered_rule_sets(funds) -> list[RuleSet]:
     """The active rule sets of ``funds``: what decides which categories and which amounts the facts step asks."""
-    return list(RuleSet.objects.filter(fund__in=funds, status=RuleSet.Status.ACTIVE)
+    return list(RuleSet.objects.filter(fund__in=funds, status=RuleSet.Status.ACTIVE, programme__isnull=True)
                 .select_related("category").order_by("category__sort_order", "category__code", "effective_from"))
 
 
