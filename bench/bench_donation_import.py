@@ -4,6 +4,10 @@ Runs against a throwaway database (``bench_donation_import``) on the server of
 DATABASE_URL (created and dropped here), so it never touches real data:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reliefdesk .venv/bin/python bench/bench_donation_import.py [rows]
+
+The file is imported twice, each time in its own process and database: with
+the reader of before (openpyxl read-only) and with python-calamine; both
+times and peak memories are printed side by side.
 """
 from __future__ import annotations
 
@@ -43,16 +47,19 @@ def write_sheet(path: str, rows: int) -> None:
     workbook.save(path)
 
 
-def main(rows: int) -> None:
+def main(rows: int, sheet: str, reader: str) -> None:
     from django.conf import settings
     from django.core.files import File
 
     from donations import imports
     from donations.models import Donation, DonationImport
     from funds.models import Fund, LedgerEntry
+    from reliefdesk import importing, xlsx
     from reliefdesk.models import District, Role, StaffAssignment
     from django.contrib.auth import get_user_model
 
+    if reader == "openpyxl":  # the reader of before: openpyxl read-only, cells streamed
+        importing.read_rows = xlsx.read_rows_openpyxl
     district = District.objects.create(code="SY", name="顺义")
     fund = Fund.objects.create(slug="shunyi", name="顺义温暖基金", district=district)
     user = get_user_model().objects.create(username="bench-finance")
@@ -60,6 +67,34 @@ def main(rows: int) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         settings.MEDIA_ROOT = folder
+        base = peak_mb()
+        began, cpu = time.perf_counter(), time.process_time()
+        with open(sheet, "rb") as handle:
+            imp = imports.donation_import_upload(actor=user, fund=fund, campaign=None, upload=File(handle, name="bench.xlsx"))
+        imp = imports.donation_import_validate(imp=imp)
+        checked, checked_cpu = time.perf_counter() - began, time.process_time() - cpu
+        assert imp.status == DonationImport.Status.VALIDATED, imp.errors[:3]
+        checked_peak = peak_mb()
+        print(f"  check:  {checked:6.1f} s (Python CPU {checked_cpu:.1f} s)  {imp.rows_ok:,} good rows, "
+              f"{imp.total_ok:,.2f} yuan, peak RSS {checked_peak:.0f} MB (at start: {base:.0f} MB)")
+
+        began, cpu = time.perf_counter(), time.process_time()
+        imports.donation_import_commit(imp=imp, actor=user, confirm=True)
+        committed = time.perf_counter() - began
+        print(f"  commit: {committed:6.1f} s (Python CPU {time.process_time() - cpu:.1f} s)  "
+              f"{Donation.objects.count():,} donations, {LedgerEntry.objects.count():,} ledger credits, "
+              f"peak RSS {peak_mb():.0f} MB")
+        print(f"  check + commit: {checked + committed:.1f} s, peak RSS {peak_mb():.0f} MB; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"RESULT {checked + committed:.2f} {peak_mb():.0f}")
+
+
+def compare(rows: int) -> None:
+    """The same file imported twice, each time in a fresh process and database: with the reader of
+    before (openpyxl read-only) and with python-calamine."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as folder:
         sheet = os.path.join(folder, "bench.xlsx")
         began = time.perf_counter()
         child = multiprocessing.get_context("fork").Process(target=write_sheet, args=(sheet, rows))
@@ -67,33 +102,32 @@ def main(rows: int) -> None:
         child.join()
         print(f"spreadsheet of {rows:,} rows written in {time.perf_counter() - began:.1f} s "
               f"({os.path.getsize(sheet) / 1e6:.1f} MB)")
-        base = peak_mb()
-
-        began, cpu = time.perf_counter(), time.process_time()
-        with open(sheet, "rb") as handle:
-            imp = imports.donation_import_upload(actor=user, fund=fund, campaign=None, upload=File(handle, name="bench.xlsx"))
-        imp = imports.donation_import_validate(imp=imp)
-        checked, checked_cpu = time.perf_counter() - began, time.process_time() - cpu
-        assert imp.status == DonationImport.Status.VALIDATED, imp.errors[:3]
-        print(f"check:  {checked:6.1f} s (Python CPU {checked_cpu:.1f} s)  {imp.rows_ok:,} good rows, {imp.total_ok:,.2f} yuan, "
-              f"peak RSS {peak_mb():.0f} MB (before: {base:.0f} MB)")
-
-        began, cpu = time.perf_counter(), time.process_time()
-        imports.donation_import_commit(imp=imp, actor=user, confirm=True)
-        committed = time.perf_counter() - began
-        print(f"commit: {committed:6.1f} s (Python CPU {time.process_time() - cpu:.1f} s)  {Donation.objects.count():,} donations, "
-              f"{LedgerEntry.objects.count():,} ledger credits, peak RSS {peak_mb():.0f} MB")
-
-        began = time.perf_counter()
-        again = imports.donation_import_validate(imp=imports.donation_import_upload(
-            actor=user, fund=fund, campaign=None, upload=File(open(sheet, "rb"), name="again.xlsx")))
-        print(f"re-import check: {time.perf_counter() - began:6.1f} s  {again.rows_total - again.rows_ok:,} rows "
-              f"refused as duplicates")
-        print(f"total check + commit: {checked + committed:.1f} s; load average {os.getloadavg()[0]:.1f} "
-              f"on {os.cpu_count()} cores")
+        results = {}
+        for reader in ("openpyxl", "calamine"):
+            print(f"{reader}:", flush=True)
+            done = subprocess.run([sys.executable, __file__, str(rows), "--sheet", sheet, "--reader", reader],
+                                  capture_output=True, text=True, check=True)
+            for line in done.stdout.splitlines():
+                if line.startswith("RESULT "):
+                    seconds, peak = line.split()[1:]
+                    results[reader] = (float(seconds), float(peak))
+                else:
+                    print(line)
+        (before, before_peak), (after, after_peak) = results["openpyxl"], results["calamine"]
+        print(f"check + commit: openpyxl read-only {before:.1f} s ({before_peak:.0f} MB), python-calamine "
+              f"{after:.1f} s ({after_peak:.0f} MB): {after / before:.2f}x")
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    with throwaway_database(BENCH_DB):
-        main(count)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", type=int, nargs="?", default=100_000)
+    parser.add_argument("--sheet", help="import this file (one run, in this process)")
+    parser.add_argument("--reader", choices=["openpyxl", "calamine"], default="calamine")
+    args = parser.parse_args()
+    if args.sheet:
+        with throwaway_database(f"{BENCH_DB}_{args.reader}"):
+            main(args.rows, args.sheet, args.reader)
+    else:
+        compare(args.rows)

@@ -238,8 +238,13 @@ def city_database(size: int = DEFAULT_SIZE, *, reuse: bool = True, verbose: bool
         if verbose:
             print(f"building {name} ({size:,} applications)", file=sys.stderr, flush=True)
         _build(size, started if verbose else None)
-    elif verbose:
-        print(f"reusing {name}", file=sys.stderr, flush=True)
+    else:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics for what later migrations added (expression indexes)
+        if verbose:
+            print(f"reusing {name}", file=sys.stderr, flush=True)
     return _city(name, url, size)
 
 
@@ -585,16 +590,19 @@ def _derived(cursor, ref: dict, log) -> None:
     for trigger in triggers:
         cursor.execute(f'ALTER TABLE funds_ledgerentry ENABLE TRIGGER "{trigger}"')
     cursor.execute("""
-        INSERT INTO cases_payout (application_id, fund_id, batch_id, district_id, station_id, amount, payee_name,
+        INSERT INTO cases_payout (application_id, fund_id, batch_id, source, reference, aid_category_id,
+                                  approval_title, district_id, station_id, amount, payee_name,
                                   payee_id_number, card_number, bank_name, status, paid_on, bank_reference,
                                   failure_reason, ledger_entry_id, created_at)
-        SELECT a.id, a.fund_id, a.batch_id, a.district_id, a.station_id, a.awarded_amount, m.name, m.id_number,
+        SELECT a.id, a.fund_id, a.batch_id, '', a.reference, a.category_id, b.title,
+               a.district_id, a.station_id, a.awarded_amount, m.name, m.id_number,
                m.card_number, m.bank_name,
                CASE a.status WHEN 'paid' THEN 'paid' WHEN 'payment_failed' THEN 'failed' ELSE 'pending' END,
                CASE WHEN a.status = 'paid' THEN (a.paid_at AT TIME ZONE 'Asia/Shanghai')::date END,
                CASE WHEN a.status = 'paid' THEN 'BK' || a.id ELSE '' END,
                CASE WHEN a.status = 'payment_failed' THEN '账户已销户' ELSE '' END, d.entry_id, a.approved_at
           FROM cases_application a JOIN cases_member m ON m.id = a.member_id
+          JOIN cases_batch b ON b.id = a.batch_id
           LEFT JOIN city_debit d ON d.application_id = a.id
          WHERE a.status IN ('approved', 'paid', 'payment_failed')
          ORDER BY a.id

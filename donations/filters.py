@@ -39,6 +39,19 @@ class DonationFilter(django_filters.FilterSet):
         model = Donation
         fields = ["fund", "campaign", "donor", "channel", "status"]
 
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_donor_offered", False):
+            # A district holds tens of thousands of donors: the filter offers only the one asked for
+            # (the donor list links here with ?donor=<id>), never them all.
+            self._donor_offered = True
+            field = form.fields["donor"]
+            chosen = str(form.data.get("donor") or "") if form.is_bound else ""
+            shown = list(field.queryset.filter(pk=chosen)) if chosen.isdigit() else []
+            field.widget.choices = [("", "---------")] + [(d.pk, str(d)) for d in shown]
+        return form
+
     def filter_number(self, queryset, name, value):
         from django.db.models import Q
 

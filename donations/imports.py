@@ -1,8 +1,9 @@
 """Importing a unit's donation spreadsheet: check every row first, then all rows or none.
 
-The spreadsheet is read once with openpyxl in read-only mode (flat memory).
-Checking writes the good rows to a plain CSV beside the upload, so the
-commit does not parse the workbook a second time; the commit then writes
+The spreadsheet is read once (reliefdesk.importing.open_table: python-calamine).
+Checking streams the good rows, a chunk at a time, to a plain CSV beside the
+upload, so the commit does not parse the workbook a second time and no step
+holds every row; the commit then writes
 everything in one transaction, in chunks of bulk inserts (donations, ledger
 credits, history), with receipt numbers taken from the counter as one block
 per year.
@@ -14,9 +15,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -56,8 +57,9 @@ ANONYMOUS_NAMES = {"匿名", "anonymous", "Anonymous"}
 
 CHUNK = 5000
 
-@dataclass(frozen=True)
-class GoodRow:
+class GoodRow(NamedTuple):
+    """A checked row: a plain tuple with names, streamed to the parsed CSV a chunk at a time."""
+
     row: int
     donor_name: str
     unit: str
@@ -166,10 +168,87 @@ def _taken_references(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return taken
 
 
+class _GoodRows:
+    """The good rows as they are checked, written to the parsed CSV a chunk at a time once the chunk's
+    transaction numbers are checked against those already recorded: never all held at once."""
+
+    def __init__(self, imp: DonationImport, errors: RowErrors):
+        self.path = parsed_path(imp)
+        self.handle = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self.writer = csv.writer(self.handle)
+        self.errors = errors
+        self.pending: list[GoodRow] = []
+        self.count = 0
+        self.total = Decimal("0.00")
+        self.district_id = imp.fund.district_id
+        self.warnings: list[dict] = []  # rows repeating a recorded gift (repeated_donations), chunk by chunk
+
+    def append(self, item: GoodRow) -> None:
+        self.pending.append(item)
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        taken = _taken_references({(item.channel, item.reference) for item in self.pending if item.reference})
+        written = []
+        for item in self.pending:
+            if item.reference and (item.channel, item.reference) in taken:
+                self.errors.add(item.row, "流水号", _("Transaction number %(ref)s is already recorded.")
+                                % {"ref": item.reference})
+                continue
+            written.append(item)
+            self.writer.writerow([item.row, item.donor_name, item.unit, str(item.amount),
+                                  item.received_on.isoformat(), item.channel, item.reference, item.note])
+            self.count += 1
+            self.total += item.amount
+        self.warnings.extend(repeated_donations(district_id=self.district_id, rows=written))
+        self.pending = []
+
+    def close(self, *, keep: bool) -> None:
+        """Flush the last chunk; with errors the file is left empty: nothing of it may be committed."""
+        self.flush()
+        if not keep:
+            self.handle.seek(0)
+            self.handle.truncate()
+        self.handle.close()
+
+
+def repeated_donations(*, district_id: int, rows: list[GoodRow]) -> list[dict]:
+    """The rows without a transaction number whose donor, amount and date an existing gift already has.
+
+    A unit's cash or payroll list carries no bank reference, so a list sent
+    twice is only recognisable by its gifts: each such row is paired with the
+    earlier donations (not voided) of the same donor of the district, amount
+    and day, in one query over the rows' arrays. Anonymous rows name no donor
+    and are not compared.
+    """
+    keyed = [(item, key) for item in rows if not item.reference and (key := donor_key(item.donor_name, item.unit))]
+    if not keyed:
+        return []
+    columns = list(zip(*[(item.row, key[0], key[1], key[2], str(item.amount), item.received_on.isoformat())
+                         for item, key in keyed]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.row, t.name, t.unit_name, d.amount, d.received_on, d.receipt_number"
+            f" FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::numeric[], %s::date[])"
+            f"   AS t(row, kind, name, unit_name, amount, received_on)"
+            f" JOIN {Donor._meta.db_table} o ON o.district_id = %s AND o.kind = t.kind AND o.name = t.name"
+            f"   AND o.unit_name = t.unit_name"
+            f" JOIN {Donation._meta.db_table} d ON d.donor_id = o.id AND d.amount = t.amount"
+            f"   AND d.received_on = t.received_on AND d.status <> %s"
+            f" ORDER BY t.row, d.receipt_number",
+            [*[list(column) for column in columns], district_id, Donation.Status.VOIDED],
+        )
+        found = cursor.fetchall()
+    return [{"row": row, "donor": " · ".join(part for part in (name, unit) if part), "amount": str(amount),
+             "date": received_on.isoformat(), "earlier": receipt}
+            for row, name, unit, amount, received_on, receipt in found]
+
+
 def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
     """Check every row; record each bad row and why, and the count and total of the good ones."""
     errors = RowErrors()
-    good: list[GoodRow] = []
+    good = _GoodRows(imp, errors)
     seen_refs: dict[tuple[str, str], int] = {}
     total_rows = 0
     table = None
@@ -232,16 +311,7 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
         if progress and total_rows % 1000 == 0:
             progress(total_rows, None)
 
-    taken = _taken_references(set(seen_refs))
-    if taken:
-        kept = []
-        for item in good:
-            if item.reference and (item.channel, item.reference) in taken:
-                errors.add(item.row, "流水号", _("Transaction number %(ref)s is already recorded.")
-                           % {"ref": item.reference})
-            else:
-                kept.append(item)
-        good = kept
+    good.flush()
 
     earlier = (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
                .exclude(pk=imp.pk).first())
@@ -249,28 +319,20 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
         errors.add(None, "", _("This file was already imported on %(date)s (%(rows)s rows).")
                    % {"date": f"{timezone.localtime(earlier.created_at):%Y-%m-%d}", "rows": earlier.rows_ok})
 
-    good_total = sum((item.amount for item in good), Decimal("0.00"))
-    _write_parsed(imp, good if not errors.count else [])
+    good.close(keep=not errors.count)
+    imp.warnings = good.warnings if not errors.count else []
     imp.rows_total = total_rows
-    imp.rows_ok = len(good)
-    imp.total_ok = good_total
+    imp.rows_ok = good.count
+    imp.total_ok = good.total
     imp.errors = errors.items
     imp.status = DonationImport.Status.REJECTED if errors.count else DonationImport.Status.VALIDATED
-    if not errors.count and not good:
+    if not errors.count and not good.count:
         imp.status = DonationImport.Status.REJECTED
         imp.errors = [{"row": None, "column": "", "message": str(_("The spreadsheet has no donation rows."))}]
-    imp.save(update_fields=["rows_total", "rows_ok", "total_ok", "errors", "status"])
+    imp.save(update_fields=["rows_total", "rows_ok", "total_ok", "errors", "warnings", "status"])
     if progress:
         progress(total_rows, total_rows)
     return imp
-
-
-def _write_parsed(imp: DonationImport, good: list[GoodRow]) -> None:
-    with open(parsed_path(imp), "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        for item in good:
-            writer.writerow([item.row, item.donor_name, item.unit, str(item.amount), item.received_on.isoformat(),
-                             item.channel, item.reference, item.note])
 
 
 def _read_parsed(imp: DonationImport) -> Iterator[GoodRow]:
@@ -326,9 +388,30 @@ DONATION_COLUMNS = ["fund_id", "district_id", "campaign_id", "donor_id", "amount
                     "void_reason", "import_batch_id", "recorded_by_id", "created_at", "credit_entry_id"]
 
 
-def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
-                  progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
+def _chunks(items, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def repeats_refusal(count: int) -> DomainError:
+    return DomainError(_("%(n)s rows have the same donor, amount and date as a donation already recorded. "
+                         "Tick “These are new donations” to import them anyway.") % {"n": count},
+                       field="repeats_confirmed")
+
+
+def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True, repeats_confirmed: bool = False,
+                           progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
     """Write every checked row in one transaction, or nothing.
+
+    Rows that repeat an existing gift (``repeated_donations``, asked again
+    here: one may have been recorded since the check) go in only with
+    ``repeats_confirmed``, the person's explicit "these are new".
 
     Rows go in with COPY and the ledger credits and history rows with one
     INSERT … SELECT each, so 100,000 rows never become 300,000 model
@@ -343,26 +426,37 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
             raise DomainError(_("The checked rows are no longer available: upload the file again."))
         fund = imp.fund
         district = fund.district
-        all_rows = list(_read_parsed(imp))
-        taken = _taken_references({(item.channel, item.reference) for item in all_rows if item.reference})
+        # A first pass over the checked rows gathers what the whole file needs (its transaction numbers,
+        # donors and receipt years); the second writes it a chunk at a time: no row is held longer.
+        references, donor_keys, years = set(), set(), {}
+        for item in _read_parsed(imp):
+            if item.reference:
+                references.add((item.channel, item.reference))
+            if key := donor_key(item.donor_name, item.unit):
+                donor_keys.add(key)
+            years[item.received_on.year] = years.get(item.received_on.year, 0) + 1
+        row_count = sum(years.values())
+        taken = _taken_references(references)
+        del references
         if taken:
             raise DomainError(_("%(n)s transaction numbers were recorded since the check: upload the file again.")
                               % {"n": len(taken)})
         if (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
                 .exclude(pk=imp.pk).exists()):
             raise DomainError(_("This file was already imported."))
-        donor_ids = _donors_for({key for item in all_rows if (key := donor_key(item.donor_name, item.unit))},
-                                district=district, actor=actor)
-        years: dict[int, int] = {}
-        for item in all_rows:
-            years[item.received_on.year] = years.get(item.received_on.year, 0) + 1
+        repeats = []
+        for chunk in _chunks(_read_parsed(imp), CHUNK):
+            repeats.extend(repeated_donations(district_id=district.pk, rows=chunk))
+        if repeats and not repeats_confirmed:
+            raise repeats_refusal(len({item["row"] for item in repeats}))
+        donor_ids = _donors_for(donor_keys, district=district, actor=actor)
+        del donor_keys
         next_seq = {year: receipt_numbers_allocate(fund=fund, year=year, count=count)
                     for year, count in sorted(years.items())}
         status = Donation.Status.CONFIRMED if confirm else Donation.Status.RECORDED
         now = timezone.now().isoformat()
         done = 0
-        for start in range(0, len(all_rows), CHUNK):
-            chunk = all_rows[start:start + CHUNK]
+        for chunk in _chunks(_read_parsed(imp), CHUNK):
             # A confirmed gift points at its credit: the ids are drawn first, the entries follow the rows.
             credit_ids = ledger_draw_ids(len(chunk)) if confirm else [None] * len(chunk)
             rows, credits = [], []
@@ -382,7 +476,7 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
                 ledger_post_many(entries=credits, actor=actor, ids=credit_ids)
             done += len(rows)
             if progress:
-                progress(done, len(all_rows))
+                progress(done, row_count)
         imported = Donation.objects.filter(import_batch=imp)
         ids_sql, ids_params = imported.order_by().values("id").query.sql_with_params()
         sql, params = _history_rows_sql(model=Donation, ids_sql=ids_sql, actor=actor, action="donation.imported",
@@ -393,7 +487,8 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
         imp.save(update_fields=["status"])
         record_event(imp, actor=actor, action="donation_import.committed", from_status=DonationImport.Status.VALIDATED,
                      to_status=DonationImport.Status.COMMITTED,
-                     data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm})
+                     data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm,
+                           **({"repeats_confirmed": len({item["row"] for item in repeats})} if repeats else {})})
         # Run as a job, the job knows from this row that the import committed, even if its worker dies now.
         mark_job_committed()
     return imp

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.indexes import OpClass
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from funds.models import MONEY, Fund
@@ -34,6 +36,14 @@ class Donor(models.Model):
         verbose_name_plural = _("donors")
         constraints = [models.UniqueConstraint(fields=["district", "kind", "name", "unit_name"],
                                                name="donor_unique_in_district")]
+        indexes = [
+            # The donor list walks a district's donors by (name, id).
+            models.Index(fields=["district", "name", "id"], name="donor_list_order"),
+            # The donor search: a prefix of the name, or of the unit an individual gave through.
+            models.Index(F("district"), OpClass(Upper("name"), name="text_pattern_ops"), name="donor_name_prefix"),
+            models.Index(F("district"), OpClass(Upper("unit_name"), name="text_pattern_ops"),
+                         name="donor_unit_prefix"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -76,6 +86,8 @@ class DonationImport(models.Model):
     rows_ok = models.PositiveIntegerField(default=0)
     total_ok = models.DecimalField(default=0, **MONEY)
     errors = models.JSONField(default=list, blank=True)
+    # Rows repeating an existing gift (same donor, amount and date), each with the earlier receipt number.
+    warnings = models.JSONField(default=list, blank=True)
     job = models.ForeignKey("reliefdesk.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,11 +1,26 @@
 """Reads of donors, campaigns and donations, always scoped to the user's district."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, NullIf, TruncMonth, Upper
 
 from donations.models import Campaign, Donation, DonationImport, Donor
 from funds.models import Fund
@@ -22,6 +37,80 @@ def funds_for_donations(*, user) -> QuerySet[Fund]:
 
 def donors_visible_to(*, user) -> QuerySet[Donor]:
     return scope_queryset(Donor.objects.select_related("district", "employer"), user, station=None)
+
+
+# A search shows this many donors to pick from: enough to see the one meant, few enough to read.
+DONOR_MATCHES = 10
+
+
+def donor_matches(queryset: QuerySet[Donor], text: str) -> QuerySet[Donor]:
+    """Donors whose name, or the unit they gave through, starts with ``text`` (any case).
+
+    A prefix, because Chinese names start with the surname and units with their own name; it is
+    served by the indexes on UPPER(name) and UPPER(unit_name) (text_pattern_ops) of each district.
+    """
+    text = (text or "").strip()
+    if not text:
+        return queryset.none()
+    return queryset.filter(Q(name__istartswith=text) | Q(unit_name__istartswith=text))
+
+
+# Matches are ordered by UPPER(name) first, which no index provides: PostgreSQL then takes the matches
+# from the prefix indexes and sorts those few, instead of walking the district in name order hoping to
+# meet ten matches early (130 ms for a rare prefix among 100,000 donors, against 1 ms).
+MATCH_ORDER = (Upper("name"), "name", "pk")
+
+
+def donor_search(*, user, text: str, limit: int = DONOR_MATCHES) -> list[Donor]:
+    """The first ``limit`` donors of the user's scope matching ``text``, by name."""
+    return list(donor_matches(donors_visible_to(user=user), text).order_by(*MATCH_ORDER)[:limit])
+
+
+@dataclass(frozen=True)
+class DonorPage:
+    """One page of the donor list, walked by key: the donor before and after it, when there are more."""
+
+    donors: list
+    before: int | None  # pk of the page's first donor, when a page comes before
+    after: int | None  # pk of the page's last donor, when a page comes after
+
+
+def donor_page(*, user, text: str = "", after: int | None = None, before: int | None = None,
+               per_page: int) -> DonorPage:
+    """The donors after (or before) the donor ``after`` (``before``) in (name, pk) order, with their totals.
+
+    Walking by key costs the same on the last page as on the first (no count, no offset), and the
+    totals are summed for the page's donors only.
+    """
+    donors = donors_visible_to(user=user)
+    searched = bool(text.strip())
+    if searched:
+        donors = donor_matches(donors, text)
+    key_of = donors_visible_to(user=user).filter(pk=after if after is not None else before).values_list("name", "pk")
+    key = key_of.first() if (after is not None or before is not None) else None
+    backwards = key is not None and after is None
+    keys = donors.order_by().values_list("pk", flat=True)
+    if key is not None:
+        # The row comparison walks the (district, name, id) index; a search walks its own order.
+        columns, values = ("UPPER(donations_donor.name), donations_donor.name, donations_donor.id",
+                           "UPPER(%s), %s, %s") if searched else ("donations_donor.name, donations_donor.id", "%s, %s")
+        params = (key[0], *key) if searched else key
+        keys = keys.alias(beyond=RawSQL(f"({columns}) {'<' if backwards else '>'} ({values})", params,
+                                        output_field=BooleanField())).filter(beyond=True)
+    order = MATCH_ORDER if searched else ("name", "pk")
+    if backwards:
+        order = [field.desc() if hasattr(field, "desc") else f"-{field}" for field in order]
+    keys = list(keys.order_by(*order)[:per_page + 1])
+    more = len(keys) > per_page
+    keys = keys[:per_page]
+    if backwards:
+        keys.reverse()
+    rows = {d.pk: d for d in donor_totals(donors_visible_to(user=user).filter(pk__in=keys))} if keys else {}
+    page = [rows[pk] for pk in keys if pk in rows]
+    has_before = (more if backwards else key is not None) and bool(page)
+    has_after = (key is not None if backwards else more) and bool(page)
+    return DonorPage(donors=page, before=page[0].pk if has_before else None,
+                     after=page[-1].pk if has_after else None)
 
 
 def campaigns_visible_to(*, user) -> QuerySet[Campaign]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/void/", views.donation_void, name="donation-void"),
     path("<int:pk>/receipt/", views.donation_receipt, name="donation-receipt"),
     path("donors/", views.donor_list, name="donor-list"),
+    path("donors/search/", views.donor_search, name="donor-search"),
     path("donors/new/", views.donor_create, name="donor-create"),
     path("donors/<int:pk>/edit/", views.donor_update, name="donor-update"),
     path("campaigns/", views.campaign_list, name="campaign-list"),

@@ -4,22 +4,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from donations import exports, imports, services
+from donations import exports, imports, selectors, services
 from donations.filters import DonationFilter
-from donations.forms import CampaignForm, DonationForm, DonorForm, ImportUploadForm, VoidForm
+from donations.forms import (CampaignForm, DonationForm, DonorForm, ImportCommitForm, ImportUploadForm, VoidForm,
+                             donor_label)
 from donations.models import Campaign, Donation, DonationImport, Donor
 from donations.selectors import (
     campaign_summary,
     campaign_totals,
     campaigns_visible_to,
     donations_visible_to,
-    donor_totals,
     donors_visible_to,
     donation_imports_visible_to,
     receipts_of_campaign,
@@ -68,10 +68,17 @@ def donation_list(request):
 def donation_create(request):
     _finance(request)
     initial = {"confirm": True}
-    if request.GET.get("campaign"):
-        campaign = campaigns_visible_to(user=request.user).filter(pk=request.GET["campaign"]).first()
+    if request.GET.get("campaign", "").isascii() and request.GET.get("campaign", "").isdigit():
+        campaign = campaigns_visible_to(user=request.user).filter(pk=int(request.GET["campaign"])).first()
         if campaign:
             initial.update(campaign=campaign, fund=campaign.fund)
+    if request.method == "POST" and DonationForm.SEARCH in request.POST:
+        # Searching for a donor without the script: the form again, not yet checked, everything typed
+        # kept, the donors matching the search offered.
+        typed = {name: request.POST.get(name) for name in DonationForm.base_fields if name in request.POST}
+        typed["confirm"] = "confirm" in request.POST
+        form = DonationForm(user=request.user, initial=typed)
+        return render(request, "donations/donation_form.html", {"form": form})
     form = DonationForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,15 +167,27 @@ def _receipt(donation: Donation) -> dict:
 # --- donors ----------------------------------------------------------------
 
 @require_GET
-def donor_list(request):
+def donor_search(request):
+    """The few donors of the user's scope whose name or unit starts with ``q``, for the donation form."""
     _finance(request)
-    from django.db.models import Q
+    text = request.GET.get("q", "")[:200]
+    return JsonResponse({"results": [{"id": donor.pk, "label": donor_label(donor)}
+                                     for donor in selectors.donor_search(user=request.user, text=text)]})
 
+
+@require_GET
+def donor_list(request):
+    """The donors by name, fifty at a time, walked by key (``after`` / ``before`` a donor) with their totals."""
+    _finance(request)
     query = request.GET.get("q", "").strip()
-    donors = donor_totals(donors_visible_to(user=request.user)).order_by("name", "pk")
-    if query:
-        donors = donors.filter(Q(name__icontains=query) | Q(unit_name__icontains=query))
-    return render(request, "donations/donor_list.html", {"page_obj": _page(request, donors), "q": query})
+
+    def key(name):
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    page = selectors.donor_page(user=request.user, text=query, after=key("after"), before=key("before"),
+                                per_page=PAGE_SIZE)
+    return render(request, "donations/donor_list.html", {"page": page, "page_obj": page.donors, "q": query})
 
 
 @require_http_methods(["GET", "POST"])
@@ -313,34 +332,48 @@ def import_upload(request):
     return render(request, "donations/import_upload.html", {"form": form, "recent": recent})
 
 
-@require_GET
-def import_detail(request, pk: int):
-    _finance(request)
-    imp = get_or_404(donation_imports_visible_to(user=request.user), pk=pk)
+def _import_detail(request, imp: DonationImport, form: ImportCommitForm | None = None, status: int = 200):
     return render(request, "donations/import_detail.html", {
         "imp": imp,
+        "form": form or ImportCommitForm(),
         "bad_rows": len({e["row"] for e in imp.errors if e.get("row")}),
         "file_errors": [e for e in imp.errors if not e.get("row")],
         "row_errors": [e for e in imp.errors if e.get("row")],
         "imported": imp.donations.count() if imp.status == DonationImport.Status.COMMITTED else 0,
-    })
+    }, status=status)
+
+
+@require_GET
+def import_detail(request, pk: int):
+    _finance(request)
+    return _import_detail(request, get_or_404(donation_imports_visible_to(user=request.user), pk=pk))
 
 
 @require_POST
 def import_commit(request, pk: int):
     _finance(request)
     imp = get_or_404(donation_imports_visible_to(user=request.user), pk=pk)
-    confirm = request.POST.get("confirm") == "on"
+    form = ImportCommitForm(request.POST)
+    form.is_valid()  # two optional checkboxes: always valid
+    confirm = form.cleaned_data["confirm"]
+    repeats_confirmed = form.cleaned_data["repeats_confirmed"]
     detail = reverse("donations:import-detail", args=[imp.pk])
     if imp.status == DonationImport.Status.VALIDATED and imp.rows_ok > settings.BACKGROUND_ROWS_THRESHOLD:
+        if imp.warnings and not repeats_confirmed:
+            add_to_form(form, imports.repeats_refusal(len({item["row"] for item in imp.warnings})))
+            return _import_detail(request, imp, form)
         job = start_job(kind="donation_import_commit", actor=request.user, total=imp.rows_ok,
-                        params={"import_id": imp.pk, "confirm": confirm, "next_url": detail,
-                                "title": _("Importing %(name)s") % {"name": imp.original_name}})
+                        params={"import_id": imp.pk, "confirm": confirm, "repeats_confirmed": repeats_confirmed,
+                                "next_url": detail, "title": _("Importing %(name)s") % {"name": imp.original_name}})
         DonationImport.objects.filter(pk=imp.pk).update(job=job)
         return redirect("job-detail", pk=job.pk)
     try:
-        imp = imports.donation_import_commit(imp=imp, actor=request.user, confirm=confirm)
+        imp = imports.donation_import_commit(imp=imp, actor=request.user, confirm=confirm,
+                                             repeats_confirmed=repeats_confirmed)
     except DomainError as error:
+        if error.field == "repeats_confirmed":
+            add_to_form(form, error)
+            return _import_detail(request, imp, form)
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(n)s donations imported.") % {"n": imp.rows_ok})

@@ -21,8 +21,8 @@ from reliefdesk.registry import Registry
 class Award:
     """What was approved, for whom, from which fund, paid to which card."""
 
-    source: object  # the approved record (an Application)
-    approval: object  # what approved it (an approval Batch)
+    source: object  # the approved record (an Application; for another kind, see ``source_kind``)
+    approval: object  # what approved it (an approval Batch, a cycle)
     fund_id: int
     district_id: int
     station_id: int | None
@@ -31,6 +31,13 @@ class Award:
     payee_id_number: str
     card_number: str
     bank_name: str
+    # Another kind of approved record than an application (a recurring cycle's line): its kind and id, the
+    # number the bank's file prints, its aid category and the title of what approved it.
+    source_kind: str = ""
+    source_id: int | None = None
+    reference: str = ""
+    category_id: int | None = None
+    approval_title: str = ""
 
 
 # name → receive(awards=..., actor=...), registered by the app that pays awards.

@@ -43,6 +43,7 @@ class TierRule:
     parameter_value: Decimal | None = None
     label: str = ""
     parameter_name: str = ""
+    parameter_name_en: str = ""
 
     def contains(self, value: Decimal) -> bool:
         return value >= self.lower and (self.upper is None or value < self.upper)
@@ -383,3 +384,68 @@ def _range_caps(tier: TierRule, rules: Rules, remaining: Decimal | None, high: D
     if remaining is not None and high >= remaining and Decimal(tier.range_max) > remaining:
         caps.append(ANNUAL_CAP)
     return tuple(caps)
+
+
+# ---------------------------------------------------------------- recurring aid
+
+@dataclass(frozen=True)
+class CycleFacts:
+    """What a cycle's amount depends on: its date, and the day the parameter value in force then began."""
+
+    cycle_date: date
+    parameter_since: date | None = None
+
+
+def cycle_amount(rules: Rules, facts: CycleFacts) -> Result:
+    """The amount per unit (household or pupil) of a programme's cycle on ``facts.cycle_date``.
+
+    A programme's rule set has basis "none" and one tier that holds for every unit: a fixed amount, or a
+    multiple of a dated parameter (the monthly 低保标准) whose value on the cycle's date is in the tier. A
+    range or a rate needs a case and is refused here. The cap per case, if any, caps the amount.
+    """
+    reasons = _Reasons()
+    day = facts.cycle_date
+    if day < rules.effective_from or (rules.effective_to is not None and day > rules.effective_to):
+        reasons.add(f"{day.isoformat()} 不在细则“{rules.version_name}”的有效期内",
+                    f"{day.isoformat()} is outside the period of rule set “{rules.version_name}”")
+    if rules.basis != "none":
+        reasons.add("周期性帮扶的细则不按金额基数计算", "a recurring programme's rule set has no basis amount")
+    found = _find_tier(rules, ZERO)
+    if found is None:
+        reasons.add("本细则没有任何档次", "the rule set has no tiers")
+    tier_index, tier = found if found else (None, None)
+    if tier is not None and tier.kind not in ("fixed", "parameter"):
+        reasons.add("周期性帮扶只按定额或参数倍数计算", "recurring aid is a fixed amount or a multiple of a parameter")
+    if tier is not None and tier.kind == "parameter" and tier.parameter_value is None:
+        reasons.add(f"参数 {tier.parameter_name or tier.parameter_code} 在 {day.isoformat()} 没有取值",
+                    f"parameter {tier.parameter_name_en or tier.parameter_code} has no value on {day.isoformat()}")
+    if reasons.zh:
+        return _not_eligible(reasons, tier_index=tier_index)
+
+    if tier.kind == "fixed":
+        amount = round_amount(Decimal(tier.amount), "cent")
+        explanation = f"定额 {format_money(amount)} 元"
+        explanation_en = f"a fixed {format_money(amount)} yuan"
+    else:
+        multiplier, unit = Decimal(tier.multiplier), Decimal(tier.parameter_value)
+        amount = round_amount(multiplier * unit, rules.rounding)
+        name = tier.parameter_name or tier.parameter_code or ""
+        name_en = tier.parameter_name_en or tier.parameter_code or ""
+        since = f"（{facts.parameter_since.isoformat()} 起）" if facts.parameter_since else ""
+        since_en = f" (from {facts.parameter_since.isoformat()})" if facts.parameter_since else ""
+        explanation = f"{_plain(multiplier)} × {name} {format_money(unit)} 元{since or ' '}= {format_money(amount)} 元"
+        explanation_en = (f"{_plain(multiplier)} × {name_en} {format_money(unit)} yuan{since_en} = "
+                          f"{format_money(amount)} yuan")
+        if rules.rounding == "yuan":
+            explanation += "（取整到元）"
+            explanation_en += " (rounded to the yuan)"
+    caps = []
+    if rules.case_cap is not None and amount > rules.case_cap:
+        amount = round_amount(rules.case_cap, "cent")
+        caps.append(CASE_CAP)
+        explanation += f"，超过每次上限，按 {format_money(amount)} 元"
+        explanation_en += f"; capped at {format_money(amount)} yuan"
+    if amount <= 0:
+        return _not_eligible(_Reasons(["金额为零"], ["the amount is zero"]), tier_index=tier_index)
+    return Result(eligible=True, amount=amount, tier_label=tier.label, tier_index=tier_index,
+                  caps_applied=tuple(caps), explanation=explanation, explanation_en=explanation_en)

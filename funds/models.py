@@ -7,6 +7,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import (
+    ArrayField,
     BigIntegerRangeField,
     DateRangeField,
     DecimalRangeField,
@@ -43,6 +44,13 @@ class SingletonRange(Func):
 
     template = "INT8RANGE(%(expressions)s, %(expressions)s, '[]')"
     output_field = BigIntegerRangeField()
+
+
+class OrZero(Func):
+    """``COALESCE(x, 0)`` with the 0 written out: a constraint's expression takes no parameters."""
+
+    template = "COALESCE(%(expressions)s, 0)"
+    output_field = models.BigIntegerField()
 
 
 class AidCategory(models.Model):
@@ -200,6 +208,68 @@ class ParameterValue(models.Model):
         return f"{self.parameter} {self.valid_from}: {self.value}"
 
 
+
+class Programme(models.Model):
+    """Recurring aid of one fund (周期性帮扶): who is enrolled, what unit is paid, on which schedule.
+
+    Its amounts come from its own versioned rule sets (``RuleSet.programme``); its cycles and their lines
+    live in the households app.
+    """
+
+    class Schedule(models.TextChoices):
+        MONTHLY = "monthly", _("Every month")
+        TERM = "term", _("Every school term")
+        YEARLY = "yearly", _("Every school year")
+        HOLIDAY = "holiday", _("At holidays")
+        ONCE = "once", _("Once")
+
+    class Unit(models.TextChoices):
+        HOUSEHOLD = "household", _("Per household")
+        PUPIL = "pupil", _("Per pupil")
+
+    class Enrolment(models.TextChoices):
+        CIVIL_STATUS = "civil_status", _("On file and minimum-living or low-income on the cycle's date")
+        SCHOOL = "school", _("Pupils in school at the programme's levels")
+        ON_FILE = "on_file", _("Every household on file")
+        CHOSEN = "chosen", _("Households chosen by the reviewer")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("fund"))
+    category = models.ForeignKey(AidCategory, on_delete=models.PROTECT, related_name="programmes",
+                                 verbose_name=_("aid category"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    schedule = models.CharField(_("schedule"), max_length=10, choices=Schedule.choices)
+    unit = models.CharField(_("paid per"), max_length=10, choices=Unit.choices, default=Unit.HOUSEHOLD)
+    enrolment = models.CharField(_("who is enrolled"), max_length=14, choices=Enrolment.choices)
+    # Schooling level codes as the households app names them (senior, college, undergraduate...).
+    school_levels = ArrayField(models.CharField(max_length=16), default=list, blank=True,
+                               verbose_name=_("school levels"))
+    single_parent_widening = models.BooleanField(
+        _("children of single parents from pre-school to university"), default=False,
+        help_text=_("A single parent's children in school at any level, pre-school to university, are enrolled."))
+    active = models.BooleanField(_("active"), default=True)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fund", "code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "code"], name="programme_code_unique_in_fund"),
+            models.CheckConstraint(condition=~Q(enrolment="school") | Q(unit="pupil"),
+                                   name="programme_school_enrolment_pays_pupils"),
+            models.CheckConstraint(condition=~Q(unit="pupil") | Q(enrolment="school"),
+                                   name="programme_pupils_are_enrolled_by_school"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RuleSet(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -222,6 +292,9 @@ class RuleSet(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="rule_sets", verbose_name=_("fund"))
     category = models.ForeignKey(AidCategory, on_delete=models.PROTECT, related_name="rule_sets",
                                  verbose_name=_("aid category"))
+    # Empty: a rule set of one-off applications. Set: the versioned amounts of one recurring programme.
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="rule_sets", verbose_name=_("programme"))
     version_name = models.CharField(_("version"), max_length=100)
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True, help_text=_("Empty: open-ended."))
@@ -256,13 +329,15 @@ class RuleSet(models.Model):
         verbose_name_plural = _("rule sets")
         constraints = [
             ExclusionConstraint(
-                name="ruleset_active_periods_do_not_overlap",
+                name="ruleset_active_periods_do_not_overlap_per_programme",
                 expressions=[
                     (DateRange("effective_from", "effective_to", RangeBoundary(inclusive_lower=True,
                                                                                 inclusive_upper=True)),
                      RangeOperators.OVERLAPS),
                     (SingletonRange("fund"), RangeOperators.OVERLAPS),
                     (SingletonRange("category"), RangeOperators.OVERLAPS),
+                    # Per programme: one-off rule sets (no programme) count as programme 0.
+                    (SingletonRange(OrZero(F("programme"))), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(status="active"),
             ),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from funds import engine
 from funds.errors import NoRuleSetInForce
-from funds.models import AidCategory, Fund, LedgerEntry, ParameterValue, RuleSet, Tier
+from funds.models import AidCategory, Fund, LedgerEntry, ParameterValue, Programme, RuleSet, Tier
 from reliefdesk.models import District, Role
 from reliefdesk.registry import Registry
 from reliefdesk.scope import district_of, districts_visible_to, role_of
@@ -42,6 +42,33 @@ def funds_visible_to(*, user) -> QuerySet[Fund]:
 
 def rule_sets_visible_to(*, user) -> QuerySet[RuleSet]:
     return RuleSet.objects.filter(fund__in=funds_visible_to(user=user)).select_related("fund", "category")
+
+
+def programmes_visible_to(*, user) -> QuerySet[Programme]:
+    """Programmes of the funds the user sees: his district's and the city-wide ones."""
+    return Programme.objects.filter(fund__in=funds_visible_to(user=user)).select_related("fund", "category")
+
+
+def programme_rule_sets(*, programme: Programme) -> QuerySet[RuleSet]:
+    """The versions of a programme's rule set, oldest first, with their tiers."""
+    return (RuleSet.objects.filter(programme=programme).select_related("category", "fund")
+            .prefetch_related(Prefetch("tiers", queryset=Tier.objects.select_related("parameter").order_by("lower")))
+            .order_by("effective_from", "id"))
+
+
+@dataclass(frozen=True)
+class ParameterInForce:
+    """The value of a parameter a tier takes on a date, and the dated value it comes from."""
+
+    value_id: int
+    value: Decimal
+    valid_from: date
+
+
+def parameter_value_in_force(*, parameter_id: int, on: date) -> ParameterInForce | None:
+    row = (ParameterValue.objects.filter(parameter_id=parameter_id, valid_from__lte=on).order_by("-valid_from")
+           .values_list("pk", "value", "valid_from").first())
+    return ParameterInForce(*row) if row else None
 
 
 # ------------------------------------------------------------------ parts of a city-wide fund
@@ -210,14 +237,16 @@ def _fund_filter(fund) -> Q:
     return Q(fund_id=fund)
 
 
-def rule_set_in_force(*, fund, category, on: date) -> RuleSet:
+def rule_set_in_force(*, fund, category, on: date, programme=None) -> RuleSet:
     """The active version of ``fund`` and ``category`` whose period covers ``on`` (both ends inclusive).
 
-    ``fund`` and ``category`` may be instances, ids, or the fund slug / category code.
+    ``fund`` and ``category`` may be instances, ids, or the fund slug / category code. Without
+    ``programme`` only the rule sets of one-off applications (no programme) are considered.
     """
+    of_programme = Q(programme__isnull=True) if programme is None else Q(programme=programme)
     rule_set = (
-        RuleSet.objects.filter(_fund_filter(fund), _category_filter(category), status=RuleSet.Status.ACTIVE,
-                               effective_from__lte=on)
+        RuleSet.objects.filter(_fund_filter(fund), _category_filter(category), of_programme,
+                               status=RuleSet.Status.ACTIVE, effective_from__lte=on)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
         .select_related("fund", "category")
         .first()
@@ -251,6 +280,7 @@ def tier_rule(tier: Tier, parameter_value: Decimal | None = None) -> engine.Tier
         parameter_value=parameter_value,
         label=tier.label,
         parameter_name=tier.parameter.name if tier.parameter_id else "",
+        parameter_name_en=tier.parameter.name_en if tier.parameter_id else "",
     )
 
 

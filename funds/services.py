@@ -13,11 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from funds.errors import RuleSetLocked
-from funds.models import ParameterValue, RuleSet, Tier
-from funds.selectors import funds_visible_to, rule_set_is_used, rule_sets_visible_to
+from funds.models import Fund, ParameterValue, Programme, RuleSet, Tier
+from funds.selectors import funds_visible_to, programmes_visible_to, rule_set_is_used, rule_sets_visible_to
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
-from reliefdesk.scope import get_or_404, require_role
+from reliefdesk.models import Role
+from reliefdesk.scope import get_or_404, require_role, role_of
 
 EDITABLE_FIELDS = (
     "version_name", "effective_from", "effective_to", "date_basis", "basis", "minimum_basis", "case_cap",
@@ -85,7 +86,7 @@ def rule_set_revise(*, rule_set: RuleSet, actor) -> RuleSet:
         require_role(actor)
         source = _locked(rule_set, actor)
         draft = RuleSet.objects.create(
-            fund=source.fund, category=source.category, status=RuleSet.Status.DRAFT,
+            fund=source.fund, category=source.category, programme_id=source.programme_id, status=RuleSet.Status.DRAFT,
             version_name=_("%(name)s (revision)") % {"name": source.version_name},
             effective_from=(source.effective_to + dt.timedelta(days=1)) if source.effective_to
             else source.effective_from,
@@ -103,16 +104,19 @@ def rule_set_revise(*, rule_set: RuleSet, actor) -> RuleSet:
         return draft
 
 
-def rule_set_create(*, fund, category, actor, **values) -> RuleSet:
-    """A new, empty draft version of ``fund`` and ``category``."""
+def rule_set_create(*, fund, category, actor, programme=None, **values) -> RuleSet:
+    """A new, empty draft version of ``fund`` and ``category`` (of ``programme``, for recurring aid)."""
     with transaction.atomic():
         require_role(actor)
         fund = get_or_404(funds_visible_to(user=actor), pk=fund.pk)
         unknown = set(values) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
-        rule_set = RuleSet.objects.create(fund=fund, category=category, status=RuleSet.Status.DRAFT,
-                                          created_by=actor, **values)
+        if programme is not None and (programme.fund_id != fund.pk or programme.category_id != category.pk):
+            raise DomainError(_("A programme's rule set belongs to the programme's fund and aid category."),
+                              field="programme")
+        rule_set = RuleSet.objects.create(fund=fund, category=category, programme=programme,
+                                          status=RuleSet.Status.DRAFT, created_by=actor, **values)
         record_event(rule_set, actor=actor, action="rule_set.created", to_status=rule_set.status)
         return rule_set
 
@@ -182,7 +186,8 @@ def rule_set_activate(*, rule_set: RuleSet, actor, effective_from: dt.date) -> R
             raise DomainError(_("The version would end before it starts."), field="effective_from", code="period")
         others = list(
             RuleSet.objects.select_for_update()
-            .filter(fund=locked.fund, category=locked.category, status=RuleSet.Status.ACTIVE)
+            .filter(fund=locked.fund, category=locked.category, programme_id=locked.programme_id,
+                    status=RuleSet.Status.ACTIVE)
             .exclude(pk=locked.pk).order_by("effective_from")
         )
         closed = []
@@ -219,7 +224,63 @@ def rule_set_activate(*, rule_set: RuleSet, actor, effective_from: dt.date) -> R
         return locked
 
 
-__all__ = ["rule_set_activate", "rule_set_create", "rule_set_revise", "rule_set_save_tiers", "rule_set_update",
+# --- Programmes of recurring aid ------------------------------------------------
+
+PROGRAMME_FIELDS = ("code", "name", "name_en", "category", "schedule", "unit", "enrolment", "school_levels",
+                    "single_parent_widening", "active", "description")
+PROGRAMME_ROLES = (Role.ADMIN, Role.APPROVER)
+
+
+def _programme_check(*, fund: Fund, actor, values: dict) -> None:
+    unknown = set(values) - set(PROGRAMME_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if fund.district_id is None and role_of(actor) != Role.ADMIN:
+        raise DomainError(_("Only an administrator runs programmes of a city-wide fund."), field="fund")
+    enrolment, unit = values.get("enrolment"), values.get("unit")
+    if enrolment == Programme.Enrolment.SCHOOL and not values.get("school_levels"):
+        raise DomainError(_("Name the school levels whose pupils are enrolled."), field="school_levels")
+    if (enrolment == Programme.Enrolment.SCHOOL) != (unit == Programme.Unit.PUPIL):
+        raise DomainError(_("A programme paid per pupil enrols the pupils in school at its levels, and only it."),
+                          field="unit")
+
+
+def programme_create(*, fund: Fund, actor, **values) -> Programme:
+    """A new programme of ``fund`` (an administrator, or the approver of the fund's district)."""
+    require_role(actor, *PROGRAMME_ROLES)
+    with transaction.atomic():
+        fund = get_or_404(funds_visible_to(user=actor).select_for_update(of=("self",)), pk=fund.pk)
+        values.setdefault("unit", Programme.Unit.HOUSEHOLD)
+        _programme_check(fund=fund, actor=actor, values=values)
+        if Programme.objects.filter(fund=fund, code=values.get("code")).exists():
+            raise DomainError(_("This fund already has a programme with this code."), field="code")
+        programme = Programme.objects.create(fund=fund, created_by=actor, **values)
+        record_event(programme, actor=actor, action="programme.created",
+                     data={"code": programme.code, "name": programme.name})
+        return programme
+
+
+def programme_update(*, programme: Programme, actor, **values) -> Programme:
+    """Change a programme; its rule sets and cycles keep what they were judged with."""
+    require_role(actor, *PROGRAMME_ROLES)
+    with transaction.atomic():
+        locked = get_or_404(programmes_visible_to(user=actor).select_for_update(of=("self",)), pk=programme.pk)
+        merged = {name: getattr(locked, name) for name in PROGRAMME_FIELDS}
+        merged.update(values)
+        _programme_check(fund=locked.fund, actor=actor, values=merged)
+        if "code" in values and Programme.objects.filter(fund=locked.fund, code=values["code"]) \
+                .exclude(pk=locked.pk).exists():
+            raise DomainError(_("This fund already has a programme with this code."), field="code")
+        changed = {name: value for name, value in values.items() if getattr(locked, name) != value}
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        if changed:
+            locked.save(update_fields=[("category" if name == "category" else name) for name in changed])
+            record_event(locked, actor=actor, action="programme.changed", data={"fields": sorted(changed)})
+        return locked
+
+
+__all__ = ["programme_create", "programme_update", "rule_set_activate", "rule_set_create", "rule_set_revise", "rule_set_save_tiers", "rule_set_update",
            "rule_set_edit_refusal", "rule_sets_mark_used", "parameter_value_refusal"]
 
 

@@ -99,3 +99,28 @@ def award_payments(*, household: Household, user) -> list[HouseholdPayment]:
             description=f"{application.category.name} · {payout.batch.title}", person=application.beneficiary_name,
             amount=payout.amount, status=payout.get_status_display(), paid=paid))
     return lines
+
+
+def cycle_payments(*, household: Household, user) -> list[HouseholdPayment]:
+    """The household's lines of approved cycles with their latest payout, as the user may see them (2 queries)."""
+    from households.models import Cycle
+    from households.selectors.cycles import PAYOUT_SOURCE, cycle_lines_visible_to
+
+    lines = list(cycle_lines_visible_to(user=user)
+                 .filter(household=household, removed=False, cycle__status__in=[Cycle.Status.APPROVED,
+                                                                               Cycle.Status.PAID])
+                 .select_related("cycle__programme", "pupil").order_by("-cycle__cycle_date", "id"))
+    latest: dict[int, Payout] = {}
+    for payout in (payouts_visible_to(user=user).filter(source=PAYOUT_SOURCE, source_id__in=[l.pk for l in lines])
+                   .order_by("id")):
+        latest[payout.source_id] = payout
+    result = []
+    for line in lines:
+        payout = latest.get(line.pk)
+        paid = payout is not None and payout.status == Payout.Status.PAID
+        result.append(HouseholdPayment(
+            day=payout.paid_on if paid else line.cycle.cycle_date, source=line.cycle.programme.name,
+            reference=payout.reference if payout else "", description=line.cycle.title,
+            person=line.pupil.name if line.pupil_id else line.payee_name, amount=line.amount,
+            status=payout.get_status_display() if payout else line.cycle.get_status_display(), paid=paid))
+    return result

@@ -20,5 +20,5 @@ class PayoutsConfig(AppConfig):
                      job_handlers=jobs.HANDLERS, demo_loaders={"payouts": demo.seed}, panels=panels.PANELS)
         register_award_receivers({"payouts": services.payout_create_for_awards})
         register_commitments({"payouts": selectors.owed_by_fund})
-        register_ledger_sources({"payouts": LedgerSource("申请编号", ("payout__application",),
+        register_ledger_sources({"payouts": LedgerSource("申请编号", ("payout",),
                                                          selectors.payout_reference)})

@@ -47,7 +47,7 @@ class PayoutFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(application__reference__icontains=value) | Q(payee_name__icontains=value)
+            Q(reference__icontains=value) | Q(payee_name__icontains=value)
             | Q(card_number__endswith=value) | Q(bank_reference__iexact=value)
         )
 

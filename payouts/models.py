@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,10 +26,24 @@ class Payout(models.Model):
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Failed")
 
-    # What was approved and by which batch; a later kind of award (a recurring cycle) adds its own link.
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payouts")
+    class Source(models.TextChoices):
+        APPLICATION = "", _("Application")
+        CYCLE_LINE = "cycle_line", _("Line of a recurring cycle")
+
+    # What was approved and by which batch (a one-off application); or, for recurring aid, the line of a
+    # cycle named by ``source`` and ``source_id`` (payouts never imports the app that approved it).
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="payouts")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="payouts")
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="payouts")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="payouts")
+    source = models.CharField(_("paid for"), max_length=16, choices=Source.choices, blank=True, default="")
+    source_id = models.BigIntegerField(null=True, blank=True)
+    # The number the bank's file carries for this payout: the application number, or the cycle line's.
+    reference = models.CharField(_("reference"), max_length=40, db_index=True, default="")
+    # What the bank's file says of it besides: the aid category and what approved it (batch or cycle title).
+    aid_category = models.ForeignKey("funds.AidCategory", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    approval_title = models.CharField(_("approved in"), max_length=100, blank=True, default="")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(pgettext_lazy("bank sheet", "Amount (yuan)"), **MONEY)
@@ -59,12 +74,39 @@ class Payout(models.Model):
             # At most one payout per case that is not failed: nobody is paid twice.
             models.UniqueConstraint(fields=["application"], condition=~Q(status="failed"),
                                     name="payout_one_live_per_application"),
+            models.UniqueConstraint(fields=["source", "source_id"], condition=~Q(status="failed") & ~Q(source=""),
+                                    name="payout_one_live_per_source"),
+            # Exactly one origin: an application with its batch, or another source with its id.
+            models.CheckConstraint(
+                condition=(Q(source="") & Q(application__isnull=False) & Q(batch__isnull=False)
+                           & Q(source_id__isnull=True))
+                | (~Q(source="") & Q(application__isnull=True) & Q(batch__isnull=True) & Q(source_id__isnull=False)),
+                name="payout_exactly_one_origin"),
+        ]
+        # A payout of an application written without them (a direct INSERT) takes its number, category and
+        # batch title from the application: the bank's file reads them from the payout alone.
+        triggers = [
+            pgtrigger.Trigger(
+                name="payout_describes_its_application", when=pgtrigger.Before, operation=pgtrigger.Insert,
+                condition=pgtrigger.Condition('NEW."application_id" IS NOT NULL'),
+                func="""
+                    IF NEW.reference = '' OR NEW.aid_category_id IS NULL THEN
+                        SELECT a.reference, a.category_id INTO NEW.reference, NEW.aid_category_id
+                          FROM cases_application AS a WHERE a.id = NEW.application_id;
+                    END IF;
+                    IF NEW.approval_title = '' THEN
+                        SELECT b.title INTO NEW.approval_title FROM cases_batch AS b WHERE b.id = NEW.batch_id;
+                    END IF;
+                    RETURN NEW;
+                """),
         ]
         # Reports sum paid payouts by payment date.
-        indexes = [models.Index(fields=["status", "paid_on"], name="payout_status_paid_on")]
+        indexes = [models.Index(fields=["status", "paid_on"], name="payout_status_paid_on"),
+                   # A cycle line's payouts (the latest of each, reissues included) are looked up by source.
+                   models.Index(fields=["source", "source_id"], name="payout_source")]
 
     def __str__(self) -> str:
-        return f"{self.application.reference} {self.amount}"
+        return f"{self.reference} {self.amount}"
 
 
 class PayoutSheet(models.Model):

@@ -16,7 +16,7 @@ from reliefdesk.scope import get_or_404, scope_queryset
 
 def payouts_visible_to(*, user) -> QuerySet[Payout]:
     return scope_queryset(
-        Payout.objects.select_related("application__category", "batch", "fund", "station"), user
+        Payout.objects.select_related("application__category", "batch", "aid_category", "fund", "station"), user
     )
 
 
@@ -145,6 +145,6 @@ def owed_by_fund(fund_ids: list[int], district_id: int | None = None) -> dict[in
 
 
 def payout_reference(entry) -> str:
-    """The application number of the payout ``entry`` debits ("" for any other entry); joined in by ledger_of."""
+    """The number of the payout ``entry`` debits (application or cycle line; "" for any other entry)."""
     payout = getattr(entry, "payout", None)
-    return payout.application.reference if payout is not None else ""
+    return payout.reference if payout is not None else ""

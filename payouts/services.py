@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from funds.errors import LedgerRefused
 from funds.ledger import NewEntry, ledger_post_many
 from funds.models import Fund, LedgerEntry
 from funds.selectors import funds_visible_to
-from payouts.exports import write_payout_sheet
+from payouts.exports import COPY_MARK, CopyOf, write_payout_sheet
 from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
 from payouts.selectors import payout_sheets_visible_to, payouts_visible_to
 from payouts.workflow import PAYOUT, PAYOUT_SHEET
@@ -40,6 +41,7 @@ from reliefdesk.importing import ImportFileError, cell_text, open_table
 from reliefdesk.masking import mask_card
 from reliefdesk.models import District, Role
 from reliefdesk.money import ZERO, quantize_money, to_decimal
+from reliefdesk.registry import Registry
 from reliefdesk.scope import get_or_404, require_role
 
 FINANCE_ROLES = (Role.FINANCE,)
@@ -72,7 +74,9 @@ def _lock_payouts(payouts: Iterable, actor) -> list[Payout]:
 
 
 def _lock_applications(payouts: list[Payout]) -> dict[int, Application]:
-    ids = sorted({p.application_id for p in payouts})
+    ids = sorted({p.application_id for p in payouts if p.application_id is not None})
+    if not ids:
+        return {}
     return {a.pk: a for a in Application.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
 
 
@@ -80,14 +84,27 @@ def _lock_applications(payouts: list[Payout]) -> dict[int, Application]:
 
 def payout_from_award(*, award: Award, card_number: str | None = None, bank_name: str | None = None,
                       reissue_of: Payout | None = None) -> Payout:
-    """The one place a payout is built: payee, ID, card and bank come from the award (a reissue: a new card)."""
+    """The one place a payout is built: payee, ID, card and bank come from the award (a reissue: a new card).
+
+    An award of an application pays the application of its batch; any other kind (``award.source_kind``,
+    a cycle line) is named by kind and id, with the number, category and approval title it carries.
+    """
+    card = card_number if card_number is not None else award.card_number
+    bank = bank_name if bank_name is not None else award.bank_name
+    common = {"fund_id": award.fund_id, "district_id": award.district_id, "station_id": award.station_id,
+              "amount": quantize_money(award.amount), "payee_name": award.payee_name,
+              "payee_id_number": award.payee_id_number, "card_number": card, "bank_name": bank,
+              "reissue_of": reissue_of}
+    if award.source_kind:
+        if award.source_id is None or not award.reference:
+            raise ValueError("an award of another kind than an application needs its source id and reference")
+        return Payout(source=award.source_kind, source_id=award.source_id, reference=award.reference,
+                      aid_category_id=award.category_id, approval_title=award.approval_title, **common)
     if not isinstance(award.source, Application):
         raise TypeError(f"payouts are built from approved applications, not {type(award.source).__name__}")
-    return Payout(application=award.source, batch=award.approval, fund_id=award.fund_id,
-                  district_id=award.district_id, station_id=award.station_id, amount=quantize_money(award.amount),
-                  payee_name=award.payee_name, payee_id_number=award.payee_id_number,
-                  card_number=card_number if card_number is not None else award.card_number,
-                  bank_name=bank_name if bank_name is not None else award.bank_name, reissue_of=reissue_of)
+    return Payout(application=award.source, batch=award.approval, reference=award.source.reference,
+                  aid_category_id=award.source.category_id, approval_title=award.approval.title,
+                  **common)
 
 
 def payout_create_for_awards(*, awards: Iterable[Award], actor) -> list[Payout]:
@@ -95,12 +112,59 @@ def payout_create_for_awards(*, awards: Iterable[Award], actor) -> list[Payout]:
     return Payout.objects.bulk_create([payout_from_award(award=award) for award in awards])
 
 
+# The columns, in order, that the SELECT given to payouts_create_from_select yields for each payout.
+PAYOUT_SELECT_COLUMNS = ("source_id", "fund_id", "district_id", "station_id", "amount", "payee_name",
+                         "payee_id_number", "card_number", "bank_name", "reference", "aid_category_id",
+                         "approval_title")
+
+
+def payouts_create_from_select(*, source: str, select_sql: str, params) -> int:
+    """Pending payouts for many approved records of another kind in one INSERT … SELECT.
+
+    The set-based twin of :func:`payout_from_award` for a whole approval (a cycle of 100,000 lines):
+    ``select_sql`` yields :data:`PAYOUT_SELECT_COLUMNS` in that order, the payee, ID, card and bank copied
+    from the frozen approved record. The caller holds the transaction; returns how many were created.
+    """
+    if not source:
+        raise ValueError("payouts of applications are built by payout_from_award")
+    columns = ", ".join(PAYOUT_SELECT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Payout._meta.db_table} (source, status, bank_reference, failure_reason, created_at, "
+            f"{columns}) SELECT %s, %s, '', '', %s, {columns} FROM ("
+            + select_sql + f") AS q ({columns})",
+            [source, Payout.Status.PENDING, timezone.now(), *params])
+        return cursor.rowcount
+
+
 def award_of(*, payout: Payout) -> Award:
     """The award a payout pays (a reissue pays the same award again)."""
     return Award(source=payout.application, approval=payout.batch, fund_id=payout.fund_id,
                  district_id=payout.district_id, station_id=payout.station_id, amount=payout.amount,
                  payee_name=payout.payee_name, payee_id_number=payout.payee_id_number,
-                 card_number=payout.card_number, bank_name=payout.bank_name)
+                 card_number=payout.card_number, bank_name=payout.bank_name, source_kind=payout.source,
+                 source_id=payout.source_id, reference=payout.reference, category_id=payout.aid_category_id,
+                 approval_title=payout.approval_title)
+
+
+# Who hears that payouts of another kind than applications were paid or failed (a cycle becomes paid once
+# every line is): source kind → receive(payouts=[...], actor=...), registered by the app that made them.
+PAYOUT_OUTCOME_RECEIVERS: Registry[Callable] = Registry("payout outcome receiver")
+
+
+def register_payout_outcome_receivers(receivers: dict[str, Callable]) -> None:
+    PAYOUT_OUTCOME_RECEIVERS.update(receivers)
+
+
+def _tell_sources(payouts: list[Payout], actor) -> None:
+    by_kind: dict[str, list[Payout]] = {}
+    for payout in payouts:
+        if payout.source:
+            by_kind.setdefault(payout.source, []).append(payout)
+    for kind, mine in by_kind.items():
+        receive = PAYOUT_OUTCOME_RECEIVERS.get(kind)
+        if receive is not None:
+            receive(payouts=mine, actor=actor)
 
 
 def payout_sheet_key(*, district: District, year: int) -> str:
@@ -184,8 +248,22 @@ class ExportResult:
     total: Decimal
 
 
-def payout_sheet_export_filename(*, sheet: PayoutSheet) -> str:
-    return f"拨付清单_{sheet.number}.xlsx"
+def payout_sheet_export_filename(*, sheet: PayoutSheet, copy: CopyOf | None = None) -> str:
+    return f"拨付清单_{sheet.number}_{COPY_MARK}{copy.ordinal}.xlsx" if copy else f"拨付清单_{sheet.number}.xlsx"
+
+
+def _copy_of(sheet: PayoutSheet) -> CopyOf | None:
+    """None for the first export; after it, which copy the next download is."""
+    logs = ExportLog.objects.filter(sheet=sheet).aggregate(count=Count("id"), first=Min("created_at"))
+    return CopyOf(ordinal=logs["count"], first_exported_at=logs["first"]) if logs["count"] else None
+
+
+def _refuse_recorded_sheet(sheet: PayoutSheet) -> None:
+    if sheet.status == PayoutSheet.Status.CLOSED:
+        raise TransitionNotAllowed(_(
+            "Every payout of sheet %(number)s is recorded as paid or failed, so its bank spreadsheet is not "
+            "given out again: the bank could execute it a second time. The sheet page lists each payout and "
+            "its result.") % {"number": sheet.number}, code="recorded")
 
 
 def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | None = None,
@@ -193,7 +271,10 @@ def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | 
     """Write the bank's spreadsheet to ``path`` (a temporary file if None) and log who took it.
 
     Full ID and card numbers leave the system here, so only finance may do it
-    and every export is logged. Exporting again gives the same rows.
+    and every export is logged. Exporting again gives the same rows, in a file
+    named and marked (汇总) as a copy; a sheet whose payouts are all recorded
+    (closed) gives no file at all, so nothing the bank could execute again
+    leaves the system after the money moved.
     """
 
     require_role(actor, *FINANCE_ROLES)
@@ -206,22 +287,31 @@ def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | 
     # The file is written outside the transaction: a background job's progress
     # must be visible while it runs, and the lines of a live sheet never change.
     sheet = get_or_404(payout_sheets_visible_to(user=actor), pk=sheet.pk)
+    _refuse_recorded_sheet(sheet)
     PAYOUT_SHEET.check(sheet, _export_action(sheet), actor=actor)
-    rows, total = write_payout_sheet(sheet, path, actor=actor, progress=progress)
+    copy = _copy_of(sheet)
+    rows, total = write_payout_sheet(sheet, path, actor=actor, copy=copy, progress=progress)
     with transaction.atomic():
         sheet = _lock_sheet(sheet, actor)
         try:
+            _refuse_recorded_sheet(sheet)
             action = PAYOUT_SHEET.check(sheet, _export_action(sheet), actor=actor).action
         except TransitionNotAllowed:
             Path(path).unlink(missing_ok=True)
             raise
+        locked_copy = _copy_of(sheet)
+        if locked_copy != copy:
+            # Another download went first while this file was written: this one is (another) copy.
+            copy = locked_copy
+            rows, total = write_payout_sheet(sheet, path, actor=actor, copy=copy)
         ExportLog.objects.create(sheet=sheet, user=actor, row_count=rows, total=total)
         if action == "export":
             PAYOUT_SHEET.apply(sheet, "export", actor=actor, data={"rows": rows, "total": str(total)})
         else:
             record_event(sheet, actor=actor, action="payout_sheet.exported_again",
-                         data={"rows": rows, "total": str(total)})
-    return ExportResult(path=str(path), filename=payout_sheet_export_filename(sheet=sheet), row_count=rows, total=total)
+                         data={"rows": rows, "total": str(total), "copy": copy.ordinal if copy else 0})
+    return ExportResult(path=str(path), filename=payout_sheet_export_filename(sheet=sheet, copy=copy),
+                        row_count=rows, total=total)
 
 
 def _export_action(sheet: PayoutSheet) -> str:
@@ -236,7 +326,7 @@ def _check_recordable(payouts: list[Payout]) -> dict[int, PayoutSheet]:
     if not_in_sheet:
         raise TransitionNotAllowed(
             _("Only payouts in a sheet can be recorded as paid or failed; not in a sheet: %(refs)s.")
-            % {"refs": ", ".join(p.application.reference for p in not_in_sheet[:5])}, field="payouts")
+            % {"refs": ", ".join(p.reference for p in not_in_sheet[:5])}, field="payouts")
     unexported = sorted({sheet_of[p.pk].number for p in payouts if sheet_of[p.pk].status != PayoutSheet.Status.EXPORTED})
     if unexported:
         raise TransitionNotAllowed(
@@ -254,10 +344,10 @@ def _close_finished_sheets(sheets: Iterable[PayoutSheet], actor) -> None:
 
 
 def _references(payouts: list[Payout]) -> dict[int, str]:
-    """payout id → its application number: from the loaded application, else in one query."""
-    if all("application" in p._state.fields_cache for p in payouts):
-        return {p.pk: p.application.reference for p in payouts}
-    return dict(Payout.objects.filter(pk__in=[p.pk for p in payouts]).values_list("pk", "application__reference"))
+    """payout id → the number it carries (the application's, a cycle line's): loaded, else in one query."""
+    if all(p.reference for p in payouts):
+        return {p.pk: p.reference for p in payouts}
+    return dict(Payout.objects.filter(pk__in=[p.pk for p in payouts]).values_list("pk", "reference"))
 
 
 def payout_post_debits(*, payouts: list[Payout], actor, booked_on: dt.date) -> dict[int, int]:
@@ -306,6 +396,7 @@ def _record_paid(entries: list[tuple[Payout, str]], *, actor, paid_on: dt.date) 
                            columns={"paid_at": "timestamptz"}, values_for=lambda a: (paid_at,),
                            data_for=lambda a: {"payout": payout_of[a.pk].pk, "amount": str(payout_of[a.pk].amount),
                                                "bank_reference": bank_reference[payout_of[a.pk].pk]})
+    _tell_sources(payouts, actor)
 
 
 def _record_failed(entries: list[tuple[Payout, str]], *, actor) -> None:
@@ -321,6 +412,7 @@ def _record_failed(entries: list[tuple[Payout, str]], *, actor) -> None:
     APPLICATION.apply_many(list(applications.values()), "mark_failed", actor=actor,
                            reason_for=lambda a: reason_of[payout_of[a.pk].pk],
                            data_for=lambda a: {"payout": payout_of[a.pk].pk})
+    _tell_sources(payouts, actor)
 
 
 def payout_mark_paid(*, payouts: Iterable, actor, paid_on: dt.date, bank_reference: str) -> list[Payout]:
@@ -368,13 +460,14 @@ def payout_reissue(*, payout: Payout, actor, card_number: str, bank_name: str) -
         PAYOUT.check(old, "reissue", actor=actor)
         if Payout.objects.filter(reissue_of=old).exists():
             raise TransitionNotAllowed(_("This payout has already been reissued."))
-        application = _lock_applications([old])[old.application_id]
+        application = _lock_applications([old]).get(old.application_id)
         new = payout_from_award(award=award_of(payout=old), card_number=card_number, bank_name=bank_name,
                                 reissue_of=old)
         new.save()
         record_event(new, actor=actor, action="payout.reissued", to_status=new.status,
                      data={"reissue_of": old.pk, "old_card": old.card_number[-4:], "new_card": card_number[-4:]})
-        APPLICATION.apply(application, "reissue", actor=actor, data={"payout": new.pk, "reissue_of": old.pk})
+        if application is not None:
+            APPLICATION.apply(application, "reissue", actor=actor, data={"payout": new.pk, "reissue_of": old.pk})
     return new
 
 
@@ -390,7 +483,7 @@ def payouts_apply_member_card(*, actor, member: Member, payouts: Iterable) -> li
         member = Member.objects.select_for_update().get(pk=member.pk)
         if not member.card_number or not member.bank_name:
             raise DomainError(_("The member has no card and bank on file to apply."))
-        others = [p.pk for p in locked if p.application.member_id != member.pk]
+        others = [p.pk for p in locked if p.application_id is None or p.application.member_id != member.pk]
         if others:
             raise DomainError(_("These payouts are not this member's: %(ids)s.")
                               % {"ids": ", ".join(f"#{pk}" for pk in others)}, field="payouts")
@@ -400,7 +493,7 @@ def payouts_apply_member_card(*, actor, member: Member, payouts: Iterable) -> li
         if closed:
             raise TransitionNotAllowed(
                 _("Only pending payouts outside any live sheet take a new card; not: %(refs)s.")
-                % {"refs": ", ".join(f"{p.application.reference} ({p.get_status_display()})" for p in closed)})
+                % {"refs": ", ".join(f"{p.reference} ({p.get_status_display()})" for p in closed)})
         changed = [p for p in locked if (p.card_number, p.bank_name) != (member.card_number, member.bank_name)]
         for payout in changed:
             old_card, old_bank = payout.card_number, payout.bank_name
@@ -507,11 +600,12 @@ def _parse_result_file(path) -> ResultImport:
 
 
 def _check_result_rows(report: ResultImport, sheet: PayoutSheet, actor) -> None:
-    lines = {line.payout.application.reference: line.payout
-             for line in sheet.lines.filter(released=False).select_related("payout__application")}
+    lines = {line.payout.reference: line.payout
+             for line in sheet.lines.filter(released=False).select_related("payout")}
     references = {r.reference for r in report.rows}
     known = set(applications_visible_to(user=actor).filter(reference__in=references)
                 .values_list("reference", flat=True))
+    known |= set(payouts_visible_to(user=actor).filter(reference__in=references).values_list("reference", flat=True))
     seen: dict[str, int] = {}
     for row in report.rows:
         if not row.reference:

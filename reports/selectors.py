@@ -51,7 +51,7 @@ from reports.periods import Period
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 # Figure name → history action code (with the codes it had before, as the triggers of
-# cases/migrations/0016_application_figures_triggers.py count them).
+# cases/migrations/0017_application_figures_triggers.py count them).
 EVENT_ACTIONS = {
     "verified": "application.verified",
     "approved": "application.approved",

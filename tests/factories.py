@@ -381,6 +381,16 @@ class DonationFactory(DjangoModelFactory):
     receipt_seq = factory.Sequence(lambda n: n + 1)
     receipt_number = factory.LazyAttribute(lambda o: f"{o.fund.slug.upper()}-{o.receipt_year}-{o.receipt_seq:06d}")
     recorded_by = factory.SubFactory(UserFactory)
+    # A confirmed donation points at its credit (PostgreSQL refuses one without at commit).
+    credit_entry = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status == dm.Donation.Status.CONFIRMED),
+        yes_declaration=factory.SubFactory(
+            "tests.factories.LedgerEntryFactory", fund=factory.SelfAttribute("..fund"),
+            kind=fm.LedgerEntry.Kind.DONATION, amount=factory.SelfAttribute("..amount"),
+            booked_on=factory.SelfAttribute("..received_on"),
+            description=factory.LazyAttribute(lambda o: f"捐款 {o.factory_parent.receipt_number}")),
+        no_declaration=None,
+    )
 
 
 class DonationImportFactory(DjangoModelFactory):
@@ -492,3 +502,35 @@ class FilingBatchFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"2024年第{n + 1}批建档")
     district = factory.SubFactory(DistrictFactory)
     created_by = factory.SubFactory(UserFactory)
+
+
+# --- programmes and cycles -------------------------------------------------------------
+
+class ProgrammeFactory(DjangoModelFactory):
+    """The monthly living subsidy (生活补贴) of 低保 and 低收入 households on file."""
+
+    class Meta:
+        model = fm.Programme
+
+    fund = factory.SubFactory(FundFactory)
+    category = factory.SubFactory(AidCategoryFactory, code="living", name="生活救助", name_en="Living aid")
+    code = factory.Sequence(lambda n: f"living-{n}")
+    name = "生活补贴"
+    name_en = "Living subsidy"
+    schedule = fm.Programme.Schedule.MONTHLY
+    unit = fm.Programme.Unit.HOUSEHOLD
+    enrolment = fm.Programme.Enrolment.CIVIL_STATUS
+
+
+def programme_rule_set(programme, *, multiplier=None, amount=None, parameter=None, effective_from=dt.date(2023, 1, 1),
+                       effective_to=None, version_name="2023年版"):
+    """An active rule set of ``programme``: ``multiplier`` × ``parameter`` (the monthly 低保标准), or a fixed amount."""
+    rule_set = RuleSetFactory(fund=programme.fund, category=programme.category, programme=programme,
+                              version_name=version_name, effective_from=effective_from, effective_to=effective_to,
+                              basis=fm.RuleSet.Basis.NONE, minimum_basis=None, membership_required=False)
+    if amount is not None:
+        TierFactory(rule_set=rule_set, lower=Decimal("0"), upper=None, kind="fixed", rate=None, amount=Decimal(amount))
+    else:
+        TierFactory(rule_set=rule_set, lower=Decimal("0"), upper=None, kind="parameter", rate=None,
+                    parameter=parameter or ParameterFactory(), multiplier=Decimal(multiplier or "1"))
+    return rule_set

@@ -51,7 +51,7 @@ def batch_get(*, user, pk: int) -> Batch:
 
 def batch_applications(*, batch: Batch) -> QuerySet[Application]:
     return (batch.applications.filter(status__in=MEMBER_STATUSES)
-            .select_related("category", "member", "station", "override_confirmed_by")
+            .select_related("category", "station")
             .order_by("station__code", "reference"))
 
 

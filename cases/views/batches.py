@@ -21,6 +21,7 @@ from funds.selectors import fund_position
 from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
+from reliefdesk.row_pages import rows_page
 from reliefdesk.scope import get_or_404, require_role, role_of
 from reliefdesk.xlsx import xlsx_response
 
@@ -56,10 +57,14 @@ def batch_create(request):
 
 def _detail_context(request, batch: Batch, **forms) -> dict:
     actions = BATCH.allowed_actions(batch, user=request.user)
+    # A batch can hold a district's thousand cases: they come a page at a time ("cases" names the page,
+    # "page" is the candidates'); the totals are summed in SQL.
+    case_page = rows_page(selectors.batch_applications(batch=batch), request.GET.get("cases"), per_page=PAGE_SIZE)
     context = {
         "batch": batch,
         "actions": actions,
-        "applications": list(selectors.batch_applications(batch=batch)),
+        "case_page": case_page,
+        "applications": case_page.object_list,
         "totals": selectors.batch_totals(batch=batch),
         "today": timezone.localdate(),
         "notice_form": forms.get("notice_form") or NoticeForm(batch=batch),

@@ -14,3 +14,4 @@ from households.models.household import (  # noqa: F401
     SchoolLevel,
 )
 from households.models.roster import CivilRoster, CivilRosterEntry, CivilRosterMatch  # noqa: F401
+from households.models.cycle import Cycle, CycleExclusion, CycleLine, ProgrammeEnrolment  # noqa: F401

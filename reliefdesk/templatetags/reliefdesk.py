@@ -22,6 +22,17 @@ def query_replace(context, **kwargs):
     return query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def query_page(context, param, number):
+    """The current query string with page parameter ``param`` (``page`` when empty) set to ``number``.
+
+    A page that shows two paginated lists names each list's page parameter.
+    """
+    query = context["request"].GET.copy()
+    query[param or "page"] = number
+    return query.urlencode()
+
+
 @register.filter
 def money(value):
     if value is None or value == "":

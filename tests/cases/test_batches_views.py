@@ -93,7 +93,7 @@ def test_the_batch_list_shows_counts_and_totals_at_a_fixed_query_cost(client, re
         f.reviewed_application(station=station1, fund=funded, category=shunyi_rules.category, status=S.IN_BATCH,
                                batch=b)
     client.force_login(reviewer)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(reverse("cases:batch-list"))
     batches_shown = list(response.context["page_obj"])
     assert len(batches_shown) == count
@@ -325,3 +325,37 @@ def test_the_batch_timeline_names_each_step(client, reviewer, noticed):
     labels = [str(e.action_label) for e in response.context["history"]]
     assert labels == ["Batch created", "Public notice started"]
     assert "Public notice started" in response.content.decode()
+
+
+def _batch_page(client, batch, django_assert_max_num_queries, **params):
+    with django_assert_max_num_queries(25) as captured:
+        response = client.get(reverse("cases:batch-detail", args=[batch.pk]), params)
+    assert response.status_code == 200
+    return response, len(captured.captured_queries)
+
+
+def test_the_batch_page_shows_fifty_cases_a_page_with_the_totals_of_all_at_a_fixed_query_cost(
+        client, reviewer, funded, station1, station2, shunyi_rules, django_assert_max_num_queries):
+    def batch_of(count, title):
+        batch = f.BatchFactory(fund=funded, title=title, created_by=reviewer)
+        for n in range(count):
+            f.reviewed_application(station=station1 if n % 2 else station2, fund=funded,
+                                   category=shunyi_rules.category, status=S.IN_BATCH, batch=batch,
+                                   proposed_amount=Decimal("1000.50"))
+        return batch
+
+    small, big = batch_of(3, "小批次"), batch_of(60, "大批次")
+    client.force_login(reviewer)
+
+    _, small_queries = _batch_page(client, small, django_assert_max_num_queries)
+    first, big_queries = _batch_page(client, big, django_assert_max_num_queries)
+    second, _ = _batch_page(client, big, django_assert_max_num_queries, cases=2)
+
+    assert big_queries == small_queries
+    shown = [a.reference for a in first.context["applications"]] + [a.reference for a in second.context["applications"]]
+    assert len(first.context["applications"]) == 50 and len(shown) == 60
+    assert sorted(shown) == sorted(big.applications.values_list("reference", flat=True))
+    for response in (first, second):
+        assert (response.context["totals"].count, response.context["totals"].total) == (60, Decimal("60030.00"))
+        assert "60,030.00" in response.content.decode()
+    assert "cases=2" in first.content.decode()

@@ -67,3 +67,27 @@ def test_finance_records_a_donation_imports_a_fixed_file_and_prints_a_receipt(pa
     assert page.locator("[data-testid=receipt-number]").inner_text() == "SHUNYI-2022-000001"
     assert "壹仟零伍元整" in page.locator("[data-testid=capitals]").inner_text()
     assert "顺义区第一中学" in page.locator("[data-testid=receipt]").inner_text()
+
+
+def test_finance_finds_a_known_donor_as_he_types_and_records_his_gift(page, live_server, finance, shunyi_fund,
+                                                                      daxing_fund):
+    from donations.models import Donor
+
+    known = Donor.objects.create(district=shunyi_fund.district, kind=Donor.Kind.INDIVIDUAL, name="张明",
+                                 unit_name="顺义区医院")
+    Donor.objects.create(district=daxing_fund.district, kind=Donor.Kind.INDIVIDUAL, name="张亮")
+    login(page, live_server, "finance")
+
+    page.goto(live_server.url + "/donations/new/")
+    page.select_option("#id_fund", str(shunyi_fund.pk))
+    page.fill("#id_donor_q", "张")
+    page.wait_for_selector(f"#id_donor option[value='{known.pk}']", state="attached")
+    assert page.locator("#id_donor option").all_inner_texts() == ["---------", "张明 · 顺义区医院 · 个人"]
+    page.select_option("#id_donor", str(known.pk))
+    page.fill("#id_amount", "20")
+    page.fill("#id_received_on", "2022-03-05")
+    page.select_option("#id_channel", "cash")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    donation = Donation.objects.get()
+    assert donation.donor == known and page.url.endswith(f"/donations/{donation.pk}/")

@@ -264,3 +264,32 @@ def test_the_sheet_page_shows_lines_totals_and_the_export_log(client, finance, e
         3, Decimal("49900.50"), 1, Decimal("12400.00"), 2)
     assert len(response.context["exports"]) == 1
     assert "49,900.50" in response.content.decode()
+
+
+def _sheet_page(client, sheet, django_assert_max_num_queries, **params):
+    with django_assert_max_num_queries(25) as captured:
+        response = client.get(reverse("payouts:sheet-detail", args=[sheet.pk]), params)
+    assert response.status_code == 200
+    return response, len(captured.captured_queries)
+
+
+def test_the_sheet_page_shows_fifty_lines_a_page_with_the_totals_of_all_at_a_fixed_query_cost(
+        client, finance, shunyi_fund, station1, django_assert_max_num_queries):
+    small = services.payout_sheet_create(actor=finance, fund=shunyi_fund,
+                                         payouts=f.make_payouts(3, fund=shunyi_fund, station=station1))
+    big = services.payout_sheet_create(actor=finance, fund=shunyi_fund,
+                                       payouts=f.make_payouts(60, fund=shunyi_fund, station=station1))
+    client.force_login(finance)
+
+    _, small_queries = _sheet_page(client, small, django_assert_max_num_queries)
+    first, big_queries = _sheet_page(client, big, django_assert_max_num_queries)
+    second, _ = _sheet_page(client, big, django_assert_max_num_queries, page=2)
+
+    assert big_queries == small_queries
+    assert [line.position for line in first.context["lines"]] == list(range(1, 51))
+    assert [line.position for line in second.context["lines"]] == list(range(51, 61))
+    assert first.content.decode().count("<tr data-reference=") == 50
+    for response in (first, second):
+        assert (response.context["totals"]["rows"], response.context["totals"]["total"]) == (60, Decimal("744000.00"))
+        assert "744,000.00" in response.content.decode()
+    assert "?page=2" in first.content.decode()

@@ -169,9 +169,11 @@ def test_rows_are_counted_from_the_dimension_or_by_reading(tmp_path):
     declared = tmp_path / "declared.xlsx"
     declared.write_bytes(workbook_bytes([["h"], [1], [2], [3]]))
     written = tmp_path / "written.xlsx"
-    write_xlsx(written, [Sheet("s", ["h"], [[1], [2]])])  # write-only mode declares no dimension
+    write_xlsx(written, [Sheet("s", ["h"], [[1], [2]])])
     assert count_rows(declared) == 3
     assert count_rows(written) == 2
+    undeclared = crafted_xlsx.sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="4"><c r="B4"><v>2</v></c></row>')
+    assert count_rows(io.BytesIO(crafted_xlsx.sheet_xml_workbook(undeclared))) == 3
     with pytest.raises(SpreadsheetRefused):
         count_rows(io.BytesIO(crafted_xlsx.huge_dimension()))
 
@@ -203,3 +205,18 @@ def test_the_reader_gives_back_the_text_of_such_cells(tmp_path):
     write_xlsx(path, [Sheet("s", ["名称"], [[text] for text in FORMULAS])])
     assert [row[0] for row in read_rows(path)][1:] == FORMULAS
     assert os.path.getsize(path) < xlsx.xlsx_limits().max_bytes
+
+
+def test_the_fast_reader_gives_the_rows_openpyxl_gives_even_when_the_data_starts_off_the_corner(tmp_path):
+    workbook = Workbook()
+    ws = workbook.active
+    ws["C3"], ws["D3"], ws["E5"] = "申请编号", 12400, dt.date(2022, 4, 8)
+    ws["D6"], ws["C7"] = "=1+1", ""
+    path = tmp_path / "off.xlsx"
+    workbook.save(path)
+    rows = list(read_rows(path))
+    reference = list(xlsx.read_rows_openpyxl(path))
+    while reference and reference[-1] == ():  # empty rows after the last value: skipped by every import
+        reference.pop()
+    assert rows == reference
+    assert rows == [(), (), (None, None, "申请编号", 12400), (), (None, None, None, None, dt.datetime(2022, 4, 8))]

@@ -91,7 +91,7 @@ def direct_figures(user, period: Period, fund=None) -> dict:
                        "round(percentile_cont(0.9) WITHIN GROUP (ORDER BY d)::numeric, 1) "
                        "FROM unnest(%s::int[]) AS d", [[d.days for d in days]])
         overview["median_days"], overview["p90_days"] = cursor.fetchone()
-    return {"overview": overview, "by_category": table("category_id", "application__category_id"),
+    return {"overview": overview, "by_category": table("category_id", "aid_category_id"),
             "by_station": table("station_id", "station_id")}
 
 
@@ -212,7 +212,8 @@ def mixed_run(station1, station2, daxing_station, shunyi_rules, daxing_fund, eme
                             batch=batch)
             for n, station in enumerate((station1, station2, station1))]
     Payout.objects.filter(pk__in=[p.pk for p in paid[:2]]).update(paid_on=dt.date(2022, 4, 2))
-    # A case moved to another station and category after its history and payout.
+    # A case moved to another station and category after its history and payout: its paid money stays
+    # with the category it was approved under (the payout's own), its application figures move.
     Application.objects.filter(pk=paid[2].application_id).update(station=station2, category=emergency)
     Payout.objects.filter(pk=paid[2].pk).update(station=station2)
 

@@ -40,6 +40,6 @@ DROP FUNCTION IF EXISTS funds_ledger_figures_rebuild();
 
 class Migration(migrations.Migration):
 
-    dependencies = [("funds", "0008_ledger_daily_figures")]
+    dependencies = [("funds", "0009_ledger_daily_figures")]
 
     operations = [migrations.RunSQL(FORWARD, REVERSE)]

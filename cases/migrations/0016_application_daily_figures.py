@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0014_member_hardship_lives_in_household_files'),
+        ('cases', '0015_list_indexes_for_each_sort_and_search'),
         ('funds', '0007_city_fund_district_parts'),
         ('reliefdesk', '0008_gap_free_counter'),
     ]

@@ -108,6 +108,6 @@ DROP FUNCTION IF EXISTS donations_donation_figures_rebuild();
 
 class Migration(migrations.Migration):
 
-    dependencies = [("donations", "0008_donation_daily_figures")]
+    dependencies = [("donations", "0011_donation_daily_figures")]
 
     operations = [migrations.RunSQL(DONATION_FUNCTION + DONOR_FUNCTION + REBUILD_FUNCTION, REVERSE)]

@@ -4,6 +4,8 @@ from django.db import migrations
 KEY = "grain, day, district_id, station_id, fund_id, category_id, figure, days"
 PAID = "p.status = 'paid' AND p.paid_on IS NOT NULL"
 PAYOUT_COLUMNS = "p.district_id, p.station_id, p.fund_id, p.paid_on, p.amount"
+# The payout's own category (an application's, or a recurring programme's), the case's for an older row.
+CATEGORY = "COALESCE(p.aid_category_id, a.category_id) AS category_id"
 
 
 def dynamic(statement: str, into: str = "") -> str:
@@ -38,15 +40,15 @@ def upsert(versions: str) -> str:
 
 
 def payouts_of(table: str, sign: int) -> str:
-    return (f"SELECT {PAYOUT_COLUMNS}, a.category_id, a.submitted_at, {sign} AS sign "
+    return (f"SELECT {PAYOUT_COLUMNS}, {CATEGORY}, a.submitted_at, {sign} AS sign "
             f"FROM {table} p LEFT JOIN cases_application a ON a.id = p.application_id WHERE {PAID}")
 
 
 # The paid versions an UPDATE changed, grouped (old ones taken away, new ones added) rather than old and new
 # rows joined by id, which the planner would do as a nested loop over the two transition tables.
-VERSION_COLUMNS = "id, district_id, station_id, fund_id, paid_on, amount, application_id"
+VERSION_COLUMNS = "id, district_id, station_id, fund_id, paid_on, amount, application_id, aid_category_id"
 CHANGED_VERSIONS = f"""
-    SELECT {PAYOUT_COLUMNS}, a.category_id, a.submitted_at, p.sign
+    SELECT {PAYOUT_COLUMNS}, {CATEGORY}, a.submitted_at, p.sign
     FROM (SELECT {VERSION_COLUMNS}, sum(sign)::integer AS sign
           FROM (SELECT {VERSION_COLUMNS}, -1 AS sign FROM old_rows p WHERE {PAID}
                 UNION ALL SELECT {VERSION_COLUMNS}, 1 FROM new_rows p WHERE {PAID}) AS x
@@ -85,7 +87,7 @@ APPLICATION_FUNCTION = f"""
 CREATE FUNCTION payouts_application_figures() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     {dynamic(upsert(f'''
-        SELECT {PAYOUT_COLUMNS}, c.category_id, c.submitted_at, c.sign
+        SELECT {PAYOUT_COLUMNS}, COALESCE(p.aid_category_id, c.category_id) AS category_id, c.submitted_at, c.sign
         FROM ({CASE_VERSIONS}) AS c JOIN cases_payout p ON p.application_id = c.id
         WHERE {PAID}'''))}
     RETURN NULL;
@@ -118,8 +120,8 @@ DROP FUNCTION IF EXISTS payouts_payout_figures_rebuild();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("payouts", "0004_payout_daily_figures"),
-        ("cases", "0016_application_figures_triggers"),
+        ("payouts", "0007_payout_daily_figures"),
+        ("cases", "0017_application_figures_triggers"),
     ]
 
     operations = [

@@ -184,7 +184,7 @@ DROP FUNCTION IF EXISTS cases_application_figures_rebuild();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0015_application_daily_figures"),
+        ("cases", "0016_application_daily_figures"),
         ("reliefdesk", "0008_gap_free_counter"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
