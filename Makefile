@@ -91,7 +91,8 @@ test: messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: migrate
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@command -v wrk >/dev/null 2>&1 || { echo "bench_throughput needs wrk: apt-get install -y wrk"; exit 1; }
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz} \

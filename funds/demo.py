@@ -5,7 +5,17 @@ import datetime as dt
 from decimal import Decimal as D
 
 from funds.ledger import ledger_post_allocation, ledger_post_opening_balance
-from funds.models import AidCategory, Disease, Fund, LedgerEntry, Parameter, ParameterValue, RuleSet, Tier
+from funds.models import (
+    AidCategory,
+    Disease,
+    Fund,
+    LedgerEntry,
+    Parameter,
+    ParameterValue,
+    Programme,
+    RuleSet,
+    Tier,
+)
 from funds.selectors import rule_set_is_used
 from reliefdesk.models import District
 
@@ -198,10 +208,10 @@ def seed_rules() -> None:
     for slug, category_code, version, start, end, options, tiers, diseases in RULE_SETS:
         fund = Fund.objects.get(slug=slug)
         category = AidCategory.objects.get(code=category_code)
-        rule_set = RuleSet.objects.filter(fund=fund, category=category, version_name=version).first()
+        rule_set = RuleSet.objects.filter(fund=fund, category=category, programme=None, version_name=version).first()
         if rule_set is None or not rule_set.in_use:  # a version that judged cases is never edited
             rule_set, _created = RuleSet.objects.update_or_create(
-                fund=fund, category=category, version_name=version,
+                fund=fund, category=category, programme=None, version_name=version,
                 defaults={"effective_from": start, "effective_to": end, "status": RuleSet.Status.ACTIVE, **options},
             )
         wanted = [{**t, "parameter": parameters.get(t.get("parameter"))} for t in tiers]
@@ -233,8 +243,88 @@ def seed_rules() -> None:
                                        reason="演示：年度划拨", actor=None)
 
 
+# Recurring aid (DOMAIN.md "Needy-worker households and recurring aid"): each programme has its own versioned
+# rule sets. fund, code, name, English name, category, schedule, enrolment, school levels, description.
+PROGRAMMES = [
+    ("shunyi", "sy-living", "生活补贴", "Living subsidy", "living", "monthly", "civil_status", [],
+     "在档低保、低收入困难职工家庭每月1个当月低保标准（一年12个月）。"),
+    ("chaoyang", "cy-autumn-school", "金秋助学", "Golden-autumn school aid", "education", "term", "school",
+     ["college", "undergraduate"], "在档困难职工家庭在读大学生，每学期2,200元。"),
+    ("chaoyang", "cy-university", "大学生助学", "University aid", "education", "yearly", "school",
+     ["college", "undergraduate"], "朝阳区：在读大学专科、本科学生每年10个月低保标准。"),
+    ("chaoyang", "cy-holiday", "节日慰问", "Holiday visits", "living", "holiday", "on_file", [],
+     "元旦、春节、五一、十一，每户在档困难职工家庭1,000元。"),
+    ("city", "city-senior-school", "高中助学", "Senior-school aid", "education", "yearly", "school", ["senior"],
+     "市总工会：高中、职高、中专、技校在读学生每人每年4,000元。"),
+    ("city", "city-university", "大学生助学（市总）", "University aid (city)", "education", "yearly", "school",
+     ["college", "undergraduate"], "市总工会：大学专科、本科在读学生每人每年10,000元。"),
+    ("city", "city-holiday", "送温暖", "Warmth at the holidays", "living", "holiday", "on_file", [],
+     "市总工会：元旦、春节、五一、十一节日慰问，每户在档困难职工家庭1,000元，由各区从划拨部分支付。"),
+]
+
+# programme code, version, from, tiers, source note.
+PROGRAMME_RULE_SETS = [
+    ("sy-living", "2022年版", dt.date(2022, 1, 1),
+     [{"lower": D("0"), "upper": None, "kind": "parameter", "parameter": "dibao_monthly", "multiplier": D("1"),
+       "label": "每户每月"}], "生活补贴：每户每月 = 1 × 当月低保标准（全年12个月）。"),
+    ("cy-autumn-school", "2016年版", dt.date(2016, 1, 1), [_fixed("0", None, "2200", "每学期")],
+     "朝阳区金秋助学：每学期2,200元。"),
+    ("cy-university", "2016年版", dt.date(2016, 1, 1),
+     [{"lower": D("0"), "upper": None, "kind": "parameter", "parameter": "dibao_monthly", "multiplier": D("10"),
+       "label": "每人每年"}], "朝阳区：大学生每年10个月低保标准。"),
+    ("cy-holiday", "2016年版", dt.date(2016, 1, 1), [_fixed("0", None, "1000", "每户")],
+     "朝阳区节日慰问：每户1,000元（老王国庆节得到1,000元）。"),
+    ("city-senior-school", "2018年修订", dt.date(2018, 1, 1), [_fixed("0", None, "4000", "每人每年")],
+     "市总工会：高中（含职高、中专、技校）每人每年4,000元。"),
+    ("city-university", "2018年修订", dt.date(2018, 1, 1), [_fixed("0", None, "10000", "每人每年")],
+     "市总工会：大学专科、本科每人每年10,000元。"),
+    ("city-holiday", "2013年版", dt.date(2013, 1, 1), [_fixed("0", None, "1000", "每户")],
+     "市总工会送温暖：节日慰问每户1,000元。"),
+]
+
+
+def _save_tiers(rule_set: RuleSet, tiers: list[dict], parameters: dict) -> None:
+    wanted = [{**t, "parameter": parameters.get(t.get("parameter"))} for t in tiers]
+    current = sorted(_existing_key(t) for t in rule_set.tiers.all())
+    target = sorted(tuple(v.normalize() if isinstance(v, D) else v for v in _tier_key(t)) for t in wanted)
+    if current != target and not rule_set_is_used(rule_set=rule_set):
+        rule_set.tiers.all().delete()
+        Tier.objects.bulk_create([
+            Tier(rule_set=rule_set, lower=t["lower"], upper=t.get("upper"), kind=t["kind"], rate=t.get("rate"),
+                 amount=t.get("amount"), range_min=t.get("range_min"), range_max=t.get("range_max"),
+                 parameter=t.get("parameter"), multiplier=t.get("multiplier"), label=t.get("label", ""))
+            for t in wanted
+        ])
+
+
+def seed_programmes() -> None:
+    """The programmes of the seeds, each with the rule set that prices its cycles."""
+    parameters = {p.code: p for p in Parameter.objects.filter(code="dibao_monthly")}
+    programmes = {}
+    for slug, code, name, name_en, category, schedule, enrolment, levels, description in PROGRAMMES:
+        fund = Fund.objects.get(slug=slug)
+        unit = Programme.Unit.PUPIL if enrolment == Programme.Enrolment.SCHOOL else Programme.Unit.HOUSEHOLD
+        programmes[code], _created = Programme.objects.update_or_create(
+            fund=fund, code=code,
+            defaults={"name": name, "name_en": name_en, "category": AidCategory.objects.get(code=category),
+                      "schedule": schedule, "enrolment": enrolment, "unit": unit, "school_levels": levels,
+                      "description": description})
+    for code, version, start, tiers, note in PROGRAMME_RULE_SETS:
+        programme = programmes[code]
+        rule_set = RuleSet.objects.filter(programme=programme, version_name=version).first()
+        if rule_set is None or not rule_set.in_use:  # a version that priced cycles is never edited
+            rule_set, _created = RuleSet.objects.update_or_create(
+                fund=programme.fund, category=programme.category, programme=programme, version_name=version,
+                defaults={"effective_from": start, "effective_to": None, "status": RuleSet.Status.ACTIVE,
+                          "basis": RuleSet.Basis.NONE, "minimum_basis": None, "family_allowed": True,
+                          "source_note": note})
+        _save_tiers(rule_set, tiers, parameters)
+
+
 def seed(stdout) -> None:
     seed_funds()
     seed_rules()
+    seed_programmes()
     stdout.write(f"Funds: {Fund.objects.count()} funds, {AidCategory.objects.count()} aid categories, "
-                 f"{RuleSet.objects.count()} rule sets, {Disease.objects.count()} diseases.")
+                 f"{RuleSet.objects.count()} rule sets, {Programme.objects.count()} programmes, "
+                 f"{Disease.objects.count()} diseases.")

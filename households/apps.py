@@ -10,11 +10,12 @@ class HouseholdsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from households import demo, jobs, nav, panels, payments, workflow
+        from households import demo, demo_cycles, jobs, nav, nav_cycles, panels, payments, workflow
         from reliefdesk.registration import register_app
 
-        register_app(workflows=workflow.WORKFLOWS, history_labels=workflow.HISTORY_LABELS, nav_items=nav.NAV_ITEMS,
-                     job_handlers=jobs.HANDLERS, demo_loaders={"households": demo.seed},
+        register_app(workflows=workflow.WORKFLOWS, history_labels=workflow.HISTORY_LABELS,
+                     nav_items=[*nav.NAV_ITEMS, *nav_cycles.NAV_ITEMS], job_handlers=jobs.HANDLERS,
+                     demo_loaders={"households": demo.seed, "cycles": demo_cycles.seed},
                      panels=panels.PANELS)
         payments.register_household_payments({"awards": payments.award_payments, "cycles": payments.cycle_payments})
         from households.services.cycles import cycles_hear_payouts

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "reliefdesk.middleware.SessionIdleRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -185,7 +186,10 @@ AXES_RESET_ON_SUCCESS = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: a session in use is saved again (and so lives SESSION_COOKIE_AGE longer) once its last
+# save is a minute old (reliefdesk.middleware.SessionIdleRefreshMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_AFTER = env_int("SESSION_REFRESH_AFTER", 60)
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -13,6 +13,7 @@ from reliefdesk.models import Role
 from reliefdesk import charts
 from reports.exports import TABLES, table_response, tables_for
 from reports.forms import period_form
+from reports.cycles import cycle_figures
 from reports.households import household_figures
 from reports.selectors import dashboard as build_dashboard
 from reliefdesk.scope import require_role
@@ -57,6 +58,7 @@ def dashboard(request):
             "tables": [TABLES[key](report) for key in tables_for(report)],
             "charts": _charts(report),
             "households": household_figures(request.user, form.period()),
+            "cycles": cycle_figures(request.user, form.period()),
             "query": _query_string(form),
         })
     return render(request, "reports/dashboard.html", context)

@@ -1,15 +1,26 @@
-"""A household filed in the browser: the liaison files it, the reviewer visits from his phone, notice and meeting."""
+"""A household filed in the browser and paid its monthly living subsidy.
+
+The liaison files it, the reviewer visits from his phone, notice and meeting put it on file; then the
+reviewer generates a month's living-subsidy cycle, the approver approves it, finance exports the bank
+spreadsheet, and the household page shows the payment.
+"""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from households.models import FilingBatch, HomeVisit, Household
+from households.models import Cycle, CycleLine, FilingBatch, HomeVisit, Household
+from payouts import services as payouts
+from payouts.models import Payout, PayoutSheet
 from tests import factories as f
 from tests.conftest import login
+from tests.households.conftest import make_living_programme
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,9 +47,11 @@ def fits_the_screen(tab) -> bool:
     return tab.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_a_liaison_files_the_reviewer_visits_from_his_phone_and_the_household_goes_on_file(
-        page, phone, live_server, liaison1, reviewer, approver, station1, frozen_today):
+def test_a_liaison_files_the_reviewer_visits_from_his_phone_and_the_household_goes_on_file_and_is_paid(
+        page, phone, live_server, liaison1, reviewer, approver, finance, station1, shunyi_fund, frozen_today,
+        tmp_path):
     head = f.MemberFactory(name="王建国", stations=[station1])
+    living = make_living_programme(shunyi_fund)  # 1 × 低保标准 (1,420 from 2024-01-01) a month
     # The story is told in March 2024: the liaison opens the file on Monday the 4th.
     frozen_today(dt.date(2024, 3, 4))
     login(page, live_server, "liaison1")
@@ -126,3 +139,58 @@ def test_a_liaison_files_the_reviewer_visits_from_his_phone_and_the_household_go
         S.ON_FILE, dt.date(2024, 3, 11), dt.date(2025, 3, 11))
     page.goto(live_server.url + reverse("households:household-detail", args=[household.pk]))
     assert page.inner_text("[data-testid=household-status]") == str(S.ON_FILE.label)
+
+    # April: the reviewer generates the month's living subsidy; the household is 低保 and on file.
+    page.context.clear_cookies()
+    frozen_today(dt.date(2024, 4, 1))
+    login(page, live_server, "reviewer")
+    page.goto(live_server.url + reverse("households:cycle-generate"))
+    page.select_option("[data-testid=generate-form] select[name=programme]", str(living.pk))
+    page.fill("[data-testid=generate-form] input[name=cycle_date]", "2024-04-01")
+    page.click("[data-testid=generate]")
+    page.wait_for_selector("[data-testid=cycle-lines-table]")
+    cycle = Cycle.objects.get(programme=living)
+    line = CycleLine.objects.get(cycle=cycle, household=household)
+    row = page.inner_text(f"[data-testid=cycle-lines-table] tr[data-line='{line.pk}']")
+    assert "1,420.00" in row and "低保标准" in row
+    assert page.inner_text("[data-testid=cycle-total]") == "1,420.00"
+    page.context.clear_cookies()
+
+    # The approver sees the total beside the fund's available balance and approves.
+    login(page, live_server, "approver")
+    page.goto(live_server.url + reverse("households:cycle-detail", args=[cycle.pk]))
+    assert page.inner_text("[data-testid=approve-total]") == "1,420.00"
+    assert page.inner_text("[data-testid=available]") == "100,000.00"
+    page.click("[data-testid=approve]")
+    page.wait_for_selector("[data-testid=approve-card]", state="detached")
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.APPROVED
+    page.context.clear_cookies()
+
+    # Finance puts the cycle in a payout sheet and downloads the bank spreadsheet.
+    login(page, live_server, "finance")
+    page.goto(live_server.url + reverse("households:cycle-detail", args=[cycle.pk]))
+    page.click("[data-testid=create-sheet]")
+    page.wait_for_selector("[data-testid=export]")
+    with page.expect_download() as download_info:
+        page.click("[data-testid=export]")
+    exported = tmp_path / "bank.xlsx"
+    download_info.value.save_as(exported)
+    rows = list(load_workbook(exported)["拨付明细"].iter_rows(values_only=True))
+    payout = Payout.objects.get(source="cycle_line", source_id=line.pk)
+    assert len(rows) == 2
+    bank_row = dict(zip(rows[0], rows[1]))
+    assert bank_row["申请编号"] == payout.reference and bank_row["收款人"] == "王建国"
+    assert bank_row["身份证号"] == head.id_number and bank_row["卡号"] == head.card_number  # as text, every digit
+    assert Decimal(str(bank_row["金额(元)"])) == Decimal("1420.00")
+    payouts.payout_mark_paid(payouts=[payout], actor=finance, paid_on=dt.date(2024, 4, 1),
+                             bank_reference="CCB20240401001")
+    assert PayoutSheet.objects.get().status == PayoutSheet.Status.CLOSED
+    page.context.clear_cookies()
+
+    # The household page lists the month's payment among what the household received.
+    login(page, live_server, "reviewer")
+    page.goto(live_server.url + reverse("households:household-detail", args=[household.pk]))
+    payment = page.inner_text(f"[data-testid=payments] tr[data-payment='{payout.reference}']")
+    assert "2024年4月生活补贴" in payment and "1,420.00" in payment
+    assert page.inner_text("[data-testid=paid-total]") == "1,420.00"
