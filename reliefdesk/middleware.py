@@ -3,8 +3,10 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext
 
 
 class DefaultLanguageMiddleware(LocaleMiddleware):
@@ -79,3 +81,27 @@ class SessionIdleRefreshMiddleware:
         if not isinstance(refreshed, int) or now - refreshed >= settings.SESSION_REFRESH_AFTER:
             session[SESSION_REFRESHED_KEY] = now
         return response
+
+
+class RefuseNulMiddleware:
+    """Answer 400, with a message, to a request whose parameters hold a NUL character.
+
+    PostgreSQL cannot store or compare text holding NUL (U+0000) and no field
+    of ours means one, so a search box, a filter or a posted field holding it
+    is refused here, once for every page, instead of failing deep inside a
+    query. Uploaded files are not parameters and are not looked at.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+            raise BadRequest(gettext(
+                "The request holds a NUL character (U+0000), which no field accepts. "
+                "Remove it (it often comes from text pasted out of a PDF) and try again."))
+        return self.get_response(request)
+
+
+def _holds_nul(params) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in params.getlist(key)) for key in params)

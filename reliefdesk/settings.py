@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "reliefdesk.middleware.SessionIdleRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "reliefdesk.middleware.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,6 +241,8 @@ TASKS = {
 }
 # Sheets and imports above this many rows run as background jobs.
 BACKGROUND_ROWS_THRESHOLD = env_int("BACKGROUND_ROWS_THRESHOLD", 3000)
+# A checked upload (a bank's result file) never committed nor cancelled is deleted after this many seconds.
+STAGED_UPLOAD_MAX_AGE = env_int("STAGED_UPLOAD_MAX_AGE", 24 * 3600)
 # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS lost its worker.
 JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
