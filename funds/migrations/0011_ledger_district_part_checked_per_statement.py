@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0008_programmes_and_rule_sets_per_programme'),
+        ('funds', '0010_ledger_figures_trigger'),
     ]
 
     operations = [
