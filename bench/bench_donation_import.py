@@ -86,6 +86,8 @@ def main(rows: int, sheet: str, reader: str) -> None:
               f"peak RSS {peak_mb():.0f} MB")
         print(f"  check + commit: {checked + committed:.1f} s, peak RSS {peak_mb():.0f} MB; load average "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"  the import's own increment over the process at start: +{peak_mb() - base:.0f} MB "
+              f"(check +{checked_peak - base:.0f} MB)")
         print(f"RESULT {checked + committed:.2f} {peak_mb():.0f}")
 
 

@@ -428,19 +428,23 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True, 
         district = fund.district
         # A first pass over the checked rows gathers what the whole file needs (its transaction numbers,
         # donors and receipt years); the second writes it a chunk at a time: no row is held longer.
-        references, donor_keys, years = set(), set(), {}
+        # Transaction numbers are looked up a chunk at a time, so the file's numbers are never all held.
+        donor_keys, years, taken, references = set(), {}, 0, set()
         for item in _read_parsed(imp):
             if item.reference:
                 references.add((item.channel, item.reference))
+                if len(references) >= CHUNK:
+                    taken += len(_taken_references(references))
+                    references = set()
             if key := donor_key(item.donor_name, item.unit):
                 donor_keys.add(key)
             years[item.received_on.year] = years.get(item.received_on.year, 0) + 1
-        row_count = sum(years.values())
-        taken = _taken_references(references)
+        taken += len(_taken_references(references))
         del references
+        row_count = sum(years.values())
         if taken:
             raise DomainError(_("%(n)s transaction numbers were recorded since the check: upload the file again.")
-                              % {"n": len(taken)})
+                              % {"n": taken})
         if (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
                 .exclude(pk=imp.pk).exists()):
             raise DomainError(_("This file was already imported."))

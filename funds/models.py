@@ -493,19 +493,28 @@ class LedgerEntry(AppendOnlyModel):
         # A correction is a reversing entry: PostgreSQL refuses UPDATE and DELETE, whoever sends them.
         triggers = [
             pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # Once per statement over its new rows (a transition table): a per-row trigger running a query for
+            # each entry makes a large COPY quadratic while deferred foreign-key checks are queued.
             pgtrigger.Trigger(
-                name="ledger_entry_in_its_districts_part", when=pgtrigger.Before, operation=pgtrigger.Insert,
+                name="ledger_entry_in_its_districts_part", when=pgtrigger.After, operation=pgtrigger.Insert,
+                level=pgtrigger.Statement, referencing=pgtrigger.Referencing(new="new_entries"),
+                declare=[("bad", "record")],
                 func="""
-                    IF EXISTS (SELECT 1 FROM funds_fund WHERE id = NEW.fund_id AND district_id IS NOT NULL) THEN
-                        IF NEW.district_id IS NOT NULL OR NEW.kind = 'allocation' THEN
+                    SELECT n.fund_id, f.district_id AS fund_district_id INTO bad
+                      FROM new_entries n JOIN funds_fund f ON f.id = n.fund_id
+                     WHERE (f.district_id IS NOT NULL AND (n.district_id IS NOT NULL OR n.kind = 'allocation'))
+                        OR (f.district_id IS NULL AND n.kind = 'payout' AND n.district_id IS NULL)
+                     LIMIT 1;
+                    IF FOUND THEN
+                        IF bad.fund_district_id IS NOT NULL THEN
                             """ + _refuse("format('fund %s belongs to a district: its entries have no district "
-                                          "part and no allocations', NEW.fund_id)") + """
+                                          "part and no allocations', bad.fund_id)") + """
+                        ELSE
+                            """ + _refuse("format('a payout of city-wide fund %s is paid from a district''s part',"
+                                          " bad.fund_id)") + """
                         END IF;
-                    ELSIF NEW.kind = 'payout' AND NEW.district_id IS NULL THEN
-                        """ + _refuse("format('a payout of city-wide fund %s is paid from a district''s part',"
-                                      " NEW.fund_id)") + """
                     END IF;
-                    RETURN NEW;
+                    RETURN NULL;
                 """),
         ]
 
