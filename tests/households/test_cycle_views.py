@@ -340,6 +340,11 @@ def test_the_household_page_shows_the_cycle_payment(client, reviewer, approver, 
     page = client.get(reverse("households:household-detail", args=[homes["wang"].pk])).content.decode()
     payments = page.split('data-testid="payments"')[1]
     assert "2024年3月生活补贴" in payments and "1,420.00" in payments
+    line = march.lines.get(household=homes["wang"])
+    payout = Payout.objects.get(source="cycle_line", source_id=line.pk)
+    url = reverse("households:cycle-line-detail", args=[march.pk, line.pk])
+    assert f'<a href="{url}">{payout.reference}</a>' in payments
+    assert client.get(url).status_code == 200
 
 
 def test_the_dashboard_counts_the_paid_lines_per_programme_in_the_seeds_sentence(client, reviewer, approver,
