@@ -21,11 +21,13 @@ define apt_install
 	else echo "Not root: run 'sudo apt-get install -y $(1)'"; fi
 endef
 
-.PHONY: run test install messages catalogues browser migrate seed worker stop-db check-deploy bench clean help
+# make fuzz: the fuzz tests of tests/fuzz with many more examples per page (RELIEFDESK_FUZZ_EXAMPLES).
+.PHONY: run test fuzz install messages catalogues browser migrate seed worker stop-db check-deploy bench clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite (unit, integration, browser)"
+	@echo "make fuzz   - fuzz every page and form with many more examples (RELIEFDESK_FUZZ_EXAMPLES=300)"
 	@echo "make bench  - run the benchmarks in bench/ and print their figures"
 	@echo "make stop-db - stop the embedded PostgreSQL server"
 
@@ -90,8 +92,12 @@ worker: migrate
 test: messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+fuzz: messages
+	RELIEFDESK_FUZZ_EXAMPLES=$${RELIEFDESK_FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/fuzz $(PYTEST_ARGS)
+
 bench: migrate
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@command -v wrk >/dev/null 2>&1 || { echo "bench_throughput needs wrk: apt-get install -y wrk"; exit 1; }
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz} \

@@ -158,6 +158,16 @@ class CampaignForm(forms.Form):
         self.helper = _helper(_("Save"))
 
 
+class ImportCommitForm(forms.Form):
+    """What the import's preview asks before its rows go in."""
+
+    confirm = forms.BooleanField(label=_("Confirm the donations at once (credits the fund)"), required=False,
+                                 initial=True)
+    repeats_confirmed = forms.BooleanField(
+        label=_("These are new donations, not the ones already recorded"), required=False,
+        help_text=_("The rows listed above have the same donor, amount and date as a donation already recorded."))
+
+
 class ImportUploadForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("fund"), queryset=None)
     campaign = forms.ModelChoiceField(label=_("campaign"), queryset=None, required=False)

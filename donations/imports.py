@@ -180,6 +180,8 @@ class _GoodRows:
         self.pending: list[GoodRow] = []
         self.count = 0
         self.total = Decimal("0.00")
+        self.district_id = imp.fund.district_id
+        self.warnings: list[dict] = []  # rows repeating a recorded gift (repeated_donations), chunk by chunk
 
     def append(self, item: GoodRow) -> None:
         self.pending.append(item)
@@ -188,15 +190,18 @@ class _GoodRows:
 
     def flush(self) -> None:
         taken = _taken_references({(item.channel, item.reference) for item in self.pending if item.reference})
+        written = []
         for item in self.pending:
             if item.reference and (item.channel, item.reference) in taken:
                 self.errors.add(item.row, "流水号", _("Transaction number %(ref)s is already recorded.")
                                 % {"ref": item.reference})
                 continue
+            written.append(item)
             self.writer.writerow([item.row, item.donor_name, item.unit, str(item.amount),
                                   item.received_on.isoformat(), item.channel, item.reference, item.note])
             self.count += 1
             self.total += item.amount
+        self.warnings.extend(repeated_donations(district_id=self.district_id, rows=written))
         self.pending = []
 
     def close(self, *, keep: bool) -> None:
@@ -206,6 +211,38 @@ class _GoodRows:
             self.handle.seek(0)
             self.handle.truncate()
         self.handle.close()
+
+
+def repeated_donations(*, district_id: int, rows: list[GoodRow]) -> list[dict]:
+    """The rows without a transaction number whose donor, amount and date an existing gift already has.
+
+    A unit's cash or payroll list carries no bank reference, so a list sent
+    twice is only recognisable by its gifts: each such row is paired with the
+    earlier donations (not voided) of the same donor of the district, amount
+    and day, in one query over the rows' arrays. Anonymous rows name no donor
+    and are not compared.
+    """
+    keyed = [(item, key) for item in rows if not item.reference and (key := donor_key(item.donor_name, item.unit))]
+    if not keyed:
+        return []
+    columns = list(zip(*[(item.row, key[0], key[1], key[2], str(item.amount), item.received_on.isoformat())
+                         for item, key in keyed]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.row, t.name, t.unit_name, d.amount, d.received_on, d.receipt_number"
+            f" FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::numeric[], %s::date[])"
+            f"   AS t(row, kind, name, unit_name, amount, received_on)"
+            f" JOIN {Donor._meta.db_table} o ON o.district_id = %s AND o.kind = t.kind AND o.name = t.name"
+            f"   AND o.unit_name = t.unit_name"
+            f" JOIN {Donation._meta.db_table} d ON d.donor_id = o.id AND d.amount = t.amount"
+            f"   AND d.received_on = t.received_on AND d.status <> %s"
+            f" ORDER BY t.row, d.receipt_number",
+            [*[list(column) for column in columns], district_id, Donation.Status.VOIDED],
+        )
+        found = cursor.fetchall()
+    return [{"row": row, "donor": " · ".join(part for part in (name, unit) if part), "amount": str(amount),
+             "date": received_on.isoformat(), "earlier": receipt}
+            for row, name, unit, amount, received_on, receipt in found]
 
 
 def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
@@ -283,6 +320,7 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
                    % {"date": f"{timezone.localtime(earlier.created_at):%Y-%m-%d}", "rows": earlier.rows_ok})
 
     good.close(keep=not errors.count)
+    imp.warnings = good.warnings if not errors.count else []
     imp.rows_total = total_rows
     imp.rows_ok = good.count
     imp.total_ok = good.total
@@ -291,7 +329,7 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
     if not errors.count and not good.count:
         imp.status = DonationImport.Status.REJECTED
         imp.errors = [{"row": None, "column": "", "message": str(_("The spreadsheet has no donation rows."))}]
-    imp.save(update_fields=["rows_total", "rows_ok", "total_ok", "errors", "status"])
+    imp.save(update_fields=["rows_total", "rows_ok", "total_ok", "errors", "warnings", "status"])
     if progress:
         progress(total_rows, total_rows)
     return imp
@@ -361,9 +399,19 @@ def _chunks(items, size: int) -> Iterator[list]:
         yield chunk
 
 
-def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
-                  progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
+def repeats_refusal(count: int) -> DomainError:
+    return DomainError(_("%(n)s rows have the same donor, amount and date as a donation already recorded. "
+                         "Tick “These are new donations” to import them anyway.") % {"n": count},
+                       field="repeats_confirmed")
+
+
+def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True, repeats_confirmed: bool = False,
+                           progress: Callable[[int, int | None], None] | None = None) -> DonationImport:
     """Write every checked row in one transaction, or nothing.
+
+    Rows that repeat an existing gift (``repeated_donations``, asked again
+    here: one may have been recorded since the check) go in only with
+    ``repeats_confirmed``, the person's explicit "these are new".
 
     Rows go in with COPY and the ledger credits and history rows with one
     INSERT … SELECT each, so 100,000 rows never become 300,000 model
@@ -396,6 +444,11 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
         if (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
                 .exclude(pk=imp.pk).exists()):
             raise DomainError(_("This file was already imported."))
+        repeats = []
+        for chunk in _chunks(_read_parsed(imp), CHUNK):
+            repeats.extend(repeated_donations(district_id=district.pk, rows=chunk))
+        if repeats and not repeats_confirmed:
+            raise repeats_refusal(len({item["row"] for item in repeats}))
         donor_ids = _donors_for(donor_keys, district=district, actor=actor)
         del donor_keys
         next_seq = {year: receipt_numbers_allocate(fund=fund, year=year, count=count)
@@ -434,7 +487,8 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True,
         imp.save(update_fields=["status"])
         record_event(imp, actor=actor, action="donation_import.committed", from_status=DonationImport.Status.VALIDATED,
                      to_status=DonationImport.Status.COMMITTED,
-                     data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm})
+                     data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm,
+                           **({"repeats_confirmed": len({item["row"] for item in repeats})} if repeats else {})})
         # Run as a job, the job knows from this row that the import committed, even if its worker dies now.
         mark_job_committed()
     return imp

@@ -26,7 +26,8 @@ def run_commit(job) -> None:
     imp = DonationImport.objects.get(pk=job.params["import_id"])
     actor = get_user_model().objects.get(pk=job.created_by_id)
     imp = donation_import_commit(imp=imp, actor=actor, confirm=job.params.get("confirm", True),
-                        progress=_reporter(job, label=_("Rows imported:")))
+                                 repeats_confirmed=job.params.get("repeats_confirmed", False),
+                                 progress=_reporter(job, label=_("Rows imported:")))
     job_progress(job, imp.rows_ok, imp.rows_ok, message=str(imp.get_status_display()))
 
 

@@ -84,6 +84,8 @@ class DonationImport(models.Model):
     rows_ok = models.PositiveIntegerField(default=0)
     total_ok = models.DecimalField(default=0, **MONEY)
     errors = models.JSONField(default=list, blank=True)
+    # Rows repeating an existing gift (same donor, amount and date), each with the earlier receipt number.
+    warnings = models.JSONField(default=list, blank=True)
     job = models.ForeignKey("reliefdesk.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

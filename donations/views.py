@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from donations import exports, imports, selectors, services
 from donations.filters import DonationFilter
-from donations.forms import CampaignForm, DonationForm, DonorForm, ImportUploadForm, VoidForm, donor_label
+from donations.forms import (CampaignForm, DonationForm, DonorForm, ImportCommitForm, ImportUploadForm, VoidForm,
+                             donor_label)
 from donations.models import Campaign, Donation, DonationImport, Donor
 from donations.selectors import (
     campaign_summary,
@@ -67,8 +68,8 @@ def donation_list(request):
 def donation_create(request):
     _finance(request)
     initial = {"confirm": True}
-    if request.GET.get("campaign"):
-        campaign = campaigns_visible_to(user=request.user).filter(pk=request.GET["campaign"]).first()
+    if request.GET.get("campaign", "").isascii() and request.GET.get("campaign", "").isdigit():
+        campaign = campaigns_visible_to(user=request.user).filter(pk=int(request.GET["campaign"])).first()
         if campaign:
             initial.update(campaign=campaign, fund=campaign.fund)
     if request.method == "POST" and DonationForm.SEARCH in request.POST:
@@ -331,34 +332,48 @@ def import_upload(request):
     return render(request, "donations/import_upload.html", {"form": form, "recent": recent})
 
 
-@require_GET
-def import_detail(request, pk: int):
-    _finance(request)
-    imp = get_or_404(donation_imports_visible_to(user=request.user), pk=pk)
+def _import_detail(request, imp: DonationImport, form: ImportCommitForm | None = None, status: int = 200):
     return render(request, "donations/import_detail.html", {
         "imp": imp,
+        "form": form or ImportCommitForm(),
         "bad_rows": len({e["row"] for e in imp.errors if e.get("row")}),
         "file_errors": [e for e in imp.errors if not e.get("row")],
         "row_errors": [e for e in imp.errors if e.get("row")],
         "imported": imp.donations.count() if imp.status == DonationImport.Status.COMMITTED else 0,
-    })
+    }, status=status)
+
+
+@require_GET
+def import_detail(request, pk: int):
+    _finance(request)
+    return _import_detail(request, get_or_404(donation_imports_visible_to(user=request.user), pk=pk))
 
 
 @require_POST
 def import_commit(request, pk: int):
     _finance(request)
     imp = get_or_404(donation_imports_visible_to(user=request.user), pk=pk)
-    confirm = request.POST.get("confirm") == "on"
+    form = ImportCommitForm(request.POST)
+    form.is_valid()  # two optional checkboxes: always valid
+    confirm = form.cleaned_data["confirm"]
+    repeats_confirmed = form.cleaned_data["repeats_confirmed"]
     detail = reverse("donations:import-detail", args=[imp.pk])
     if imp.status == DonationImport.Status.VALIDATED and imp.rows_ok > settings.BACKGROUND_ROWS_THRESHOLD:
+        if imp.warnings and not repeats_confirmed:
+            add_to_form(form, imports.repeats_refusal(len({item["row"] for item in imp.warnings})))
+            return _import_detail(request, imp, form)
         job = start_job(kind="donation_import_commit", actor=request.user, total=imp.rows_ok,
-                        params={"import_id": imp.pk, "confirm": confirm, "next_url": detail,
-                                "title": _("Importing %(name)s") % {"name": imp.original_name}})
+                        params={"import_id": imp.pk, "confirm": confirm, "repeats_confirmed": repeats_confirmed,
+                                "next_url": detail, "title": _("Importing %(name)s") % {"name": imp.original_name}})
         DonationImport.objects.filter(pk=imp.pk).update(job=job)
         return redirect("job-detail", pk=job.pk)
     try:
-        imp = imports.donation_import_commit(imp=imp, actor=request.user, confirm=confirm)
+        imp = imports.donation_import_commit(imp=imp, actor=request.user, confirm=confirm,
+                                             repeats_confirmed=repeats_confirmed)
     except DomainError as error:
+        if error.field == "repeats_confirmed":
+            add_to_form(form, error)
+            return _import_detail(request, imp, form)
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(n)s donations imported.") % {"n": imp.rows_ok})

@@ -8,8 +8,10 @@ same sheet again gives the same rows.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -52,27 +54,45 @@ def sheet_rows(*, sheet: PayoutSheet) -> Iterator[tuple]:
     yield from lines.iterator(chunk_size=5000)
 
 
+COPY_MARK = "副本"
+
+
+@dataclass(frozen=True)
+class CopyOf:
+    """A download after the first export: its ordinal (1 for the first copy) and when the original was taken."""
+
+    ordinal: int
+    first_exported_at: dt.datetime
+
+
+def copy_row(copy: CopyOf) -> tuple:
+    """The row under 汇总's value row that says the file is a copy and must not go to the bank."""
+    first = timezone.localtime(copy.first_exported_at)
+    return (COPY_MARK, f"第{copy.ordinal}份", f"原件于{first:%Y-%m-%d %H:%M}导出；副本不得提交银行", None, None)
+
+
 def build_sheets(rows: Iterable[Sequence], *, count: int, total: Decimal, fund_name: str, generated_by: str,
-                 generated_at=None) -> list[Sheet]:
-    """The two sheets of the workbook, from already built detail rows."""
+                 generated_at=None, copy: CopyOf | None = None) -> list[Sheet]:
+    """The two sheets of the workbook, from already built detail rows; a copy says so under 汇总's figures."""
     generated_at = generated_at or timezone.now()
+    summary = [(count, quantize_money(total), fund_name, generated_at, generated_by)]
+    if copy is not None:
+        summary.append(copy_row(copy))
     return [
         Sheet(title=DETAIL_TITLE, header=DETAIL_HEADER, rows=rows, widths=DETAIL_WIDTHS,
               money_columns=[AMOUNT_COLUMN], text_columns=TEXT_COLUMNS),
-        Sheet(title=SUMMARY_TITLE, header=SUMMARY_HEADER,
-              rows=[(count, quantize_money(total), fund_name, generated_at, generated_by)],
-              widths=SUMMARY_WIDTHS, money_columns=[1]),
+        Sheet(title=SUMMARY_TITLE, header=SUMMARY_HEADER, rows=summary, widths=SUMMARY_WIDTHS, money_columns=[1]),
     ]
 
 
-def write_payout_sheet(sheet: PayoutSheet, path: str | os.PathLike, *, actor,
+def write_payout_sheet(sheet: PayoutSheet, path: str | os.PathLike, *, actor, copy: CopyOf | None = None,
                        progress: Callable[[int], None] | None = None) -> tuple[int, Decimal]:
-    """Write ``sheet`` to ``path``; returns (rows, total) as written."""
+    """Write ``sheet`` to ``path`` (marked as a copy when ``copy``); returns (rows, total) as written."""
     from django.db.models import Count, Sum
     from django.db.models.functions import Coalesce
 
     figures = sheet.lines.filter(released=False).aggregate(rows=Count("id"), total=Coalesce(Sum("payout__amount"), ZERO))
     sheets = build_sheets(sheet_rows(sheet=sheet), count=figures["rows"], total=figures["total"], fund_name=sheet.fund.name,
-                          generated_by=actor.get_full_name() or actor.get_username())
-    written = write_xlsx(path, sheets, progress=progress) - 1  # the summary's value row
+                          generated_by=actor.get_full_name() or actor.get_username(), copy=copy)
+    written = write_xlsx(path, sheets, progress=progress) - len(sheets[1].rows)  # the summary's rows
     return written, quantize_money(figures["total"])

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from payouts.models import PayoutSheet
-from payouts.services import RESULT_FOLDER, payout_sheet_import_results, payout_sheet_export, payout_sheet_export_filename
+from payouts.services import RESULT_FOLDER, payout_sheet_import_results, payout_sheet_export
 from reliefdesk.importing import staged_path
 from reliefdesk.jobs import job_progress
 from reliefdesk.models import Job
@@ -31,7 +31,7 @@ def export_payout_sheet(job: Job) -> None:
     job_progress(job, 0, total=sheet.row_count, message=_("Writing the spreadsheet…"))
     result = payout_sheet_export(sheet=sheet, actor=job.created_by, path=path,
                           progress=lambda done: job_progress(job, done))
-    Job.objects.filter(pk=job.pk).update(result_file=str(path), result_name=payout_sheet_export_filename(sheet=sheet),
+    Job.objects.filter(pk=job.pk).update(result_file=str(path), result_name=result.filename,
                                          done=result.row_count,
                                          message=_("%(rows)d rows, %(total)s yuan.")
                                          % {"rows": result.row_count, "total": format_money(result.total)})

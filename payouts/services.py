@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from funds.errors import LedgerRefused
 from funds.ledger import NewEntry, ledger_post_many
 from funds.models import Fund, LedgerEntry
 from funds.selectors import funds_visible_to
-from payouts.exports import write_payout_sheet
+from payouts.exports import COPY_MARK, CopyOf, write_payout_sheet
 from payouts.models import ExportLog, Payout, PayoutSheet, PayoutSheetLine
 from payouts.selectors import payout_sheets_visible_to, payouts_visible_to
 from payouts.workflow import PAYOUT, PAYOUT_SHEET
@@ -247,8 +248,22 @@ class ExportResult:
     total: Decimal
 
 
-def payout_sheet_export_filename(*, sheet: PayoutSheet) -> str:
-    return f"拨付清单_{sheet.number}.xlsx"
+def payout_sheet_export_filename(*, sheet: PayoutSheet, copy: CopyOf | None = None) -> str:
+    return f"拨付清单_{sheet.number}_{COPY_MARK}{copy.ordinal}.xlsx" if copy else f"拨付清单_{sheet.number}.xlsx"
+
+
+def _copy_of(sheet: PayoutSheet) -> CopyOf | None:
+    """None for the first export; after it, which copy the next download is."""
+    logs = ExportLog.objects.filter(sheet=sheet).aggregate(count=Count("id"), first=Min("created_at"))
+    return CopyOf(ordinal=logs["count"], first_exported_at=logs["first"]) if logs["count"] else None
+
+
+def _refuse_recorded_sheet(sheet: PayoutSheet) -> None:
+    if sheet.status == PayoutSheet.Status.CLOSED:
+        raise TransitionNotAllowed(_(
+            "Every payout of sheet %(number)s is recorded as paid or failed, so its bank spreadsheet is not "
+            "given out again: the bank could execute it a second time. The sheet page lists each payout and "
+            "its result.") % {"number": sheet.number}, code="recorded")
 
 
 def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | None = None,
@@ -256,7 +271,10 @@ def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | 
     """Write the bank's spreadsheet to ``path`` (a temporary file if None) and log who took it.
 
     Full ID and card numbers leave the system here, so only finance may do it
-    and every export is logged. Exporting again gives the same rows.
+    and every export is logged. Exporting again gives the same rows, in a file
+    named and marked (汇总) as a copy; a sheet whose payouts are all recorded
+    (closed) gives no file at all, so nothing the bank could execute again
+    leaves the system after the money moved.
     """
 
     require_role(actor, *FINANCE_ROLES)
@@ -269,22 +287,31 @@ def payout_sheet_export(*, sheet: PayoutSheet, actor, path: str | os.PathLike | 
     # The file is written outside the transaction: a background job's progress
     # must be visible while it runs, and the lines of a live sheet never change.
     sheet = get_or_404(payout_sheets_visible_to(user=actor), pk=sheet.pk)
+    _refuse_recorded_sheet(sheet)
     PAYOUT_SHEET.check(sheet, _export_action(sheet), actor=actor)
-    rows, total = write_payout_sheet(sheet, path, actor=actor, progress=progress)
+    copy = _copy_of(sheet)
+    rows, total = write_payout_sheet(sheet, path, actor=actor, copy=copy, progress=progress)
     with transaction.atomic():
         sheet = _lock_sheet(sheet, actor)
         try:
+            _refuse_recorded_sheet(sheet)
             action = PAYOUT_SHEET.check(sheet, _export_action(sheet), actor=actor).action
         except TransitionNotAllowed:
             Path(path).unlink(missing_ok=True)
             raise
+        locked_copy = _copy_of(sheet)
+        if locked_copy != copy:
+            # Another download went first while this file was written: this one is (another) copy.
+            copy = locked_copy
+            rows, total = write_payout_sheet(sheet, path, actor=actor, copy=copy)
         ExportLog.objects.create(sheet=sheet, user=actor, row_count=rows, total=total)
         if action == "export":
             PAYOUT_SHEET.apply(sheet, "export", actor=actor, data={"rows": rows, "total": str(total)})
         else:
             record_event(sheet, actor=actor, action="payout_sheet.exported_again",
-                         data={"rows": rows, "total": str(total)})
-    return ExportResult(path=str(path), filename=payout_sheet_export_filename(sheet=sheet), row_count=rows, total=total)
+                         data={"rows": rows, "total": str(total), "copy": copy.ordinal if copy else 0})
+    return ExportResult(path=str(path), filename=payout_sheet_export_filename(sheet=sheet, copy=copy),
+                        row_count=rows, total=total)
 
 
 def _export_action(sheet: PayoutSheet) -> str:

@@ -21,4 +21,5 @@ urlpatterns = [
     path("sheets/<int:pk>/cancel/", views.sheet_cancel, name="sheet-cancel"),
     path("sheets/<int:pk>/import/", views.sheet_import, name="sheet-import"),
     path("sheets/<int:pk>/import/commit/", views.sheet_import_commit, name="sheet-import-commit"),
+    path("sheets/<int:pk>/import/cancel/", views.sheet_import_cancel, name="sheet-import-cancel"),
 ]

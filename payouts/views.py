@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,7 +31,7 @@ from payouts import services
 from payouts.jobs import EXPORT_KIND, RESULTS_KIND
 from payouts.workflow import PAYOUT, PAYOUT_SHEET
 from reliefdesk.errors import DomainError, add_to_form
-from reliefdesk.importing import estimated_rows, needs_background, stage_upload, staged_path
+from reliefdesk.importing import discard_staged, estimated_rows, needs_background, stage_upload, staged_path
 from reliefdesk.jobs import start_job
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
@@ -47,11 +47,13 @@ def _require_finance(request) -> None:
 
 
 def _back(request, default: str):
+    """Back to the page the form was on: a path on this site only (``next`` is never a URL name)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    if (target.startswith("/") and not target.startswith(("//", "/\\"))
+            and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure())):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
 
 
 def _form_errors(request, form) -> None:
@@ -261,8 +263,10 @@ def sheet_export(request, pk: int):
     _require_finance(request)
     sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
     if sheet.row_count > settings.BACKGROUND_ROWS_THRESHOLD:
+        # The file is handed out once: another download is another export, logged and marked as a copy.
         job = start_job(kind=EXPORT_KIND, actor=request.user, total=sheet.row_count,
-                        params={"sheet_id": sheet.pk, "title": _("Payout sheet %(number)s") % {"number": sheet.number},
+                        params={"sheet_id": sheet.pk, "download_once": True,
+                                "title": _("Payout sheet %(number)s") % {"number": sheet.number},
                                 "next_url": reverse("payouts:sheet-detail", args=[sheet.pk])})
         return redirect("job-detail", pk=job.pk)
     try:
@@ -318,6 +322,16 @@ def sheet_import(request, pk: int):
 
 
 @require_POST
+def sheet_import_cancel(request, pk: int):
+    """Leave a checked result file unrecorded: its staged copy is deleted at once."""
+    _require_finance(request)
+    sheet = selectors.payout_sheet_get(user=request.user, pk=pk)
+    if discard_staged(folder=services.RESULT_FOLDER, token=request.POST.get("token", ""), prefix=f"{sheet.pk}-"):
+        messages.info(request, _("The checked file was discarded; nothing was recorded."))
+    return redirect("payouts:sheet-detail", pk=sheet.pk)
+
+
+@require_POST
 def sheet_import_commit(request, pk: int):
     """Apply the checked file: every row or none."""
     _require_finance(request)
@@ -341,6 +355,8 @@ def sheet_import_commit(request, pk: int):
         report = services.payout_sheet_import_results(sheet=sheet, actor=request.user, file=path, commit=True,
                                                       paid_on=paid_on)
     except DomainError as exc:
+        # Nothing was recorded and the preview is gone: the file is uploaded again to try again.
+        path.unlink(missing_ok=True)
         messages.error(request, exc.message)
         return redirect("payouts:sheet-detail", pk=sheet.pk)
     path.unlink(missing_ok=True)

@@ -26,7 +26,8 @@ PAYOUT = Workflow("payout", [
 PAYOUT_SHEET = Workflow("payout_sheet", [
     Transition("export", (PS.DRAFT,), PS.EXPORTED, F, _("Download the bank spreadsheet"),
                "payout_sheet.exported", _("Exported for the bank")),
-    Transition("export_again", (PS.EXPORTED, PS.CLOSED), None, F, _("Download the bank spreadsheet"),
+    # A reconciled sheet (every payout recorded) gives no file the bank could execute again.
+    Transition("export_again", (PS.EXPORTED,), None, F, _("Download the bank spreadsheet"),
                refusal=_("A cancelled sheet cannot be exported.")),
     Transition("record_results", (PS.EXPORTED,), None, F, _("Record results")),
     Transition("import_results", (PS.EXPORTED, PS.CLOSED), None, F, _("Import the bank's results"),

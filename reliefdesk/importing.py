@@ -1,7 +1,10 @@
 """One way to import a spreadsheet, for every import (a unit's donations, the bank's results).
 
-1. **Stage** the upload under ``MEDIA_ROOT/<folder>/`` with a name of ours
-   (:func:`stage_upload`); the preview and the commit find it by its token.
+1. **Stage** the upload under ``MEDIA_ROOT/staged/<folder>/`` with a name of
+   ours (:func:`stage_upload`); the preview and the commit find it by its
+   token. The commit or a cancel discards it (:func:`discard_staged`); one
+   never committed is deleted after ``STAGED_UPLOAD_MAX_AGE`` seconds, at the
+   next upload or by ``manage.py purge_staged_uploads`` (:func:`purge_staged`).
 2. **Read** it once (:func:`open_table`: python-calamine, within reliefdesk.xlsx's
    limits on size, unpacked parts, rows and columns, checked before it parses): the header row names the
    columns, blank rows are skipped, every row keeps its line number.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -133,14 +137,45 @@ class RowErrors:
             self.items.append({"row": row, "column": column, "message": str(message)})
 
 
+STAGING_ROOT = "staged"
+
+
+def staging_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / STAGING_ROOT
+
+
 def upload_folder(folder: str) -> Path:
-    path = Path(settings.MEDIA_ROOT) / folder
+    path = staging_root() / folder
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
+def purge_staged(*, max_age: float | None = None, now: float | None = None) -> int:
+    """Delete every staged upload older than ``max_age`` seconds (``STAGED_UPLOAD_MAX_AGE``); returns how many.
+
+    A file checked and previewed but never committed nor cancelled (the tab
+    was closed) would otherwise stay on disk for ever, with the full card and
+    ID numbers of a bank's result file in it.
+    """
+    max_age = settings.STAGED_UPLOAD_MAX_AGE if max_age is None else max_age
+    cutoff = (time.time() if now is None else now) - max_age
+    removed = 0
+    for path in staging_root().glob("*/*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # a commit or another purge took it meanwhile
+            continue
+    return removed
+
+
 def stage_upload(upload, *, folder: str, prefix: str = "") -> tuple[str, Path]:
-    """Save ``upload`` under a name of ours; returns (token, path) for the preview and the commit."""
+    """Save ``upload`` under a name of ours; returns (token, path) for the preview and the commit.
+
+    Each new upload first sweeps away the staged files abandoned long enough ago.
+    """
+    purge_staged()
     token = uuid.uuid4().hex
     path = upload_folder(folder) / f"{prefix}{token}.xlsx"
     with open(path, "wb") as handle:
@@ -155,6 +190,15 @@ def staged_path(*, folder: str, token: str, prefix: str = "") -> Path | None:
         return None
     path = upload_folder(folder) / f"{prefix}{token}.xlsx"
     return path if path.exists() else None
+
+
+def discard_staged(*, folder: str, token: str, prefix: str = "") -> bool:
+    """Delete the staged file of ``token`` (a cancelled or finished check); whether there was one."""
+    path = staged_path(folder=folder, token=token, prefix=prefix)
+    if path is None:
+        return False
+    path.unlink(missing_ok=True)
+    return True
 
 
 def estimated_rows(path) -> int:

@@ -111,7 +111,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "reliefdesk.middleware.SessionIdleRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "reliefdesk.middleware.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,7 +187,10 @@ AXES_RESET_ON_SUCCESS = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: a session in use is saved again (and so lives SESSION_COOKIE_AGE longer) once its last
+# save is a minute old (reliefdesk.middleware.SessionIdleRefreshMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_AFTER = env_int("SESSION_REFRESH_AFTER", 60)
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -236,6 +241,8 @@ TASKS = {
 }
 # Sheets and imports above this many rows run as background jobs.
 BACKGROUND_ROWS_THRESHOLD = env_int("BACKGROUND_ROWS_THRESHOLD", 3000)
+# A checked upload (a bank's result file) never committed nor cancelled is deleted after this many seconds.
+STAGED_UPLOAD_MAX_AGE = env_int("STAGED_UPLOAD_MAX_AGE", 24 * 3600)
 # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS lost its worker.
 JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
 ]
 
+handler400 = "reliefdesk.views.error_400"
 handler403 = "reliefdesk.views.error_403"
 handler404 = "reliefdesk.views.error_404"
 handler500 = "reliefdesk.views.error_500"

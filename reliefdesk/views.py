@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +29,12 @@ def home(request):
         "stations": stations_visible_to(user=request.user)[:50],
     }
     return render(request, "reliefdesk/home.html", context)
+
+
+def error_400(request, exception=None):
+    """A request we cannot read; a ``BadRequest`` raised by our own code carries a message for the user."""
+    message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def error_403(request, exception=None):
@@ -80,7 +87,13 @@ def job_download(request, pk: int):
     job = Job.objects.filter(pk=pk, created_by=request.user, status=Job.Status.DONE).first()
     if job is None or not job.result_file or not Path(job.result_file).exists():
         raise Http404
-    return file_response(job.result_file, job.result_name or Path(job.result_file).name)
+    response = file_response(job.result_file, job.result_name or Path(job.result_file).name)
+    if job.params.get("download_once"):
+        # A file that must leave only once (the bank's original): the open stream keeps it readable (POSIX),
+        # and the job page no longer offers it; a new download is a new export.
+        Path(job.result_file).unlink(missing_ok=True)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+    return response
 
 
 @require_GET

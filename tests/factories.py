@@ -381,6 +381,16 @@ class DonationFactory(DjangoModelFactory):
     receipt_seq = factory.Sequence(lambda n: n + 1)
     receipt_number = factory.LazyAttribute(lambda o: f"{o.fund.slug.upper()}-{o.receipt_year}-{o.receipt_seq:06d}")
     recorded_by = factory.SubFactory(UserFactory)
+    # A confirmed donation points at its credit (PostgreSQL refuses one without at commit).
+    credit_entry = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status == dm.Donation.Status.CONFIRMED),
+        yes_declaration=factory.SubFactory(
+            "tests.factories.LedgerEntryFactory", fund=factory.SelfAttribute("..fund"),
+            kind=fm.LedgerEntry.Kind.DONATION, amount=factory.SelfAttribute("..amount"),
+            booked_on=factory.SelfAttribute("..received_on"),
+            description=factory.LazyAttribute(lambda o: f"捐款 {o.factory_parent.receipt_number}")),
+        no_declaration=None,
+    )
 
 
 class DonationImportFactory(DjangoModelFactory):

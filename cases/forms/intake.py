@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import Reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases import validators
-from cases.models import Application, Document, FamilyMember
+from cases.models import Application, Document, FamilyMember, Member, NameBigrams
 from cases.estimate import submission_date_of
 from funds.models import AidCategory, Disease, Fund, RuleSet
 from funds.selectors import funds_visible_to
@@ -360,6 +363,61 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
+# What a search box value is: a whole ID number, a whole application number, part of either, or a name.
+_WHOLE_ID = re.compile(r"^\d{17}[\dX]$")
+_PART_OF_ID = re.compile(r"^\d{3,17}X?$")
+_WHOLE_REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{5,}$")
+_PART_OF_REFERENCE = re.compile(r"^[A-Z]{2,4}-[\d-]*$")
+
+
+def application_search(queryset, value: str):
+    """The applications of ``queryset`` that ``value`` finds, each kind of value through its own index.
+
+    * a whole ID number: the case of that beneficiary or of that member, by an exact lookup;
+    * a whole application number: that case, exactly; its beginning (``SY-2022-``): a prefix match;
+    * digits (3 or more): ID numbers that begin or end with them (the last six digits, say);
+    * one character: names that begin with it (a Chinese name begins with the surname);
+    * anything longer: names that contain it, through the GIN index on their two-character pieces.
+
+    ``queryset`` is already the user's scope, so a match in another district is never listed.
+    """
+    text = (value or "").strip()
+    if not text:
+        return queryset
+    code = validators.normalise_id_number(text)
+    if _WHOLE_ID.match(code):
+        member_ids = list(Member.objects.filter(id_number=code).values_list("pk", flat=True))
+        return queryset.filter(Q(beneficiary_id_number=code) | Q(member_id__in=member_ids))
+    if _WHOLE_REFERENCE.match(code):
+        return queryset.filter(reference=code)
+    if _PART_OF_REFERENCE.match(code):
+        return queryset.filter(reference__startswith=code)
+    if _PART_OF_ID.match(code):
+        return queryset.alias(id_number_reversed=Reverse("beneficiary_id_number")).filter(
+            Q(beneficiary_id_number__startswith=code) | Q(id_number_reversed__startswith=code[::-1]))
+    if len(text) == 1:
+        return queryset.filter(beneficiary_name__startswith=text)
+    pieces = sorted({text[i:i + 2].upper() for i in range(len(text) - 1)})
+    return queryset.alias(name_bigrams=NameBigrams("beneficiary_name")).filter(
+        name_bigrams__contains=pieces, beneficiary_name__icontains=text)
+
+
+class _LocalDayFilter(django_filters.DateFilter):
+    """From (or to) a local day, as a range on the creation time: the list's indexes serve it."""
+
+    def __init__(self, *args, until=False, **kwargs):
+        self.until = until
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        start = timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+        if self.until:
+            return qs.filter(**{f"{self.field_name}__lt": start + dt.timedelta(days=1)})
+        return qs.filter(**{f"{self.field_name}__gte": start})
+
+
 class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search",
                                   help_text=_("Name, ID number or application number"))
@@ -367,10 +425,10 @@ class ApplicationFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(label=_("Aid category"), queryset=AidCategory.objects.all())
     station = django_filters.ModelChoiceFilter(label=_("service station"), queryset=None)
     fund = django_filters.ModelChoiceFilter(label=_("fund"), queryset=Fund.objects.all())
-    created_from = django_filters.DateFilter(label=_("created from"), field_name="created_at", lookup_expr="date__gte",
-                                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    created_to = django_filters.DateFilter(label=_("created to"), field_name="created_at", lookup_expr="date__lte",
-                                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    created_from = _LocalDayFilter(label=_("created from"), field_name="created_at",
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    created_to = _LocalDayFilter(label=_("created to"), field_name="created_at", until=True,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     class Meta:
         model = Application
@@ -381,11 +439,4 @@ class ApplicationFilter(django_filters.FilterSet):
         self.filters["station"].queryset = stations_visible_to(user=user)
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(beneficiary_name__icontains=value) | Q(member__name__icontains=value)
-            | Q(beneficiary_id_number__icontains=value.upper()) | Q(member__id_number__icontains=value.upper())
-            | Q(reference__icontains=value)
-        )
+        return application_search(queryset, value)

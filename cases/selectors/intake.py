@@ -8,13 +8,25 @@ of the other case what the user's scope allows.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from cases.models import Application, Document, FamilyMember, InvoiceNumber, Member, MemberRegistration
+from cases.models import (
+    LIST_SORT_KEYS,
+    Application,
+    Document,
+    FamilyMember,
+    InvoiceNumber,
+    Member,
+    MemberRegistration,
+)
 from reliefdesk.masking import mask_name
 from reliefdesk.models import Role
 from reliefdesk.scope import district_of, get_or_404, role_of, scope_queryset, station_ids_of
@@ -26,24 +38,20 @@ CLOSED_STATUSES = (S.REJECTED, S.WITHDRAWN)
 
 LIST_RELATED = ("fund", "category", "member", "station", "district", "disease")
 
+# What the case list shows of a case: its page reads nothing else.
+LIST_COLUMNS = ("reference", "beneficiary_name", "beneficiary_id_number", "status", "self_paid", "estimate_amount",
+                "created_at", "station__name", "category__name")
+
+# ``sort`` parameter → ORDER BY: each is served by an index of the district's and of the station's cases
+# (``cases.models.LIST_SORT_KEYS``), read forwards or backwards.
 SORTS = {
-    "reference": "reference",
-    "-reference": "-reference",
-    "name": "beneficiary_name",
-    "-name": "-beneficiary_name",
-    "status": "status",
-    "-status": "-status",
-    "created": "created_at",
-    "-created": "-created_at",
-    "submitted": "submitted_at",
-    "-submitted": "-submitted_at",
-    "event": "event_date",
-    "-event": "-event_date",
-    "self_paid": "self_paid",
-    "-self_paid": "-self_paid",
-    "estimate": "estimate_amount",
-    "-estimate": "-estimate_amount",
+    **{sort: keys for sort, keys in LIST_SORT_KEYS.items()},
+    **{f"-{sort}": tuple(f"-{key}" for key in keys) for sort, keys in LIST_SORT_KEYS.items()},
 }
+DEFAULT_SORT = "-created"
+
+# Above this many matching cases the list says "more than 1,000" instead of counting them all.
+COUNT_CAP = 1000
 
 
 def applications_visible_to(*, user) -> QuerySet[Application]:
@@ -134,15 +142,91 @@ def application_get(*, user, pk: int) -> Application:
 
 
 def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]:
-    """The filtered and sorted list of visible applications, with its FilterSet for the form."""
+    """The filtered and sorted list of visible applications, with its FilterSet for the form.
+
+    Reads only the columns the list shows (and the station's and category's names); every filter, sort
+    and search kind is served by an index (see ``cases.models`` and ``cases.forms.intake.application_search``).
+    """
     from cases.forms.intake import ApplicationFilter
 
-    queryset = applications_visible_to(user=user)
+    queryset = scope_queryset(Application.objects.select_related("station", "category").only(*LIST_COLUMNS), user)
     filterset = ApplicationFilter(data or None, queryset=queryset, user=user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    sort = (data or {}).get("sort") or "-created"
-    queryset = queryset.order_by(SORTS.get(sort, "-created_at"), "-id")
-    return queryset, filterset
+    sort = (data or {}).get("sort") or DEFAULT_SORT
+    return queryset.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])), filterset
+
+
+class CappedPaginator(Paginator):
+    """Pages of a long list in a constant number of queries, however deep.
+
+    The count stops at ``cap`` (the list then says "more than 1,000"): counting a district's 600,000
+    cases would read them all. A page reads the ids of its rows from the index that orders them and then
+    those rows by id, so a deep page skips index entries, not rows.
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    def _capped(self):
+        return self.object_list.order_by().values("pk")[: self.cap + 1]
+
+    @cached_property
+    def count(self) -> int:
+        return self._capped().count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.capped:
+            return sys.maxsize  # not known: every page number is allowed, and a page tells whether one follows
+        return super().num_pages
+
+    def get_page(self, number):
+        """Like ``Paginator.get_page`` (a bad number: the first page), without counting first."""
+        try:
+            return self.page(number)
+        except (PageNotAnInteger, EmptyPage):
+            return self.page(1)
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        # One query: the ids of the page (and one more, to tell whether a page follows) read in order from
+        # the index, those rows joined to what they show, and the capped count, computed once beside them.
+        ids = self.object_list.values("pk")[bottom:bottom + self.per_page + 1]
+        sql, params = self._capped().query.sql_with_params()
+        rows = list(self.object_list.filter(pk__in=ids).annotate(
+            capped_count=RawSQL(f"SELECT count(*) FROM ({sql}) AS capped", params, output_field=IntegerField())))
+        if rows:
+            self.__dict__["count"] = rows[0].capped_count
+        if not rows and number > 1:
+            if not self.capped:
+                return self.page(self.num_pages)
+            # Past the end of a list too long to count: its real last page.
+            last = max(1, -(-self.object_list.order_by().count() // self.per_page))
+            return self.page(last) if last < number else CappedPage([], number, self, has_next=False)
+        return CappedPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+
+
+class CappedPage(Page):
+    def __init__(self, object_list, number, paginator, *, has_next: bool):
+        super().__init__(object_list, number, paginator)
+        self._has_next = has_next
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
 
 
 @dataclass(frozen=True)

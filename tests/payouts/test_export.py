@@ -1,6 +1,7 @@
 """The bank's spreadsheet, read back the way the bank and finance staff read it."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ from openpyxl import load_workbook
 from payouts.exports import DETAIL_HEADER, SUMMARY_HEADER
 from payouts.models import ExportLog, Payout, PayoutSheet
 from payouts import services
-from reliefdesk.models import Job
+from reliefdesk.errors import TransitionNotAllowed
+from reliefdesk.models import HistoryEvent, Job
 from tests import factories as f
 
 AMOUNTS = [Decimal("12400.00"), Decimal("30000.00"), Decimal("7500.50")]
@@ -134,3 +136,90 @@ def test_a_large_sheet_is_built_in_the_background_and_downloaded_from_the_job(
     path.write_bytes(b"".join(download.streaming_content))
     assert len(list(load_workbook(path)["拨付明细"].iter_rows(values_only=True))) == 4
     assert ExportLog.objects.filter(sheet=sheet).count() == 1
+
+
+# --- copies and recorded sheets ---------------------------------------------------------------------
+
+def _record_all(sheet, finance):
+    payouts = list(Payout.objects.filter(sheet_lines__sheet=sheet).order_by("pk"))
+    services.payout_mark_paid(payouts=payouts[:2], actor=finance, paid_on=dt.date(2022, 6, 1),
+                              bank_reference="ICBC-20220601")
+    services.payout_mark_failed(payouts=payouts[2:], actor=finance, reason="卡号错误")
+
+
+def test_the_first_export_is_the_original_and_every_later_one_a_numbered_copy(finance, sheet):
+    first = services.payout_sheet_export(sheet=sheet, actor=finance)
+    second = services.payout_sheet_export(sheet=sheet, actor=finance)
+    third = services.payout_sheet_export(sheet=sheet, actor=finance)
+    assert first.filename == f"拨付清单_{sheet.number}.xlsx"
+    assert second.filename == f"拨付清单_{sheet.number}_副本1.xlsx"
+    assert third.filename == f"拨付清单_{sheet.number}_副本2.xlsx"
+    original, copy = load_workbook(first.path), load_workbook(third.path)
+    for result in (first, second, third):
+        os.unlink(result.path)
+    assert len(list(original["汇总"].iter_rows(values_only=True))) == 2
+    summary = list(copy["汇总"].iter_rows(values_only=True))
+    assert summary[0] == SUMMARY_HEADER
+    assert summary[1][:3] == (3, 49900.5, sheet.fund.name)
+    assert summary[2][0] == "副本" and summary[2][1] == "第2份" and "不得提交银行" in summary[2][2]
+    # The detail rows are the same, as the bank's upload would read them.
+    assert list(copy["拨付明细"].iter_rows(values_only=True)) == list(original["拨付明细"].iter_rows(values_only=True))
+    assert HistoryEvent.objects.filter(action="payout_sheet.exported_again", object_id=sheet.pk).count() == 2
+
+
+def test_the_download_of_a_copy_is_named_as_one(client, finance, sheet):
+    services.payout_sheet_export(sheet=sheet, actor=finance)
+    client.force_login(finance)
+    page = client.get(reverse("payouts:sheet-detail", args=[sheet.pk])).content.decode()
+    assert "副本" in page
+    response = client.post(reverse("payouts:sheet-export", args=[sheet.pk]))
+    b"".join(response.streaming_content)
+    assert "%E5%89%AF%E6%9C%AC1.xlsx" in response["Content-Disposition"]  # 副本1, RFC 5987-encoded
+
+
+def test_a_sheet_whose_payouts_are_all_recorded_gives_no_bank_file(client, finance, sheet):
+    os.unlink(services.payout_sheet_export(sheet=sheet, actor=finance).path)
+    _record_all(sheet, finance)
+    sheet.refresh_from_db()
+    assert sheet.status == PayoutSheet.Status.CLOSED
+    logs = ExportLog.objects.count()
+    with pytest.raises(TransitionNotAllowed) as refused:
+        services.payout_sheet_export(sheet=sheet, actor=finance)
+    assert sheet.number in str(refused.value.message)
+    assert ExportLog.objects.count() == logs
+
+    client.force_login(finance)
+    page = client.get(reverse("payouts:sheet-detail", args=[sheet.pk])).content.decode()
+    assert 'data-testid="export"' not in page and 'data-testid="no-export"' in page
+    response = client.post(reverse("payouts:sheet-export", args=[sheet.pk]), follow=True)
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "不再提供" in response.content.decode() or "bank could execute" in response.content.decode()
+    assert ExportLog.objects.count() == logs
+
+
+def test_a_background_copy_is_named_and_marked_too(client, finance, sheet, settings, tmp_path,
+                                                   django_capture_on_commit_callbacks):
+    os.unlink(services.payout_sheet_export(sheet=sheet, actor=finance).path)
+    settings.BACKGROUND_ROWS_THRESHOLD = 2
+    client.force_login(finance)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payouts:sheet-export", args=[sheet.pk]))
+    job = Job.objects.get()
+    assert job.result_name == f"拨付清单_{sheet.number}_副本1.xlsx"
+    path = tmp_path / "copy.xlsx"
+    path.write_bytes(b"".join(client.get(reverse("job-download", args=[job.pk])).streaming_content))
+    assert list(load_workbook(path)["汇总"].iter_rows(values_only=True))[2][0] == "副本"
+
+
+def test_a_background_export_hands_its_file_out_once(client, finance, sheet, settings,
+                                                     django_capture_on_commit_callbacks):
+    settings.BACKGROUND_ROWS_THRESHOLD = 2
+    client.force_login(finance)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payouts:sheet-export", args=[sheet.pk]))
+    job = Job.objects.get()
+    first = client.get(reverse("job-download", args=[job.pk]))
+    assert first.status_code == 200 and b"".join(first.streaming_content)[:2] == b"PK"
+    assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
+    assert 'href="%s"' % reverse("job-download", args=[job.pk]) not in client.get(
+        reverse("job-detail", args=[job.pk])).content.decode()

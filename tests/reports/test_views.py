@@ -131,9 +131,9 @@ def test_donation_and_balance_downloads_for_finance(client, quarter, finance, sh
     _header, *months = workbook_rows(get(client, finance, "reports:export", table="balance", fund=shunyi_fund.pk,
                                          **Q1))
     assert months == [
-        (shunyi_fund.name, "2022-01", -8000.55, 991999.45),
-        (shunyi_fund.name, "2022-02", -12400, 979599.45),
-        (shunyi_fund.name, "2022-03", -34900, 944699.45),
+        (shunyi_fund.name, "2022-01", -7000.55, 992999.45),
+        (shunyi_fund.name, "2022-02", -12400, 980599.45),
+        (shunyi_fund.name, "2022-03", -34649.5, 945949.95),
     ]
 
 
