@@ -21,6 +21,7 @@ from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role, role_of
+from reliefdesk.xlsx import xlsx_response
 
 PAGE_SIZE = 100
 CYCLE_ROLES = (Role.LIAISON, Role.REVIEWER, Role.APPROVER, Role.FINANCE)
@@ -107,6 +108,14 @@ def cycle_detail(request, pk: int):
     require_role(request.user, *CYCLE_ROLES)
     cycle = selectors.cycle_get(user=request.user, pk=pk)
     return render(request, "households/cycle_detail.html", _detail_context(request, cycle))
+
+
+@require_GET
+def cycle_xlsx(request, pk: int):
+    """The cycle's lines the user may see, as on the page, in one spreadsheet."""
+    require_role(request.user, *CYCLE_ROLES)
+    cycle = selectors.cycle_get(user=request.user, pk=pk)
+    return xlsx_response([selectors.cycle_lines_sheet(cycle=cycle, user=request.user)], f"{cycle.title}.xlsx")
 
 
 @require_GET

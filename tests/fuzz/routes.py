@@ -328,6 +328,7 @@ ROUTES: dict[str, Route] = {
     "households:cycle-list": Route("reviewer"),
     "households:cycle-generate": Route("reviewer"),
     "households:cycle-detail": Route("reviewer", cycle(Cycle.Status.GENERATED)),
+    "households:cycle-xlsx": Route("reviewer", cycle(Cycle.Status.GENERATED)),
     "households:cycle-line-detail": Route("reviewer", cycle_line(Cycle.Status.GENERATED)),
     "households:cycle-line-remove": Route("reviewer", cycle_line(Cycle.Status.GENERATED)),
     "households:cycle-line-restore": Route("reviewer", cycle_line(Cycle.Status.GENERATED)),

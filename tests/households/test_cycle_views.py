@@ -452,3 +452,43 @@ def test_the_reviewer_puts_a_removed_line_back(client, reviewer, march, homes):
     assert [e.action for e in history_for(line)] == ["cycle_line.removed", "cycle_line.restored"]
     detail = client.get(reverse("households:cycle-detail", args=[march.pk])).content.decode()
     assert "4,260.00" in detail
+
+
+# --- the lines as a spreadsheet ----------------------------------------------------------------
+
+def _workbook(response):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    return load_workbook(BytesIO(b"".join(response.streaming_content))).active
+
+
+def test_the_cycles_lines_download_as_xlsx_with_id_numbers_as_text_and_amounts_as_numbers(client, reviewer, march,
+                                                                                          homes):
+    line = line_of(march, homes["li"])
+    services.cycle_line_remove(line=line, actor=reviewer, reason="核实中")
+    client.force_login(reviewer)
+    page = client.get(reverse("households:cycle-detail", args=[march.pk])).content.decode()
+    url = reverse("households:cycle-xlsx", args=[march.pk])
+    assert f'href="{url}"' in page
+    sheet = _workbook(client.get(url))
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["编号", "工会服务站", "收款人", "身份证号"] and header[7] == "金额（元）"
+    rows = {row[2].value: row for row in sheet.iter_rows(min_row=2)}
+    assert set(rows) == {"王建国", "李卫东", "赵红梅"}
+    wang = rows["王建国"]
+    assert wang[3].value == homes["wang"].head.id_number and wang[3].data_type == "s"
+    assert wang[5].data_type == "s"
+    assert wang[7].value == 1420 and wang[7].data_type == "n"
+    assert rows["李卫东"][9].value == "已移除: 核实中"
+
+
+def test_a_liaison_downloads_only_his_stations_lines_and_outsiders_get_404(client, march, liaison1, daxing_reviewer):
+    client.force_login(liaison1)
+    sheet = _workbook(client.get(reverse("households:cycle-xlsx", args=[march.pk])))
+    assert sorted(row[2].value for row in sheet.iter_rows(min_row=2)) == ["李卫东", "王建国"]
+    client.force_login(daxing_reviewer)
+    assert client.get(reverse("households:cycle-xlsx", args=[march.pk])).status_code == 404
