@@ -331,3 +331,44 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ApplicationDailyFigure(models.Model):
+    """The dashboard's application figures of one day, and again of its whole month, kept by PostgreSQL.
+
+    Triggers (migration ``0015``) keep it exact whoever writes: a submission counts ``received`` on the
+    Beijing day of ``Application.submitted_at``; a history row of a figure's action (``application.verified``
+    or the code it had before, …) counts that figure on its Beijing day; the rows follow the case's station,
+    fund and category when they change. A case counts once per figure and period however often it was, say,
+    returned: each event after the first of its figure adds a second row whose ``since`` is the day of the
+    event before, and a period's figure is the rows without ``since`` minus those whose ``since`` lies in
+    the period too. Month rows (``grain`` ``m``, ``day`` the first of the month) let a year read twelve
+    rows per group instead of 365.
+    """
+
+    grain = models.CharField(max_length=1)  # d: a day, m: a month (``day`` its first)
+    day = models.DateField()
+    district = models.ForeignKey(District, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 related_name="+")
+    fund = models.ForeignKey(Fund, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 related_name="+")
+    category = models.ForeignKey(AidCategory, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 related_name="+")
+    figure = models.CharField(max_length=16)
+    since = models.DateField(null=True)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "day", "district", "station", "fund", "category", "figure",
+                                            "since"], nulls_distinct=False, name="application_figure_key"),
+        ]
+        indexes = [
+            models.Index(fields=["grain", "district", "day"], name="application_figure_district"),
+            models.Index(fields=["grain", "station", "day"], name="application_figure_station"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.figure} {self.count}"

@@ -1,6 +1,8 @@
 """Donors, campaigns and donations (一元捐、十元捐)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.contrib.postgres.indexes import OpClass
@@ -158,3 +160,40 @@ class Donation(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_number
+
+
+class DonationDailyFigure(models.Model):
+    """Confirmed donations of one day (and again of its whole month), kept by PostgreSQL triggers.
+
+    A donation counts while it is confirmed, on its ``received_on``, under its district and fund twice:
+    in a ``campaign`` row under its campaign (the totals and the table by campaign read these), and in a
+    ``unit`` row under the unit that gave or collected it (a unit donor's name, an individual's unit, else
+    his name; empty for an anonymous gift). The triggers (migration ``0009``) follow every change of a
+    donation and of a donor's name, unit or kind.
+    """
+
+    class Kind(models.TextChoices):
+        CAMPAIGN = "campaign"
+        UNIT = "unit"
+
+    kind = models.CharField(max_length=8)
+    grain = models.CharField(max_length=1)  # d: a day, m: a month (``day`` its first)
+    day = models.DateField()
+    district = models.ForeignKey(District, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 related_name="+")
+    fund = models.ForeignKey(Fund, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 null=True, related_name="+")
+    unit = models.CharField(max_length=200, null=True)
+    count = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "kind", "grain", "day", "fund", "campaign", "unit"],
+                                    nulls_distinct=False, name="donation_figure_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.count} {self.amount}"

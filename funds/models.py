@@ -511,3 +511,29 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.fund.slug} {self.booked_on} {self.amount}"
+
+
+class LedgerDailyFigure(models.Model):
+    """The net movement of a fund's part on one day, and again over its whole month, kept by PostgreSQL.
+
+    The ledger is append-only, so a trigger on insert (migration ``0009``) is all it takes; the balance
+    at a month's end is the sum of the month rows before it, a few rows per fund and year.
+    """
+
+    grain = models.CharField(max_length=1)  # d: a day, m: a month (``day`` its first)
+    day = models.DateField()
+    fund = models.ForeignKey(Fund, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             related_name="+")
+    district = models.ForeignKey(District, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 null=True, related_name="+")
+    count = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "district", "grain", "day"], nulls_distinct=False,
+                                    name="ledger_figure_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.amount}"

@@ -19,6 +19,14 @@ Which event counts in which period, consistently everywhere:
   the days to payment are ``paid_on`` minus the Beijing date of submission;
 * donations — confirmed donations whose ``received_on`` lies in the period;
 * fund balance — the ledger's running balance at the end of each month.
+
+These are read from daily summaries the database keeps exact whoever writes
+(triggers of the apps that own the rows, see ``cases.ApplicationDailyFigure``,
+``payouts.PayoutDailyFigure``, ``donations.DonationDailyFigure`` and
+``funds.LedgerDailyFigure``), scoped as
+the records' doors scope them: a period reads a few hundred grouped rows,
+whatever the number of cases. ``tests/reports/test_daily_figures.py`` holds
+them against direct counts of the records.
 """
 from __future__ import annotations
 
@@ -27,42 +35,23 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import (
-    Aggregate,
-    Case,
-    CharField,
-    Count,
-    DecimalField,
-    F,
-    Func,
-    IntegerField,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import Coalesce, NullIf, TruncDate, TruncMonth
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from cases.models import Application
-from cases.selectors.intake import applications_visible_to
-from donations.selectors import donations_visible_to
-from payouts.selectors import payouts_visible_to
-from payouts.models import Payout
-from donations.models import Donation, Donor
-from funds.models import Fund, LedgerEntry
-from reliefdesk.history import action_codes
-from reliefdesk.models import HistoryEvent, Role
+from cases.models import ApplicationDailyFigure
+from donations.models import DonationDailyFigure
+from funds.models import AidCategory, Fund, LedgerDailyFigure
+from payouts.models import PayoutDailyFigure
+from reliefdesk.models import Role, Station
 from reliefdesk.money import ZERO, quantize_money
-from reports.periods import BEIJING, Period
-from reliefdesk.scope import district_of, districts_visible_to, role_of, stations_visible_to
+from reliefdesk.scope import district_of, districts_visible_to, role_of, scope_queryset, stations_visible_to
+from reports.periods import Period
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
-# Figure name → history action code.
+# Figure name → history action code (with the codes it had before, as the triggers of
+# cases/migrations/0017_application_figures_triggers.py count them).
 EVENT_ACTIONS = {
     "verified": "application.verified",
     "approved": "application.approved",
@@ -71,46 +60,6 @@ EVENT_ACTIONS = {
     "withdrawn": "application.withdrawn",
 }
 APPLICATION_FIGURES = ("received", *EVENT_ACTIONS)
-
-
-class PercentileCont(Aggregate):
-    """``percentile_cont(f) WITHIN GROUP (ORDER BY expr)`` rounded to one decimal."""
-
-    function = "PERCENTILE_CONT"
-    name = "PercentileCont"
-    template = "ROUND((%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s))::numeric, 1)"
-    output_field = DecimalField(max_digits=10, decimal_places=1)
-    allow_distinct = False
-
-    def __init__(self, expression, fraction, **extra):
-        fraction = Decimal(str(fraction))
-        if not Decimal("0") <= fraction <= Decimal("1"):
-            raise ValueError("a percentile lies between 0 and 1")
-        # A literal, not a parameter: it is a checked Decimal, never user input.
-        super().__init__(expression, fraction=str(fraction), **extra)
-
-
-class DaysBetween(Func):
-    """``later - earlier`` of two dates: whole days, as PostgreSQL counts them."""
-
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
-
-
-class OuterSum(Func):
-    """``SUM(...)`` over an aggregate, for a running total: ``SUM(SUM(amount)) OVER (...)``.
-
-    Django refuses an aggregate of an aggregate; as a plain function inside
-    a window PostgreSQL accepts it.
-    """
-
-    function = "SUM"
-    window_compatible = True
-
-
-def days_to_payment():
-    return DaysBetween(F("paid_on"), TruncDate("application__submitted_at", tzinfo=BEIJING))
 
 
 def report_funds(user) -> QuerySet:
@@ -125,131 +74,173 @@ def is_station_view(user) -> bool:
     return role_of(user) == Role.LIAISON
 
 
-def scoped_applications(user, *, fund: Fund | None = None) -> QuerySet:
-    applications = applications_visible_to(user=user)
-    return applications.filter(fund=fund) if fund else applications
+def _month_after(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
-def scoped_payouts(user, *, fund: Fund | None = None) -> QuerySet:
-    payouts = payouts_visible_to(user=user)
-    return payouts.filter(fund=fund) if fund else payouts
+def _is_month_end(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
 
 
-def scoped_donations(user, *, fund: Fund | None = None) -> QuerySet:
-    """Donations belong to a district, not to a station: liaisons get none (station view)."""
-    if is_station_view(user):
-        return Donation.objects.none()
-    donations = donations_visible_to(user=user)
-    return donations.filter(fund=fund) if fund else donations
+def period_rows(period: Period) -> Q:
+    """The summary rows that make up ``period``: month rows of its whole months, day rows of the days around."""
+    first_whole = period.start if period.start.day == 1 else _month_after(period.start)
+    after_whole = _month_after(period.end) if _is_month_end(period.end) else period.end.replace(day=1)
+    if first_whole >= after_whole:
+        return Q(grain="d", day__gte=period.start, day__lte=period.end)
+    return (Q(grain="m", day__gte=first_whole, day__lt=after_whole)
+            | Q(grain="d", day__gte=period.start, day__lt=first_whole)
+            | Q(grain="d", day__gte=after_whole, day__lte=period.end))
 
 
-def _event_ids(period: Period, action: str) -> QuerySet:
-    return HistoryEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application),
-        action__in=action_codes(action),
-        created_at__gte=period.start_at,
-        created_at__lt=period.end_before,
-    ).order_by().values("object_id")
+def _scoped(model, user, period: Period, fund: Fund | None) -> QuerySet:
+    """A summary's rows of the period that ``user`` may see, through the same scope as the records' doors."""
+    rows = scope_queryset(model.objects.filter(period_rows(period)), user)
+    return rows.filter(fund=fund) if fund else rows
 
 
-def _application_annotations(period: Period) -> tuple[dict, Q]:
-    """The Count(filter=...) of every application figure, and the filter of cases touched in the period."""
-    received = Q(submitted_at__gte=period.start_at, submitted_at__lt=period.end_before)
-    annotations = {"received": Count("id", filter=received)}
-    for figure, action in EVENT_ACTIONS.items():
-        annotations[figure] = Count("id", filter=Q(id__in=_event_ids(period, action)))
-    # A UNION of ids rather than "received OR id IN (...)": PostgreSQL then looks the cases up by
-    # primary key instead of scanning every application ever submitted.
-    received_ids = Application.objects.filter(received).order_by().values("id")
-    event_ids = HistoryEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application),
-        action__in=[code for action in EVENT_ACTIONS.values() for code in action_codes(action)],
-        created_at__gte=period.start_at,
-        created_at__lt=period.end_before,
-    ).order_by().values("object_id")
-    touched = Q(id__in=received_ids.union(event_ids, all=True))
-    return annotations, touched
+def percentile_cont(histogram: list[tuple[int, int]], fraction: Decimal) -> Decimal | None:
+    """PostgreSQL's ``percentile_cont`` of the values a (value, count) histogram holds, to one decimal."""
+    histogram = sorted((value, count) for value, count in histogram if count and value is not None)
+    total = sum(count for _value, count in histogram)
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    below = int(position)
+
+    def value_at(index: int) -> int:
+        seen = 0
+        for value, count in histogram:
+            seen += count
+            if index < seen:
+                return value
+        return histogram[-1][0]
+
+    low, high = value_at(below), value_at(min(below + 1, total - 1))
+    return (low + (position - below) * (high - low)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _paid(payouts: QuerySet, period: Period) -> QuerySet:
-    return payouts.filter(status=Payout.Status.PAID, paid_on__gte=period.start, paid_on__lte=period.end)
+def _empty_figures() -> dict:
+    return {name: 0 for name in APPLICATION_FIGURES} | {"paid_count": 0, "paid_amount": ZERO}
 
 
-def _paid_annotations() -> dict:
-    return {"paid_count": Count("id"), "paid_amount": Coalesce(Sum("amount"), ZERO, output_field=MONEY_FIELD)}
+def _has_figures(row: dict) -> bool:
+    return any(row[name] for name in APPLICATION_FIGURES) or row["paid_count"] or row["paid_amount"]
+
+
+class ReportFigures:
+    """The application and payment figures of a period, read from the summaries in three queries.
+
+    ``ApplicationDailyFigure`` (cases) and ``PayoutDailyFigure`` (payouts), kept exact by the
+    database, grouped by figure, station and aid category: a few hundred rows whatever the number of
+    cases, from which the overview, the categories and the stations are summed here. Their labels
+    come with the stations and categories, two small queries more.
+    """
+
+    def __init__(self, user, period: Period, *, fund: Fund | None = None):
+        self.user = user
+        self.period = period
+        self.fund = fund
+
+    @cached_property
+    def _cells(self) -> dict[tuple[int, int | None], dict]:
+        """(station id, category id) → every figure of the cases and payouts of that cell."""
+        cells: dict = {}
+        since_in_period = Q(since__gte=self.period.start)
+        counted = Sum(Case(When(since__isnull=True, then=F("count")), When(since_in_period, then=-F("count")),
+                           default=Value(0)))
+        application_rows = (_scoped(ApplicationDailyFigure, self.user, self.period, self.fund)
+                            .values("figure", "station_id", "category_id").annotate(n=counted).order_by())
+        for row in application_rows:
+            cell = cells.setdefault((row["station_id"], row["category_id"]), _empty_figures())
+            cell[row["figure"]] += row["n"]
+        paid_rows = (_scoped(PayoutDailyFigure, self.user, self.period, self.fund)
+                     .filter(figure=PayoutDailyFigure.Figure.PAID)
+                     .values("station_id", "category_id").annotate(n=Sum("count"), amount=Sum("amount")).order_by())
+        for row in paid_rows:
+            cell = cells.setdefault((row["station_id"], row["category_id"]), _empty_figures())
+            cell["paid_count"] += row["n"]
+            cell["paid_amount"] += row["amount"]
+        return {key: cell for key, cell in cells.items() if _has_figures(cell)}
+
+    def _rows(self, key_index: int) -> dict:
+        rows: dict = {}
+        for key, cell in self._cells.items():
+            row = rows.setdefault(key[key_index], _empty_figures())
+            for name, value in cell.items():
+                row[name] += value
+        return rows
+
+    @cached_property
+    def overview(self) -> dict:
+        """Received, verified, approved, rejected, returned, withdrawn; paid count, amount and days."""
+        figures = _empty_figures()
+        for cell in self._cells.values():
+            for name, value in cell.items():
+                figures[name] += value
+        histogram = (_scoped(PayoutDailyFigure, self.user, self.period, self.fund)
+                     .filter(figure=PayoutDailyFigure.Figure.DAYS)
+                     .values_list("days").annotate(n=Sum("count")).order_by())
+        histogram = list(histogram)
+        figures["paid_amount"] = quantize_money(figures["paid_amount"])
+        figures["median_days"] = percentile_cont(histogram, Decimal("0.5"))
+        figures["p90_days"] = percentile_cont(histogram, Decimal("0.9"))
+        return figures
+
+    @cached_property
+    def categories(self) -> list[dict]:
+        rows = self._rows(1)
+        labels = {c.pk: c for c in AidCategory.objects.filter(pk__in=[pk for pk in rows if pk is not None])}
+        out = []
+        for pk, row in rows.items():
+            category = labels.get(pk)
+            out.append({"category_id": pk, "category__code": category.code if category else "",
+                        "category__name": category.name if category else _("Other payouts"),
+                        "category__sort_order": category.sort_order if category else 1_000_000, **row,
+                        "paid_amount": quantize_money(row["paid_amount"])})
+        return sorted(out, key=lambda r: (r["category__sort_order"], r["category__code"]))
+
+    @cached_property
+    def stations(self) -> list[dict]:
+        rows = self._rows(0)
+        labels = {s.pk: s for s in Station.objects.filter(pk__in=list(rows)).select_related("district")}
+        out = [{"station_id": pk, "station__code": labels[pk].code, "station__name": labels[pk].name,
+                "district__code": labels[pk].district.code, **row, "paid_amount": quantize_money(row["paid_amount"])}
+               for pk, row in rows.items()]
+        return sorted(out, key=lambda r: (r["district__code"], r["station__code"]))
 
 
 def application_overview(user, period: Period, *, fund: Fund | None = None) -> dict:
-    """Received, verified, approved, rejected, returned, withdrawn; paid count, amount and days (two queries)."""
-    annotations, touched = _application_annotations(period)
-    figures = scoped_applications(user, fund=fund).filter(touched).aggregate(**annotations)
-    paid = _paid(scoped_payouts(user, fund=fund), period).aggregate(
-        **_paid_annotations(),
-        median_days=PercentileCont(days_to_payment(), "0.5"),
-        p90_days=PercentileCont(days_to_payment(), "0.9"),
-    )
-    figures.update(paid)
-    return figures
-
-
-def _merge(app_rows, paid_rows, key: str, label_fields: tuple[str, ...]) -> list[dict]:
-    """Join the application counts and the paid figures of the same group (few rows, one per group)."""
-    rows: dict = {}
-    empty = {name: 0 for name in APPLICATION_FIGURES} | {"paid_count": 0, "paid_amount": ZERO}
-    for row in app_rows:
-        rows[row[key]] = {**empty, **row}
-    for row in paid_rows:
-        target = rows.setdefault(row[key], {**empty, **{k: row[k] for k in (key, *label_fields)}})
-        target["paid_count"] = row["paid_count"]
-        target["paid_amount"] = row["paid_amount"]
-    return list(rows.values())
+    return ReportFigures(user, period, fund=fund).overview
 
 
 def by_category(user, period: Period, *, fund: Fund | None = None) -> list[dict]:
-    annotations, touched = _application_annotations(period)
-    labels = ("category__code", "category__name", "category__sort_order")
-    app_rows = (
-        scoped_applications(user, fund=fund).filter(touched)
-        .values("category_id", *labels).annotate(**annotations).order_by()
-    )
-    paid_rows = (
-        _paid(scoped_payouts(user, fund=fund), period)
-        # The payout's own category: an application's, or a recurring cycle's programme's.
-        .values(category_id=F("aid_category_id"), category__code=F("aid_category__code"),
-                category__name=F("aid_category__name"), category__sort_order=F("aid_category__sort_order"))
-        .annotate(**_paid_annotations()).order_by()
-    )
-    rows = _merge(app_rows, paid_rows, "category_id", labels)
-    return sorted(rows, key=lambda r: (r["category__sort_order"], r["category__code"]))
+    return ReportFigures(user, period, fund=fund).categories
 
 
 def by_station(user, period: Period, *, fund: Fund | None = None) -> list[dict]:
-    annotations, touched = _application_annotations(period)
-    labels = ("station__code", "station__name", "district__code")
-    app_rows = (
-        scoped_applications(user, fund=fund).filter(touched)
-        .values("station_id", *labels).annotate(**annotations).order_by()
-    )
-    paid_rows = (
-        _paid(scoped_payouts(user, fund=fund), period)
-        .values("station_id", *labels).annotate(**_paid_annotations()).order_by()
-    )
-    rows = _merge(app_rows, paid_rows, "station_id", labels)
-    return sorted(rows, key=lambda r: (r["district__code"], r["station__code"]))
+    return ReportFigures(user, period, fund=fund).stations
 
 
-def _confirmed(user, period: Period, fund: Fund | None) -> QuerySet:
-    return scoped_donations(user, fund=fund).filter(
-        status=Donation.Status.CONFIRMED, received_on__gte=period.start, received_on__lte=period.end
-    )
+def _confirmed(user, period: Period, fund: Fund | None, kind: str = DonationDailyFigure.Kind.CAMPAIGN) -> QuerySet:
+    """Confirmed donations of the period, from ``donations.DonationDailyFigure``; liaisons get none."""
+    if is_station_view(user):
+        return DonationDailyFigure.objects.none()
+    rows = scope_queryset(DonationDailyFigure.objects.filter(period_rows(period), kind=kind), user, station=None)
+    return rows.filter(fund=fund) if fund else rows
 
 
 def _donation_annotations() -> dict:
-    return {"count": Count("id"), "amount": Coalesce(Sum("amount"), ZERO, output_field=MONEY_FIELD)}
+    return {"donations": Coalesce(Sum("count"), 0),
+            "total": Coalesce(Sum("amount"), ZERO, output_field=MONEY_FIELD)}
+
+
+def _donation_row(row: dict, **labels) -> dict:
+    return {**labels, "count": row["donations"], "amount": quantize_money(row["total"])}
 
 
 def donation_totals(user, period: Period, *, fund: Fund | None = None) -> dict:
-    return _confirmed(user, period, fund).aggregate(**_donation_annotations())
+    return _donation_row(_confirmed(user, period, fund).aggregate(**_donation_annotations()))
 
 
 def donations_by_campaign(user, period: Period, *, fund: Fund | None = None) -> list[dict]:
@@ -257,26 +248,23 @@ def donations_by_campaign(user, period: Period, *, fund: Fund | None = None) -> 
         _confirmed(user, period, fund)
         .values("campaign_id", campaign_name=F("campaign__name"))
         .annotate(**_donation_annotations())
-        .order_by("-amount", "campaign_name")
+        .filter(donations__gt=0)
+        .order_by("-total", "campaign_name")
     )
-    return [{**row, "campaign_name": row["campaign_name"] or _("No campaign")} for row in rows]
+    return [_donation_row(row, campaign_id=row["campaign_id"], campaign_name=row["campaign_name"] or _("No campaign"))
+            for row in rows]
 
 
 def donations_by_unit(user, period: Period, *, fund: Fund | None = None) -> list[dict]:
     """By the unit that gave or collected: a unit donor's name, an individual's unit, else the donor's name."""
-    unit = Case(
-        When(Q(donor__isnull=True) | Q(donor__kind=Donor.Kind.ANONYMOUS), then=Value(None, output_field=CharField())),
-        default=Coalesce(NullIf(F("donor__unit_name"), Value("")), F("donor__name")),
-        output_field=CharField(),
-    )
     rows = (
-        _confirmed(user, period, fund)
-        .annotate(unit=unit)
+        _confirmed(user, period, fund, DonationDailyFigure.Kind.UNIT)
         .values("unit")
         .annotate(**_donation_annotations())
-        .order_by("-amount", "unit")
+        .filter(donations__gt=0)
+        .order_by("-total", "unit")
     )
-    return [{**row, "unit": row["unit"] or _("Anonymous")} for row in rows]
+    return [_donation_row(row, unit=row["unit"] or _("Anonymous")) for row in rows]
 
 
 @dataclass
@@ -291,44 +279,42 @@ class BalanceSeries:
 def balance_over_time(user, period: Period, *, fund: Fund | None = None) -> list[BalanceSeries]:
     """Each fund's ledger balance at the end of every month of the period.
 
-    The database sums each month and runs the balance with a window
-    function over the whole history up to the period's end; months without
-    entries carry the previous balance forward.
+    Read from ``funds.LedgerDailyFigure``: the month rows up to the period's end (the day rows of
+    its last month when the period ends inside one), a few rows per fund and year; the balance runs
+    here, and months without entries carry the previous balance forward.
     """
     if is_station_view(user):
         return []
     funds = report_funds(user)
     if fund:
         funds = funds.filter(pk=fund.pk)
-    month = TruncMonth("booked_on")
-    entries = LedgerEntry.objects.filter(fund__in=funds, booked_on__lte=period.end)
+    end_month = period.end.replace(day=1)
+    if _is_month_end(period.end):
+        rows_up_to_end = Q(grain="m", day__lte=end_month)
+    else:
+        rows_up_to_end = Q(grain="m", day__lt=end_month) | Q(grain="d", day__gte=end_month, day__lte=period.end)
+    entries = LedgerDailyFigure.objects.filter(rows_up_to_end, fund__in=funds)
     if role_of(user) != Role.ADMIN:
         # District staff see their district's part of a city-wide fund, never the whole city's money.
         entries = entries.filter(Q(fund__district__isnull=False) | Q(district=district_of(user)))
-    rows = (
-        entries
-        .annotate(month=month)
-        .values("fund_id", "fund__name", "month")
-        .annotate(net=Sum("amount"))
-        # A separate annotate(): in the same call Django would GROUP BY the window too.
-        .annotate(balance=Window(OuterSum(Sum("amount"), output_field=MONEY_FIELD), partition_by=[F("fund_id")],
-                                 order_by=month.asc()))
-        .order_by("fund_id", "month")
-    )
+    rows = entries.values("fund_id", "fund__name", "day").annotate(net=Sum("amount")).order_by("fund_id", "day")
     period_months = period.months()
     series: dict[int, BalanceSeries] = {}
-    movements: dict[int, dict[dt.date, tuple[Decimal, Decimal]]] = {}
+    movements: dict[int, dict[dt.date, Decimal]] = {}
     for row in rows:
         item = series.setdefault(row["fund_id"], BalanceSeries(row["fund_id"], row["fund__name"], ZERO))
-        if row["month"] < period_months[0]:
-            item.opening = quantize_money(row["balance"])
+        month = row["day"].replace(day=1)
+        if month < period_months[0]:
+            item.opening += row["net"]
         else:
-            movements.setdefault(row["fund_id"], {})[row["month"]] = (row["net"], row["balance"])
+            months = movements.setdefault(row["fund_id"], {})
+            months[month] = months.get(month, ZERO) + row["net"]
     for fund_id, item in series.items():
+        item.opening = quantize_money(item.opening)
         balance = item.opening
         for first_day in period_months:
-            net, month_end = movements.get(fund_id, {}).get(first_day, (ZERO, balance))
-            balance = quantize_money(month_end)
+            net = movements.get(fund_id, {}).get(first_day, ZERO)
+            balance = quantize_money(balance + net)
             item.months.append((first_day, quantize_money(net), balance))
     return sorted(series.values(), key=lambda s: s.fund_name)
 
@@ -371,16 +357,20 @@ class Dashboard:
         return list(stations_visible_to(user=self.user)) if self.station_view else []
 
     @cached_property
+    def figures(self) -> ReportFigures:
+        return ReportFigures(self.user, self.period, fund=self.fund)
+
+    @property
     def overview(self) -> dict:
-        return application_overview(self.user, self.period, fund=self.fund)
+        return self.figures.overview
 
-    @cached_property
+    @property
     def categories(self) -> list[dict]:
-        return by_category(self.user, self.period, fund=self.fund)
+        return self.figures.categories
 
-    @cached_property
+    @property
     def station_rows(self) -> list[dict]:
-        return by_station(self.user, self.period, fund=self.fund)
+        return self.figures.stations
 
     @cached_property
     def donations(self) -> dict:
