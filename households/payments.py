@@ -114,6 +114,12 @@ def cycle_payments(*, household: Household, user) -> list[HouseholdPayment]:
     for payout in (payouts_visible_to(user=user).filter(source=PAYOUT_SOURCE, source_id__in=[l.pk for l in lines])
                    .order_by("id")):
         latest[payout.source_id] = payout
+    from django.urls import reverse
+
+    from reliefdesk.models import Role
+    from reliefdesk.scope import role_of
+
+    linked = role_of(user) in (Role.LIAISON, Role.REVIEWER, Role.APPROVER, Role.FINANCE)
     result = []
     for line in lines:
         payout = latest.get(line.pk)
@@ -122,5 +128,6 @@ def cycle_payments(*, household: Household, user) -> list[HouseholdPayment]:
             day=payout.paid_on if paid else line.cycle.cycle_date, source=line.cycle.programme.name,
             reference=payout.reference if payout else "", description=line.cycle.title,
             person=line.pupil.name if line.pupil_id else line.payee_name, amount=line.amount,
-            status=payout.get_status_display() if payout else line.cycle.get_status_display(), paid=paid))
+            status=payout.get_status_display() if payout else line.cycle.get_status_display(), paid=paid,
+            url=reverse("households:cycle-line-detail", args=[line.cycle_id, line.pk]) if linked else ""))
     return result

@@ -14,8 +14,11 @@ urlpatterns = [
     path("cycles/", cycles.cycle_list, name="cycle-list"),
     path("cycles/new/", cycles.cycle_generate, name="cycle-generate"),
     path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle-detail"),
+    path("cycles/<int:pk>/lines.xlsx", cycles.cycle_xlsx, name="cycle-xlsx"),
     path("cycles/<int:pk>/lines/<int:line_pk>/", cycles.cycle_line_detail, name="cycle-line-detail"),
     path("cycles/<int:pk>/lines/<int:line_pk>/remove/", cycles.cycle_line_remove, name="cycle-line-remove"),
+    path("cycles/<int:pk>/lines/<int:line_pk>/restore/", cycles.cycle_line_restore, name="cycle-line-restore"),
+    path("cycles/<int:pk>/discard/", cycles.cycle_discard, name="cycle-discard"),
     path("cycles/<int:pk>/approve/", cycles.cycle_approve, name="cycle-approve"),
     path("cycles/<int:pk>/sheet/", cycles.cycle_sheet_create, name="cycle-sheet-create"),
 ]

@@ -75,11 +75,15 @@ C = Cycle.Status
 CYCLE = Workflow("cycle", [
     Transition("remove_line", (C.GENERATED,), None, R, _("removing a line"),
                refusal=_("The cycle “%(title)s” is %(status)s: its lines are frozen.")),
+    Transition("restore_line", (C.GENERATED,), None, R, _("restoring a line"),
+               refusal=_("The cycle “%(title)s” is %(status)s: its lines are frozen.")),
+    Transition("discard", (C.GENERATED,), C.DISCARDED, R, _("discarding it"), "cycle.discarded",
+               _("Cycle discarded"), reason_required=True),
     Transition("approve", (C.GENERATED,), C.APPROVED, A, _("approval"), "cycle.approved", _("Cycle approved")),
     Transition("mark_paid", (C.APPROVED,), C.PAID, F, _("marking it paid"), "cycle.paid",
                _("Every line of the cycle paid")),
 ], refusal=_("The cycle “%(title)s” is %(status)s; %(action)s is not possible now."),
-    refusal_params=lambda cycle: {"title": cycle.title})
+    refusal_params=lambda cycle: {"title": cycle.title}, reason_field="discard_reason")
 
 WORKFLOWS = (HOUSEHOLD, FILING_BATCH, CYCLE)
 
@@ -107,6 +111,7 @@ HISTORY_LABELS = {
     "filing_batch.created": _("Filing batch created"),
     "cycle.generated": _("Cycle generated"),
     "cycle_line.removed": _("Line removed from the cycle"),
+    "cycle_line.restored": _("Line put back into the cycle"),
     "programme.households_chosen": _("Households chosen for the programme"),
     "programme.household_unchosen": _("Household taken off the programme's list"),
     "civil_roster.uploaded": _("Civil-affairs list uploaded"),

@@ -137,3 +137,9 @@ class RemoveLineForm(forms.Form):
     reason = forms.CharField(label=_("why the line is removed"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Give the reason for removing the line.")})
+
+
+class DiscardCycleForm(forms.Form):
+    reason = forms.CharField(label=_("why the cycle is discarded"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give the reason for discarding the cycle.")})

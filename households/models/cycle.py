@@ -26,6 +26,7 @@ class Cycle(models.Model):
         GENERATED = "generated", _("Generated")
         APPROVED = "approved", _("Approved")
         PAID = "paid", _("Paid")
+        DISCARDED = "discarded", _("Discarded")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cycles",
                                   verbose_name=_("programme"))
@@ -48,17 +49,23 @@ class Cycle(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    discard_reason = models.TextField(_("why it was discarded"), blank=True, db_default="")
 
     class Meta:
         ordering = ["-cycle_date", "-id"]
         verbose_name = _("cycle")
         verbose_name_plural = _("cycles")
         constraints = [
-            # Generating a cycle twice, or two reviewers at once, gives one cycle.
-            models.UniqueConstraint(fields=["programme", "district", "period_key"], name="cycle_one_per_period"),
+            # Generating a cycle twice, or two reviewers at once, gives one live cycle; a discarded one
+            # leaves its period free to be generated again.
+            models.UniqueConstraint(fields=["programme", "district", "period_key"], name="cycle_one_per_period",
+                                    condition=~Q(status="discarded")),
             models.CheckConstraint(condition=Q(total__gte=0), name="cycle_total_not_negative"),
-            models.CheckConstraint(condition=Q(status="generated") | Q(approved_at__isnull=False),
+            models.CheckConstraint(condition=Q(status__in=["generated", "discarded"]) | Q(approved_at__isnull=False),
                                    name="cycle_approved_has_time"),
+            # An approved cycle is never discarded: its lines became payouts.
+            models.CheckConstraint(condition=~Q(status="discarded") | Q(approved_at__isnull=True),
+                                   name="cycle_discarded_never_approved"),
         ]
         indexes = [models.Index(fields=["district", "cycle_date"], name="cycle_district_date")]
 

@@ -163,8 +163,8 @@ def cycle_generate(*, programme: Programme, cycle_date: dt.date, actor, holiday:
     district = _cycle_district(programme=programme, actor=actor, district=district)
     period = cycle_period(programme=programme, cycle_date=cycle_date, holiday=holiday)
     with transaction.atomic():
-        existing = cycles_visible_to(user=actor).filter(programme=programme, district=district,
-                                                        period_key=period.key).first()
+        existing = (cycles_visible_to(user=actor).exclude(status=C.DISCARDED)
+                    .filter(programme=programme, district=district, period_key=period.key).first())
         if existing is not None:
             return CycleGeneration(existing, False)
         amount = cycle_amount_for(programme=programme, cycle_date=cycle_date)
@@ -173,14 +173,15 @@ def cycle_generate(*, programme: Programme, cycle_date: dt.date, actor, holiday:
                 "INSERT INTO households_cycle (programme_id, district_id, cycle_date, period_key, title, status, "
                 "rule_set_id, line_count, left_out_count, total, generated_by_id, generated_at) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, 0, 0, 0, %s, %s) "
-                "ON CONFLICT (programme_id, district_id, period_key) DO NOTHING RETURNING id",
+                "ON CONFLICT (programme_id, district_id, period_key) WHERE NOT (status = 'discarded') "
+                "DO NOTHING RETURNING id",
                 [programme.pk, district.pk, cycle_date, period.key, period.title, C.GENERATED, amount.rule_set.pk,
                  actor.pk, timezone.now()])
             row = cursor.fetchone()
         if row is None:
             # Another reviewer's generation committed first: its cycle is the one.
-            return CycleGeneration(Cycle.objects.select_related("programme", "district").get(
-                programme=programme, district=district, period_key=period.key), False)
+            return CycleGeneration(Cycle.objects.select_related("programme", "district").exclude(
+                status=C.DISCARDED).get(programme=programme, district=district, period_key=period.key), False)
         cycle_id = row[0]
         _write_lines(cycle_id=cycle_id, programme=programme, district=district, cycle_date=cycle_date,
                      amount=amount)
@@ -291,6 +292,42 @@ def cycle_line_remove(*, line: CycleLine | int, actor, reason: str) -> CycleLine
         cycle.save(update_fields=["line_count", "total"])
         record_event(locked, actor=actor, action="cycle_line.removed", reason=reason,
                      data={"cycle": cycle.pk, "amount": str(locked.amount), "household": locked.household_id})
+    return locked
+
+
+def cycle_line_restore(*, line: CycleLine | int, actor) -> CycleLine:
+    """Put a removed line back into its generated cycle (a reviewer); it is paid again on approval."""
+    require_role(actor, Role.REVIEWER)
+    pk = line.pk if isinstance(line, CycleLine) else line
+    with transaction.atomic():
+        found = get_or_404(cycle_lines_visible_to(user=actor), pk=pk)
+        cycle = cycle_lock(found.cycle_id, actor, Role.REVIEWER)
+        CYCLE.check(cycle, "restore_line", actor=actor)
+        locked = CycleLine.objects.select_for_update().get(pk=pk)
+        if not locked.removed:
+            raise TransitionNotAllowed(_("This line is in the cycle already."))
+        reason = locked.removed_reason
+        locked.removed, locked.removed_reason, locked.removed_by, locked.removed_at = False, "", None, None
+        locked.save(update_fields=["removed", "removed_reason", "removed_by", "removed_at"])
+        cycle.line_count += 1
+        cycle.total = quantize_money(cycle.total + locked.amount)
+        cycle.save(update_fields=["line_count", "total"])
+        record_event(locked, actor=actor, action="cycle_line.restored",
+                     data={"cycle": cycle.pk, "amount": str(locked.amount), "household": locked.household_id,
+                           "removed_because": reason})
+    return locked
+
+
+def cycle_discard(*, cycle: Cycle | int, actor, reason: str) -> Cycle:
+    """Discard a generated cycle with a reason (a reviewer), so its period can be generated again.
+
+    An approved cycle is never discarded (its lines are payouts): refused here and by the database.
+    """
+    require_role(actor, Role.REVIEWER)
+    with transaction.atomic():
+        locked = cycle_lock(cycle, actor, Role.REVIEWER)
+        CYCLE.apply(locked, "discard", actor=actor, reason=reason,
+                    data={"lines": locked.line_count, "total": str(locked.total), "period": locked.period_key})
     return locked
 
 

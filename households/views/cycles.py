@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from funds.selectors import programmes_visible_to
 from households.selectors.cycles import cycle_figures as approval_figures
-from households.forms.cycles import CycleGenerateForm, RemoveLineForm
+from households.forms.cycles import CycleGenerateForm, DiscardCycleForm, RemoveLineForm
 from households.models import Cycle
 from households.selectors import cycle_pages as selectors
 from households.services import cycles as services
@@ -21,6 +21,7 @@ from reliefdesk.errors import DomainError, add_to_form
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.scope import require_role, role_of
+from reliefdesk.xlsx import xlsx_response
 
 PAGE_SIZE = 100
 CYCLE_ROLES = (Role.LIAISON, Role.REVIEWER, Role.APPROVER, Role.FINANCE)
@@ -85,6 +86,7 @@ def _detail_context(request, cycle: Cycle, **forms) -> dict:
         "cycle": cycle, "programme": cycle.programme, "actions": actions, "lines": lines, "left_out": left_out,
         "figures": selectors.cycle_figures(cycle=cycle, user=request.user),
         "remove_form": forms.get("remove_form") or RemoveLineForm(),
+        "discard_form": forms.get("discard_form") or DiscardCycleForm(),
         "failed_line": forms.get("failed_line"),
         "history": labelled_history(cycle),
         "english": request.LANGUAGE_CODE.startswith("en"),
@@ -96,7 +98,7 @@ def _detail_context(request, cycle: Cycle, **forms) -> dict:
     if "approve" in actions:
         approval = approval_figures(cycle=cycle)
         context.update(position=approval.position, shortfall=approval.shortfall)
-    if context["is_finance"] and cycle.status != Cycle.Status.GENERATED:
+    if context["is_finance"] and cycle.status in (Cycle.Status.APPROVED, Cycle.Status.PAID):
         context["sheet_ready"] = selectors.cycle_payouts_for_sheet(cycle=cycle, user=request.user).count()
     return context
 
@@ -106,6 +108,14 @@ def cycle_detail(request, pk: int):
     require_role(request.user, *CYCLE_ROLES)
     cycle = selectors.cycle_get(user=request.user, pk=pk)
     return render(request, "households/cycle_detail.html", _detail_context(request, cycle))
+
+
+@require_GET
+def cycle_xlsx(request, pk: int):
+    """The cycle's lines the user may see, as on the page, in one spreadsheet."""
+    require_role(request.user, *CYCLE_ROLES)
+    cycle = selectors.cycle_get(user=request.user, pk=pk)
+    return xlsx_response([selectors.cycle_lines_sheet(cycle=cycle, user=request.user)], f"{cycle.title}.xlsx")
 
 
 @require_GET
@@ -119,6 +129,7 @@ def cycle_line_detail(request, pk: int, line_pk: int):
         "english": request.LANGUAGE_CODE.startswith("en"),
         "is_finance": role_of(request.user) in (Role.FINANCE, Role.ADMIN),
         "can_remove": "remove_line" in CYCLE.allowed_actions(cycle, user=request.user) and not line.removed,
+        "can_restore": "restore_line" in CYCLE.allowed_actions(cycle, user=request.user) and line.removed,
         "remove_form": RemoveLineForm(), "history": labelled_history(line)})
 
 
@@ -139,6 +150,42 @@ def cycle_line_remove(request, pk: int, line_pk: int):
             return _back(pk)
     return render(request, "households/cycle_detail.html",
                   _detail_context(request, cycle, remove_form=form, failed_line=line.pk), status=400)
+
+
+@require_POST
+def cycle_line_restore(request, pk: int, line_pk: int):
+    require_role(request.user, Role.REVIEWER)
+    cycle = selectors.cycle_get(user=request.user, pk=pk)
+    line = selectors.cycle_line_get(user=request.user, cycle=cycle, pk=line_pk)
+    try:
+        services.cycle_line_restore(line=line, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The line of %(name)s is back in the cycle.") % {"name": line.payee_name})
+    return redirect("households:cycle-line-detail", pk=pk, line_pk=line_pk)
+
+
+@require_POST
+def cycle_discard(request, pk: int):
+    require_role(request.user, Role.REVIEWER)
+    cycle = selectors.cycle_get(user=request.user, pk=pk)
+    form = DiscardCycleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cycle_discard(cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            if exc.field:
+                add_to_form(form, exc)
+            else:
+                messages.error(request, exc.message)
+                return _back(pk)
+        else:
+            messages.success(request, _("%(title)s is discarded: its period can be generated again.")
+                             % {"title": cycle.title})
+            return _back(pk)
+    return render(request, "households/cycle_detail.html", _detail_context(request, cycle, discard_form=form),
+                  status=400)
 
 
 @require_POST

@@ -23,8 +23,8 @@ from donations.selectors import (
     donations_visible_to,
     donors_visible_to,
 )
-from funds.selectors import funds_visible_to, rule_sets_visible_to
-from households.models import FilingBatch, Household
+from funds.selectors import funds_visible_to, programmes_visible_to, rule_sets_visible_to
+from households.models import Cycle, FilingBatch, Household
 from households.selectors import (
     civil_roster_matches_visible_to,
     civil_rosters_visible_to,
@@ -32,6 +32,7 @@ from households.selectors import (
     household_documents_visible_to,
     households_visible_to,
 )
+from households.selectors.cycles import cycle_lines_visible_to, cycles_visible_to, programme_enrolments_visible_to
 from payouts.models import Payout, PayoutSheet
 from payouts.selectors import payout_sheets_visible_to, payouts_visible_to
 from reliefdesk.scope import jobs_visible_to
@@ -109,6 +110,29 @@ def filing_batch_household(status):
         found = households_visible_to(user=u).filter(filing_batch__status=status).order_by("pk").first() \
             or households_visible_to(user=u).filter(filing_batch__isnull=False).order_by("pk").first()
         return {"pk": found.filing_batch_id, "household_pk": found.pk}
+    return pick
+
+
+def programme(u):
+    return {"pk": _pk(programmes_visible_to(user=u))}
+
+
+def programme_enrolment(u):
+    found = programme_enrolments_visible_to(user=u).order_by("pk").first()
+    if found is None:
+        return {"pk": _pk(programmes_visible_to(user=u)), "household_pk": _pk(households_visible_to(user=u))}
+    return {"pk": found.programme_id, "household_pk": found.household_id}
+
+
+def cycle(*statuses):
+    return lambda u: {"pk": _pk(cycles_visible_to(user=u), status__in=statuses)}
+
+
+def cycle_line(*statuses):
+    def pick(u):
+        found = cycle_lines_visible_to(user=u).filter(cycle__status__in=statuses).order_by("pk").first() \
+            or cycle_lines_visible_to(user=u).order_by("pk").first()
+        return {"pk": found.cycle_id, "line_pk": found.pk}
     return pick
 
 
@@ -241,6 +265,7 @@ ROUTES: dict[str, Route] = {
     "donations:donation-receipt": Route("finance", lambda u: {
         "pk": _pk(donations_visible_to(user=u), status="confirmed")}),
     "donations:donor-list": Route("finance"),
+    "donations:donor-search": Route("finance"),
     "donations:donor-create": Route("finance"),
     "donations:donor-update": Route("finance", lambda u: {"pk": _pk(donors_visible_to(user=u))}),
     "donations:campaign-list": Route("finance"),
@@ -294,6 +319,22 @@ ROUTES: dict[str, Route] = {
     "households:matches-accept-all": Route("reviewer", lambda u: {"pk": _pk(civil_rosters_visible_to(user=u))}),
     "households:match-accept": Route("reviewer", lambda u: {"pk": _pk(civil_roster_matches_visible_to(user=u))}),
     "households:match-dismiss": Route("reviewer", lambda u: {"pk": _pk(civil_roster_matches_visible_to(user=u))}),
+    "households:programme-list": Route("reviewer"),
+    "households:programme-new": Route("approver"),
+    "households:programme-detail": Route("reviewer", programme),
+    "households:programme-edit": Route("approver", programme),
+    "households:programme-choose": Route("reviewer", programme),
+    "households:programme-unchoose": Route("reviewer", programme_enrolment),
+    "households:cycle-list": Route("reviewer"),
+    "households:cycle-generate": Route("reviewer"),
+    "households:cycle-detail": Route("reviewer", cycle(Cycle.Status.GENERATED)),
+    "households:cycle-xlsx": Route("reviewer", cycle(Cycle.Status.GENERATED)),
+    "households:cycle-line-detail": Route("reviewer", cycle_line(Cycle.Status.GENERATED)),
+    "households:cycle-line-remove": Route("reviewer", cycle_line(Cycle.Status.GENERATED)),
+    "households:cycle-line-restore": Route("reviewer", cycle_line(Cycle.Status.GENERATED)),
+    "households:cycle-discard": Route("reviewer", cycle(Cycle.Status.GENERATED)),
+    "households:cycle-approve": Route("approver", cycle(Cycle.Status.GENERATED)),
+    "households:cycle-sheet-create": Route("finance", cycle(Cycle.Status.APPROVED)),
     # reports
     "reports:dashboard": Route("reviewer"),
     "reports:export": Route("reviewer", bare=404),     # ?table= names the table

@@ -340,6 +340,11 @@ def test_the_household_page_shows_the_cycle_payment(client, reviewer, approver, 
     page = client.get(reverse("households:household-detail", args=[homes["wang"].pk])).content.decode()
     payments = page.split('data-testid="payments"')[1]
     assert "2024年3月生活补贴" in payments and "1,420.00" in payments
+    line = march.lines.get(household=homes["wang"])
+    payout = Payout.objects.get(source="cycle_line", source_id=line.pk)
+    url = reverse("households:cycle-line-detail", args=[march.pk, line.pk])
+    assert f'<a href="{url}">{payout.reference}</a>' in payments
+    assert client.get(url).status_code == 200
 
 
 def test_the_dashboard_counts_the_paid_lines_per_programme_in_the_seeds_sentence(client, reviewer, approver,
@@ -397,3 +402,93 @@ def test_the_reviewer_chooses_households_for_a_chosen_programme_and_only_they_ar
     assert list(bad.context["messages"]) and programme.chosen_households.count() == 1
     client.force_login(liaison1)
     assert client.post(url, {"households": [homes["wang"].pk]}).status_code == 403
+
+
+# --- discarding a cycle, putting a line back --------------------------------------------------
+
+def test_the_reviewer_discards_a_generated_cycle_and_generates_the_month_again(client, reviewer, march, living):
+    client.force_login(reviewer)
+    page = client.get(reverse("households:cycle-detail", args=[march.pk])).content.decode()
+    assert 'data-testid="discard-form"' in page
+    refused = client.post(reverse("households:cycle-discard", args=[march.pk]), {"reason": " "})
+    assert refused.status_code == 400 and refused.context["discard_form"].errors["reason"]
+    assert "原因" in refused.content.decode()
+    response = client.post(reverse("households:cycle-discard", args=[march.pk]), {"reason": "低保标准录错，重新生成"},
+                           follow=True)
+    page = response.content.decode()
+    assert 'data-testid="discarded"' in page and "低保标准录错，重新生成" in page
+    assert 'data-testid="discard-form"' not in page and 'data-testid="approve"' not in page
+    assert [e.action for e in history_for(march)] == ["cycle.generated", "cycle.discarded"]
+    again = client.post(reverse("households:cycle-generate"), {"programme": living.pk, "cycle_date": "2024-03-15"})
+    fresh = Cycle.objects.exclude(pk=march.pk).get()
+    assert again.status_code == 302 and fresh.period_key == march.period_key and fresh.line_count == 3
+
+
+def test_an_approved_cycle_offers_no_discard_and_refuses_one(client, reviewer, approver, march):
+    services.cycle_approve(cycle=march, actor=approver)
+    client.force_login(reviewer)
+    page = client.get(reverse("households:cycle-detail", args=[march.pk])).content.decode()
+    assert 'data-testid="discard-form"' not in page
+    response = client.post(reverse("households:cycle-discard", args=[march.pk]), {"reason": "晚了"}, follow=True)
+    assert list(response.context["messages"])
+    march.refresh_from_db()
+    assert march.status == Cycle.Status.APPROVED
+    client.force_login(approver)
+    assert client.post(reverse("households:cycle-discard", args=[march.pk]), {"reason": "x"}).status_code == 403
+    assert client.get(reverse("households:cycle-discard", args=[march.pk])).status_code == 405
+
+
+def test_the_reviewer_puts_a_removed_line_back(client, reviewer, march, homes):
+    line = line_of(march, homes["li"])
+    services.cycle_line_remove(line=line, actor=reviewer, reason="核实中")
+    client.force_login(reviewer)
+    url = reverse("households:cycle-line-detail", args=[march.pk, line.pk])
+    assert 'data-testid="restore-form"' in client.get(url).content.decode()
+    response = client.post(reverse("households:cycle-line-restore", args=[march.pk, line.pk]), follow=True)
+    page = response.content.decode()
+    assert 'data-testid="restore-form"' not in page and 'data-testid="remove-form"' in page
+    line.refresh_from_db()
+    assert not line.removed
+    assert [e.action for e in history_for(line)] == ["cycle_line.removed", "cycle_line.restored"]
+    detail = client.get(reverse("households:cycle-detail", args=[march.pk])).content.decode()
+    assert "4,260.00" in detail
+
+
+# --- the lines as a spreadsheet ----------------------------------------------------------------
+
+def _workbook(response):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    return load_workbook(BytesIO(b"".join(response.streaming_content))).active
+
+
+def test_the_cycles_lines_download_as_xlsx_with_id_numbers_as_text_and_amounts_as_numbers(client, reviewer, march,
+                                                                                          homes):
+    line = line_of(march, homes["li"])
+    services.cycle_line_remove(line=line, actor=reviewer, reason="核实中")
+    client.force_login(reviewer)
+    page = client.get(reverse("households:cycle-detail", args=[march.pk])).content.decode()
+    url = reverse("households:cycle-xlsx", args=[march.pk])
+    assert f'href="{url}"' in page
+    sheet = _workbook(client.get(url))
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["编号", "工会服务站", "收款人", "身份证号"] and header[7] == "金额（元）"
+    rows = {row[2].value: row for row in sheet.iter_rows(min_row=2)}
+    assert set(rows) == {"王建国", "李卫东", "赵红梅"}
+    wang = rows["王建国"]
+    assert wang[3].value == homes["wang"].head.id_number and wang[3].data_type == "s"
+    assert wang[5].data_type == "s"
+    assert wang[7].value == 1420 and wang[7].data_type == "n"
+    assert rows["李卫东"][9].value == "已移除: 核实中"
+
+
+def test_a_liaison_downloads_only_his_stations_lines_and_outsiders_get_404(client, march, liaison1, daxing_reviewer):
+    client.force_login(liaison1)
+    sheet = _workbook(client.get(reverse("households:cycle-xlsx", args=[march.pk])))
+    assert sorted(row[2].value for row in sheet.iter_rows(min_row=2)) == ["李卫东", "王建国"]
+    client.force_login(daxing_reviewer)
+    assert client.get(reverse("households:cycle-xlsx", args=[march.pk])).status_code == 404
