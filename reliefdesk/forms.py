@@ -1,7 +1,8 @@
-"""Forms of the organisation core: the holiday arrangement of a new year."""
+"""Forms of the organisation core: the holiday arrangement of a new year, and a refused form told as messages."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
 from reliefdesk.errors import DomainError
@@ -48,3 +49,10 @@ class HolidayYearForm(forms.Form):
         data["lines"] = lines
         data["field"] = field
         return data
+
+
+def form_errors_as_messages(request, form: forms.Form) -> None:
+    """Each error of a refused form as a message, for a POST-only action that redirects back to its page."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

@@ -19,6 +19,7 @@ from cases.services import batches as services
 from cases.workflow import BATCH
 from funds.selectors import fund_position
 from reliefdesk.errors import DomainError, add_to_form
+from reliefdesk.forms import form_errors_as_messages
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.row_pages import rows_page
@@ -102,9 +103,7 @@ def batch_add(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
     form = AddApplicationsForm(request.POST, queryset=applications_visible_to(user=request.user))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return _back(pk)
     try:
         added = services.batch_add_applications(batch=batch, applications=form.cleaned_data["applications"],

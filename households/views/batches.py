@@ -20,6 +20,7 @@ from households.selectors.file import causes_text
 from households.services import batches as services
 from households.workflow import FILING_BATCH
 from reliefdesk.errors import DomainError, add_to_form
+from reliefdesk.forms import form_errors_as_messages
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.notice import notice_is_over
@@ -92,9 +93,7 @@ def batch_add(request, pk: int):
     batch = selectors.filing_batch_get(user=request.user, pk=pk)
     form = AddHouseholdsForm(request.POST, queryset=households_visible_to(user=request.user))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return _back(pk)
     try:
         added = services.filing_batch_add_households(batch=batch, households=form.cleaned_data["households"],

@@ -20,6 +20,7 @@ from households.selectors import households_visible_to
 from households.selectors.cycles import cycles_visible_to, programme_enrolments_visible_to
 from households.services import cycles as services_cycles
 from reliefdesk.errors import DomainError, add_to_form
+from reliefdesk.forms import form_errors_as_messages
 from reliefdesk.history import labelled_history
 from reliefdesk.models import Role
 from reliefdesk.scope import get_or_404, require_role, role_of
@@ -77,9 +78,7 @@ def programme_choose(request, pk: int):
     programme = selectors.programme_get(user=request.user, pk=pk)
     form = AddHouseholdsForm(request.POST, queryset=households_visible_to(user=request.user))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return _chosen_back(pk)
     try:
         added = services_cycles.programme_choose_households(programme=programme, actor=request.user,
