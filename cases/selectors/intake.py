@@ -38,9 +38,9 @@ CLOSED_STATUSES = (S.REJECTED, S.WITHDRAWN)
 
 LIST_RELATED = ("fund", "category", "member", "station", "district", "disease")
 
-# What the case list shows of a case: its page reads nothing else.
-LIST_COLUMNS = ("reference", "beneficiary_name", "beneficiary_id_number", "status", "self_paid", "estimate_amount",
-                "created_at", "station__name", "category__name")
+# What the case list shows of a case, read as plain values (no model instances): its page reads nothing else.
+LIST_COLUMNS = ("id", "reference", "beneficiary_name", "beneficiary_id_number", "status", "self_paid",
+                "estimate_amount", "created_at", "station__name", "category__name")
 
 # ``sort`` parameter → ORDER BY: each is served by an index of the district's and of the station's cases
 # (``cases.models.LIST_SORT_KEYS``), read forwards or backwards.
@@ -141,19 +141,19 @@ def application_get(*, user, pk: int) -> Application:
         "beneficiary", "member__employer", "estimate_rule_set", "created_by", "batch"), pk=pk)
 
 
-def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]:
-    """The filtered and sorted list of visible applications, with its FilterSet for the form.
+def application_list(*, user, data=None) -> tuple[QuerySet, object]:
+    """The filtered and sorted list of visible applications as dicts of ``LIST_COLUMNS``, with its FilterSet.
 
     Reads only the columns the list shows (and the station's and category's names); every filter, sort
     and search kind is served by an index (see ``cases.models`` and ``cases.forms.intake.application_search``).
     """
     from cases.forms.intake import ApplicationFilter
 
-    queryset = scope_queryset(Application.objects.select_related("station", "category").only(*LIST_COLUMNS), user)
+    queryset = scope_queryset(Application.objects.all(), user)
     filterset = ApplicationFilter(data or None, queryset=queryset, user=user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     sort = (data or {}).get("sort") or DEFAULT_SORT
-    return queryset.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])), filterset
+    return queryset.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])).values(*LIST_COLUMNS), filterset
 
 
 class CappedPaginator(Paginator):
@@ -207,7 +207,8 @@ class CappedPaginator(Paginator):
         rows = list(self.object_list.filter(pk__in=ids).annotate(
             capped_count=RawSQL(f"SELECT count(*) FROM ({sql}) AS capped", params, output_field=IntegerField())))
         if rows:
-            self.__dict__["count"] = rows[0].capped_count
+            first = rows[0]
+            self.__dict__["count"] = first["capped_count"] if isinstance(first, dict) else first.capped_count
         if not rows and number > 1:
             if not self.capped:
                 return self.page(self.num_pages)

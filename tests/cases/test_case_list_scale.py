@@ -28,7 +28,7 @@ def _cases(count, *, station, fund, category, **extra):
 
 
 def _shown(response) -> list[str]:
-    return [a.reference for a in response.context["applications"]]
+    return [a["reference"] for a in response.context["applications"]]
 
 
 @pytest.mark.parametrize("rows", [2, 20, 100])

@@ -236,7 +236,7 @@ def test_the_list_filters_by_status_and_searches_name_id_and_reference(client, r
     client.force_login(reviewer)
 
     def refs(**params):
-        return {x.reference for x in client.get(url("application-list"), params).context["applications"]}
+        return {x["reference"] for x in client.get(url("application-list"), params).context["applications"]}
 
     assert refs(status="submitted") == {a.reference}
     assert refs(q="悟空") == {a.reference}
@@ -245,7 +245,7 @@ def test_the_list_filters_by_status_and_searches_name_id_and_reference(client, r
     assert refs(sort="reference") == {a.reference, b.reference}
 
     def ordered(**params):
-        return [x.reference for x in client.get(url("application-list"), params).context["applications"]]
+        return [x["reference"] for x in client.get(url("application-list"), params).context["applications"]]
 
     # The sort puts the rows in order: a set above could not tell.
     assert ordered(sort="reference") == sorted([a.reference, b.reference])
