@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 S = Application.Status
 LIST = reverse("cases:application-list")
 
-# Session, user, assignment, the page's rows (ids read in order, joined, and the capped count beside them), the
-# filter form's three choice lists; a liaison's stations make one more.
-REVIEWER_QUERIES = 7
-LIAISON_QUERIES = 8
+# Session, the user with his assignment and stations, the page's rows (ids read in order, joined, and the capped
+# count beside them), the filter form's three choice lists.
+REVIEWER_QUERIES = 6
+LIAISON_QUERIES = 6
 
 
 def _cases(count, *, station, fund, category, **extra):
