@@ -141,10 +141,10 @@ def application_get(*, user, pk: int) -> Application:
         "beneficiary", "member__employer", "estimate_rule_set", "created_by", "batch"), pk=pk)
 
 
-def application_list(*, user, data=None) -> tuple[QuerySet, object]:
-    """The filtered and sorted list of visible applications as dicts of ``LIST_COLUMNS``, with its FilterSet.
+def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]:
+    """The filtered and sorted list of visible applications, with its FilterSet for the form.
 
-    Reads only the columns the list shows (and the station's and category's names); every filter, sort
+    A page of it reads only ``LIST_COLUMNS`` (``CappedPaginator(columns=LIST_COLUMNS)``); every filter, sort
     and search kind is served by an index (see ``cases.models`` and ``cases.forms.intake.application_search``).
     """
     from cases.forms.intake import ApplicationFilter
@@ -153,7 +153,7 @@ def application_list(*, user, data=None) -> tuple[QuerySet, object]:
     filterset = ApplicationFilter(data or None, queryset=queryset, user=user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     sort = (data or {}).get("sort") or DEFAULT_SORT
-    return queryset.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])).values(*LIST_COLUMNS), filterset
+    return queryset.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])), filterset
 
 
 class CappedPaginator(Paginator):
@@ -161,12 +161,14 @@ class CappedPaginator(Paginator):
 
     The count stops at ``cap`` (the list then says "more than 1,000"): counting a district's 600,000
     cases would read them all. A page reads the ids of its rows from the index that orders them and then
-    those rows by id, so a deep page skips index entries, not rows.
+    those rows by id, so a deep page skips index entries, not rows. With ``columns`` a page's rows are dicts
+    of those values (related names through ``__``), joined only for the page's rows, not for the count.
     """
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, columns: tuple[str, ...] = (), **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
+        self.columns = columns
 
     def _capped(self):
         return self.object_list.order_by().values("pk")[: self.cap + 1]
@@ -204,11 +206,12 @@ class CappedPaginator(Paginator):
         # the index, those rows joined to what they show, and the capped count, computed once beside them.
         ids = self.object_list.values("pk")[bottom:bottom + self.per_page + 1]
         sql, params = self._capped().query.sql_with_params()
-        rows = list(self.object_list.filter(pk__in=ids).annotate(
+        rows = self.object_list.filter(pk__in=ids)
+        rows = list((rows.values(*self.columns) if self.columns else rows).annotate(
             capped_count=RawSQL(f"SELECT count(*) FROM ({sql}) AS capped", params, output_field=IntegerField())))
         if rows:
             first = rows[0]
-            self.__dict__["count"] = first["capped_count"] if isinstance(first, dict) else first.capped_count
+            self.__dict__["count"] = first["capped_count"] if self.columns else first.capped_count
         if not rows and number > 1:
             if not self.capped:
                 return self.page(self.num_pages)

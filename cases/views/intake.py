@@ -107,7 +107,7 @@ def _filter_fields(form) -> list[dict]:
 @require_GET
 def application_list(request):
     queryset, filterset = sel.application_list(user=request.user, data=request.GET)
-    page = sel.CappedPaginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = sel.CappedPaginator(queryset, LIST_PAGE_SIZE, columns=sel.LIST_COLUMNS).get_page(request.GET.get("page"))
     return render(request, "cases/application_list.html", {
         "filter": filterset, "filter_fields": _filter_fields(filterset.form), "page_obj": page,
         "applications": page.object_list, "rows": _list_rows(page.object_list),
