@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Q
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 
 from reliefdesk.models import StaffAssignment
+
+
+# The assignment's stations, beside the user's row (the assignment is joined by select_related).
+STATION_IDS = (f"SELECT ARRAY(SELECT station_id FROM {StaffAssignment.stations.through._meta.db_table} "
+               f"WHERE staffassignment_id = {StaffAssignment._meta.db_table}.id ORDER BY station_id)")
 
 
 class ScopedModelBackend(ModelBackend):
@@ -18,9 +24,8 @@ class ScopedModelBackend(ModelBackend):
 
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("assignment__district").annotate(
-            assignment_station_ids=ArrayAgg("assignment__stations__id", filter=Q(assignment__stations__isnull=False),
-                                            default=[]))
-        user = users.filter(pk=user_id).first()
+            assignment_station_ids=RawSQL(STATION_IDS, (), output_field=ArrayField(IntegerField())))
+        user = next(iter(users.filter(pk=user_id)[:1]), None)
         if user is None or not self.user_can_authenticate(user):
             return None
         try:
@@ -28,5 +33,5 @@ class ScopedModelBackend(ModelBackend):
         except StaffAssignment.DoesNotExist:
             assignment = None
         user._reliefdesk_assignment = assignment  # what reliefdesk.scope would otherwise query
-        user._reliefdesk_station_ids = sorted(user.assignment_station_ids) if assignment else []
+        user._reliefdesk_station_ids = list(user.assignment_station_ids or []) if assignment else []
         return user
