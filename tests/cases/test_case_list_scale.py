@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 S = Application.Status
 LIST = reverse("cases:application-list")
 
-# Session, the user with his assignment and stations, the page's rows (ids read in order, joined, and the capped
-# count beside them), the filter form's three choice lists (in one query).
-REVIEWER_QUERIES = 4
-LIAISON_QUERIES = 4
+# Session, the user with his assignment and stations, the capped count, the page's rows (their ids read in order,
+# joined to what they show), the filter form's three choice lists (in one query).
+REVIEWER_QUERIES = 5
+LIAISON_QUERIES = 5
 
 
 def _cases(count, *, station, fund, category, **extra):
@@ -200,3 +200,40 @@ def test_the_filter_offers_the_users_stations_in_order_and_keeps_the_chosen_one(
     client.force_login(liaison1)
     html = client.get(LIST).content.decode()
     assert [value for value, _, _ in _options(html, "station")] == ["", str(station1.pk)]
+
+
+@pytest.mark.parametrize("sort", ["-created", "created", "name", "-name", "reference", "-reference", "status",
+                                  "-self_paid", "submitted", "-submitted", "event", "-event"])
+def test_a_page_cut_from_few_matches_is_the_page_read_along_the_index(client, reviewer, station1, shunyi_fund,
+                                                                      medical, monkeypatch, sort):
+    """Up to the count's cap the page is cut from the sorted matches, above it read along the sort index: the
+    same rows in the same order either way, ties and empty dates included."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from cases.selectors.intake import SORTS
+
+    monkeypatch.setattr("cases.views.intake.LIST_PAGE_SIZE", 4)
+    names = ["孙悟空", "孙策", "王孙", "Zhang", "阿大", "孙悟空", "林思新", "zhao", "王孙", "猪八戒", "沙僧"]
+    for n, name in enumerate(names):
+        f.ApplicationFactory(
+            station=station1, fund=shunyi_fund, category=medical, beneficiary_name=name,
+            total_cost=Decimal(100 * (n % 3) + 50), reimbursed=Decimal("0.00"),
+            status=S.SUBMITTED if n % 2 else S.DRAFT,
+            submitted_at=f.dt.datetime(2024, 5, 1 + n % 4, tzinfo=dt.timezone.utc) if n % 2 else None,
+            event_date=None if n % 5 == 0 else dt.date(2023, 1, 1 + n % 3))
+    expected = list(Application.objects.order_by(*SORTS[sort]).values_list("reference", flat=True))
+    client.force_login(reviewer)
+
+    def every_page():
+        seen, page = [], 1
+        while True:
+            response = client.get(LIST, {"page": page, "sort": sort})
+            seen += _shown(response)
+            if not response.context["page_obj"].has_next():
+                return seen
+            page += 1
+
+    assert every_page() == expected  # 11 matches under the cap of 1,000: cut from them
+    monkeypatch.setattr("cases.selectors.intake.COUNT_CAP", 3)
+    assert every_page() == expected  # "more than 3": read along the index

@@ -252,8 +252,8 @@ def test_the_list_filters_by_status_and_searches_name_id_and_reference(client, r
     assert ordered(sort="-reference") == sorted([a.reference, b.reference], reverse=True)
 
 
-# Session, the user with his assignment, the page rows with their capped count, the filter form's choice lists.
-LIST_QUERIES = 4
+# Session, the user with his assignment, the capped count, the page's rows, the filter form's choice lists.
+LIST_QUERIES = 5
 
 
 @pytest.mark.parametrize("rows", [2, 20])
