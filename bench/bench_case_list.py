@@ -145,15 +145,15 @@ def run(size: int, runs: int) -> None:
         client = Client()
         client.force_login(user)
         print(f"\n{role} ({username}, {'Shunyi' if role == 'reviewer' else f'{len(stations)} station, {station_count:,} cases'})")
-        print(f"  {'what':36} {'Django p50':>10} {'p95':>8} {'queries':>7} {'in DB':>8}   {'SQL p50':>8} {'p95':>8}   "
-              f"{'p95 ×':>6} {'DB ×':>6}")
+        print(f"  {'what':36} {'Django p50':>10} {'p95':>8} {'queries':>7} {'in DB':>6} {'list':>6}   {'SQL p50':>8} "
+              f"{'p95':>8}   {'p95 ×':>6} {'list ×':>6}")
         for label, params, (extra, extra_params), page in cases_for(role, city, values, station_count):
             sort = params.get("sort", "-created")
             sql = (f"SELECT {COLUMNS} FROM cases_application a JOIN reliefdesk_station s ON s.id = a.station_id "
                    f"JOIN funds_aidcategory c ON c.id = a.category_id WHERE {scope[0]} {extra} "
                    f"ORDER BY {ORDER[sort]} LIMIT {PAGE} OFFSET {(page - 1) * PAGE}")
 
-            database_seconds = []
+            database_seconds, list_seconds = [], []
 
             def in_database(execute, sql, params, many, context):
                 started = time.perf_counter()
@@ -161,9 +161,12 @@ def run(size: int, runs: int) -> None:
                     return execute(sql, params, many, context)
                 finally:
                     database_seconds[-1] += time.perf_counter() - started
+                    if "cases_application" in sql:  # the count and the rows (not session, user, choices)
+                        list_seconds[-1] += time.perf_counter() - started
 
             def django_page():
                 database_seconds.append(0.0)
+                list_seconds.append(0.0)
                 with connection.execute_wrapper(in_database):
                     response = client.get(url, params)
                 assert response.status_code == 200, response.status_code
@@ -185,20 +188,21 @@ def run(size: int, runs: int) -> None:
             query_count = len(queries)  # read now: each request clears the connection's query log
             ids, d50, d95 = timed(django_page, runs)
             db50 = statistics.median(database_seconds[-runs:]) * 1000
+            list50 = statistics.median(list_seconds[-runs:]) * 1000
             hand_ids, s50, s95 = timed(hand_page, runs)
             same = "" if ids == hand_ids else "  ROWS DIFFER"
             ratio = d95 / s95 if s95 else float("inf")
-            db_ratio = db50 / s50 if s50 else float("inf")
+            db_ratio = list50 / s50 if s50 else float("inf")
             worst = {"p95": max(worst["p95"], d95), "ratio": max(worst["ratio"], ratio),
                      "queries": max(worst["queries"], query_count), "db_ratio": max(worst["db_ratio"], db_ratio)}
-            print(f"  {label:36} {d50:10.1f} {d95:8.1f} {query_count:7d} {db50:8.2f}   {s50:8.2f} {s95:8.2f}   "
+            print(f"  {label:36} {d50:10.1f} {d95:8.1f} {query_count:7d} {db50:6.2f} {list50:6.2f}   {s50:8.2f} {s95:8.2f}   "
                   f"{ratio:6.1f} {db_ratio:6.1f}{same}", flush=True)
     print(f"\nworst: p95 {worst['p95']:.1f} ms (target ≤ 50), {worst['ratio']:.1f}× the SQL's p95 "
           f"(target ≤ 3, less telling where the SQL takes under a millisecond), {worst['queries']} queries "
-          f"(target ≤ 12); the page's queries spend at most {worst['db_ratio']:.1f}× the hand-written SQL's time "
-          f"in the database (p50)")
-    print("in DB: p50 of the time the request's queries took (session, user, count, rows, choices), beside the "
-          "hand-written rows and capped count")
+          f"(target ≤ 12); the page's count and rows take at most {worst['db_ratio']:.1f}× the time of the "
+          f"hand-written rows and count (p50)")
+    print("in DB: p50 of the time all the request's queries took (session, user, count, rows, choices); list: of "
+          "its count and rows alone, beside the hand-written rows and capped count (list ×)")
 
 
 def main() -> None:
