@@ -121,6 +121,7 @@ def run(size: int, seconds: int, rounds: int) -> None:
     rates = {label: [] for label, _, _ in what}
     ratios = {label: [] for label, _, _ in what}
     cpu = {label: [] for label, _, _ in what}
+    database_cpu = {label: [] for label, _, _ in what}
     try:
         for _, path, role in what:
             wrk(base + path, 2, cookies.get(role))  # warm the workers and their connections
@@ -129,13 +130,15 @@ def run(size: int, seconds: int, rounds: int) -> None:
         for _ in range(rounds):
             login_rate = None
             for label, path, role in what:
-                pids = worker_pids(server) + backend_pids(city.name)
-                used, started = cpu_seconds(pids), time.perf_counter()
+                workers, backends = worker_pids(server), backend_pids(city.name)
+                used, in_database = cpu_seconds(workers + backends), cpu_seconds(backends)
+                started = time.perf_counter()
                 rate, _, errors = wrk(base + path, seconds, cookies.get(role))
                 if errors:
                     raise SystemExit(f"{label}: {errors} answers were not 2xx/3xx")
                 requests = rate * (time.perf_counter() - started)
-                cpu[label].append((cpu_seconds(pids) - used) / requests * 1000)
+                cpu[label].append((cpu_seconds(workers + backends) - used) / requests * 1000)
+                database_cpu[label].append((cpu_seconds(backends) - in_database) / requests * 1000)
                 login_rate = rate if role is None else login_rate
                 rates[label].append(rate)
                 ratios[label].append(rate / login_rate)
@@ -143,12 +146,13 @@ def run(size: int, seconds: int, rounds: int) -> None:
         stop(server)
     print(f"throughput on {city.name}: gunicorn {WORKERS} workers, wrk {CONNECTIONS} connections, "
           f"{rounds} rounds of {seconds} s each, the pages in turn")
-    print(f"  {'what':24} {'requests/s (median, range)':>30} {'× login (median, range)':>26} {'CPU ms/request':>15}")
+    print(f"  {'what':24} {'requests/s (median, range)':>30} {'× login (median, range)':>26} {'CPU ms/request':>15}"
+          f" {'of it PostgreSQL':>17}")
     for label, _, _ in what:
         r, q = rates[label], ratios[label]
         print(f"  {label:24} {statistics.median(r):10.1f} ({min(r):6.1f} … {max(r):6.1f})"
               f" {statistics.median(q):10.2f} ({min(q):4.2f} … {max(q):4.2f})"
-              f" {statistics.median(cpu[label]):12.1f}")
+              f" {statistics.median(cpu[label]):12.1f} {statistics.median(database_cpu[label]):17.1f}")
     print("  CPU ms/request: gunicorn workers and their PostgreSQL backends together, per request served")
     print("  target: each list ≥ 0.50 × the login page")
 
