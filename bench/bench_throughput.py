@@ -2,9 +2,11 @@
 
 On the city of ``bench/build_city.py`` (1,000,000 applications by default; built once, then reused):
 gunicorn with 3 sync workers on loopback, DEBUG off, and ``wrk`` (Debian: ``apt-get install -y wrk``)
-with 10 connections: first the login page (no session: a form and its CSRF cookie), then the case list
-of the Shunyi reviewer and of a liaison, each with a session cookie. Target: each list serves at least
-half the login page's requests per second.
+with 10 connections, in rounds of: the login page (no session: a form and its CSRF cookie), the case
+list of the Shunyi reviewer, that of a liaison (each with a session cookie). Each list is compared with
+the login page of its round; the medians and ranges are printed, and the CPU time per request of the
+gunicorn workers and their PostgreSQL backends (from /proc), which does not depend on what else runs.
+Target: each list serves at least half the login page's requests per second.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_throughput.py [--size N] [--seconds 5] [--rounds 5]
 """
