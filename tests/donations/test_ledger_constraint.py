@@ -128,7 +128,7 @@ def test_the_check_is_noted_once_per_statement_and_its_note_is_gone_after_it(shu
     many = [f.DonationFactory(fund=shunyi_fund, amount=Decimal("20.00")) for _ in range(3)]
     assert _notes() == []  # recorded donations need no entry: nothing to check
     services.donation_confirm_many(donations=many, actor=finance)
-    assert _notes() == [sorted(d.pk for d in many)]  # one statement, one note of its three donations
+    assert [sorted(ids) for ids in _notes()] == [sorted(d.pk for d in many)]  # one statement, one note of its three donations
     with connection.cursor() as cursor:
         cursor.execute(CHECK)
     assert _notes() == []
