@@ -386,28 +386,30 @@ def _scalar(cursor, sql: str, params) -> int:
 
 
 def _stage_lines(cursor, *, fund: Fund, firsts: dict[int, int], confirm: bool) -> None:
-    """Each checked row with its donor's key, its receipt number (consecutive per year in the sheet's order,
-    from ``firsts``) and, when confirmed, its credit's id drawn from the ledger's sequence in that order."""
+    """Each checked row with its donor (created before), its receipt number (consecutive per year in the sheet's
+    order, from ``firsts``) and, when confirmed, its credit's id drawn from the ledger's sequence in that order."""
     ledger = LedgerEntry._meta.db_table
     credit_default = f"DEFAULT nextval(pg_get_serial_sequence('{ledger}', 'id')::regclass)" if confirm else ""
-    cursor.execute(f"CREATE TEMPORARY TABLE {LINES} (n integer PRIMARY KEY, row integer, kind text, name text,"
-                   f" unit_name text, amount numeric(12, 2), received_on date, channel text, reference text, note text,"
+    cursor.execute(f"CREATE TEMPORARY TABLE {LINES} (n integer PRIMARY KEY, row integer, donor_id bigint,"
+                   f" amount numeric(12, 2), received_on date, channel text, reference text, note text,"
                    f" receipt_year integer, receipt_seq integer, receipt_number text, credit_id bigint {credit_default})"
                    f" ON COMMIT DROP")
     number_sql, number_params = receipt_number_sql(fund, year="t.receipt_year", seq="t.receipt_seq")
     cursor.execute(
-        f"INSERT INTO {LINES} (n, row, kind, name, unit_name, amount, received_on, channel, reference, note,"
+        f"INSERT INTO {LINES} (n, row, donor_id, amount, received_on, channel, reference, note,"
         f" receipt_year, receipt_seq, receipt_number)"
-        f" SELECT t.n, t.row, t.kind, t.name, t.unit_name, t.amount, t.received_on, t.channel, t.reference, t.note,"
+        f" SELECT t.n, t.row, t.donor_id, t.amount, t.received_on, t.channel, t.reference, t.note,"
         f" t.receipt_year, t.receipt_seq, {number_sql} FROM ("
-        f"   SELECT row_number() OVER (ORDER BY p.row) AS n, p.row, k.kind, k.name, k.unit_name, p.amount,"
+        f"   SELECT row_number() OVER (ORDER BY p.row) AS n, p.row, o.id AS donor_id, p.amount,"
         f"   p.received_on, p.channel, p.reference, p.note, s.year AS receipt_year,"
         f"   s.first + row_number() OVER (PARTITION BY s.year ORDER BY p.row) - 1 AS receipt_seq"
         f"   FROM {PARSED} p JOIN unnest(%(years)s::integer[], %(firsts)s::integer[]) AS s(year, first)"
         f"     ON s.year = extract(year FROM p.received_on)"
         f"   CROSS JOIN LATERAL ({donor_key_sql('p.donor_name', 'p.unit')}) k"
+        f"   LEFT JOIN {Donor._meta.db_table} o ON o.district_id = %(district)s AND o.kind = k.kind"
+        f"     AND o.name = k.name AND o.unit_name = k.unit_name"
         f" ) t ORDER BY t.n",
-        {**number_params, "years": list(firsts), "firsts": list(firsts.values())},
+        {**number_params, "district": fund.district_id, "years": list(firsts), "firsts": list(firsts.values())},
     )
     cursor.execute(f"ANALYZE {LINES}")
 
@@ -442,7 +444,8 @@ def _create_donors(cursor, *, district_id: int) -> None:
         f"WITH created AS ("
         f" INSERT INTO {Donor._meta.db_table} (kind, name, district_id, unit_name, contact)"
         f" SELECT k.kind, k.name, %(district)s, k.unit_name, ''"
-        f" FROM (SELECT DISTINCT kind, name, unit_name FROM {LINES} WHERE kind IS NOT NULL) k"
+        f" FROM (SELECT DISTINCT k.kind, k.name, k.unit_name FROM {PARSED} p"
+        f"   CROSS JOIN LATERAL ({donor_key_sql('p.donor_name', 'p.unit')}) k WHERE k.kind IS NOT NULL) k"
         f" WHERE NOT EXISTS (SELECT FROM {Donor._meta.db_table} o WHERE o.district_id = %(district)s"
         f"   AND o.kind = k.kind AND o.name = k.name AND o.unit_name = k.unit_name)"
         f" ORDER BY k.kind COLLATE \"C\", k.name COLLATE \"C\", k.unit_name COLLATE \"C\""
@@ -472,12 +475,10 @@ def _write_donations(cursor, *, imp: DonationImport, fund: Fund, actor, status: 
         f"INSERT INTO {Donation._meta.db_table} (fund_id, district_id, campaign_id, donor_id, amount, received_on,"
         f" channel, external_reference, receipt_year, receipt_seq, receipt_number, note, status, void_reason,"
         f" import_batch_id, recorded_by_id, created_at, credit_entry_id)"
-        f" SELECT %(fund)s, %(district)s, %(campaign)s, o.id, l.amount, l.received_on, l.channel,"
+        f" SELECT %(fund)s, %(district)s, %(campaign)s, l.donor_id, l.amount, l.received_on, l.channel,"
         f" NULLIF(l.reference, ''), l.receipt_year, l.receipt_seq, l.receipt_number, l.note, %(status)s, '',"
         f" %(import)s, %(actor)s, %(now)s, l.credit_id"
-        f" FROM {LINES} l LEFT JOIN {Donor._meta.db_table} o ON o.district_id = %(district)s AND o.kind = l.kind"
-        f"   AND o.name = l.name AND o.unit_name = l.unit_name"
-        f" WHERE l.n > %(after)s AND l.n <= %(upto)s ORDER BY l.n",
+        f" FROM {LINES} l WHERE l.n > %(after)s AND l.n <= %(upto)s ORDER BY l.n",
         {"fund": fund.pk, "district": fund.district_id, "campaign": imp.campaign_id, "status": status,
          "import": imp.pk, "actor": actor.pk, "now": now, "after": after, "upto": upto},
     )
@@ -524,8 +525,8 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True, 
             row_count = sum(years.values())
             firsts = {year: receipt_numbers_allocate(fund=fund, year=year, count=count)
                       for year, count in years.items()}
-            _stage_lines(cursor, fund=fund, firsts=firsts, confirm=confirm)
             _create_donors(cursor, district_id=district.pk)
+            _stage_lines(cursor, fund=fund, firsts=firsts, confirm=confirm)
             status = Donation.Status.CONFIRMED if confirm else Donation.Status.RECORDED
             now = timezone.now()
             for after in range(0, row_count, COMMIT_CHUNK):
