@@ -335,7 +335,8 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
 # --- commit ----------------------------------------------------------------
 
 # The checked rows as the commit reads them: the parsed CSV copied in (PARSED), then each row with what it becomes
-# (LINES: its donor's key, receipt number and credit id). Both live in the committing transaction only.
+# (LINES: its donor, receipt number and credit id), and the donors it created (NEW_DONORS): all live in the
+# committing transaction only.
 PARSED = "donation_import_parsed"
 LINES = "donation_import_lines"
 NEW_DONORS = "donation_import_new_donors"
