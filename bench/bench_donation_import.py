@@ -130,12 +130,13 @@ def compare(rows: int, today: str | None) -> None:
         results = {}
         runs = [("openpyxl", "openpyxl read-only", __file__), ("calamine", "python-calamine", __file__)]
         if today:
-            runs.insert(0, ("today", f"today: {today}, openpyxl read-only",
+            runs.insert(0, ("today", "today's code, openpyxl read-only",
                             os.path.join(today, "bench", "bench_donation_import.py")))
         for key, label, script in runs:
             results[key] = _run([sys.executable, script, str(rows), "--sheet", sheet, "--reader",
                                  "calamine" if key == "calamine" else "openpyxl"], label)
-        print(f"\n{rows:,} rows, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"\n{rows:,} rows, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+              + (f"; today's code: {today}" if today else ""))
         print(f"  {'':38} {'check':>8} {'commit':>8} {'total':>8} {'peak RSS':>9}")
         for key, label, _script in runs:
             figures = results[key]
