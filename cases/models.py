@@ -152,7 +152,10 @@ class Application(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    reference = models.CharField(_("application number"), max_length=20, unique=True)
+    # Byte order ("C"), which for these ASCII numbers and for names is the order the list always showed (code
+    # point order, as C.UTF-8): a btree on it then also serves a prefix search (LIKE 'SY-2026-%', a surname),
+    # within the district's or the station's sort index.
+    reference = models.CharField(_("application number"), max_length=20, unique=True, db_collation="C")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="applications", verbose_name=_("fund"))
     category = models.ForeignKey(AidCategory, on_delete=models.PROTECT, related_name="applications",
                                  verbose_name=_("Aid category"))
@@ -162,7 +165,7 @@ class Application(models.Model):
                                     help_text=_("Empty: the member himself."))
     # Denormalised so the twelve-month duplicate check is one indexed query.
     beneficiary_id_number = models.CharField(_("beneficiary ID number"), max_length=18, db_index=True)
-    beneficiary_name = models.CharField(_("beneficiary name"), max_length=50)
+    beneficiary_name = models.CharField(_("beneficiary name"), max_length=50, db_collation="C")
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="applications",
                                 verbose_name=_("service station"))
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="applications",

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -38,9 +38,9 @@ CLOSED_STATUSES = (S.REJECTED, S.WITHDRAWN)
 
 LIST_RELATED = ("fund", "category", "member", "station", "district", "disease")
 
-# What the case list shows of a case: its page reads nothing else.
-LIST_COLUMNS = ("reference", "beneficiary_name", "beneficiary_id_number", "status", "self_paid", "estimate_amount",
-                "created_at", "station__name", "category__name")
+# What the case list shows of a case, read as plain values (no model instances): its page reads nothing else.
+LIST_COLUMNS = ("id", "reference", "beneficiary_name", "beneficiary_id_number", "status", "self_paid",
+                "estimate_amount", "created_at", "station__name", "category__name")
 
 # ``sort`` parameter → ORDER BY: each is served by an index of the district's and of the station's cases
 # (``cases.models.LIST_SORT_KEYS``), read forwards or backwards.
@@ -144,12 +144,12 @@ def application_get(*, user, pk: int) -> Application:
 def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]:
     """The filtered and sorted list of visible applications, with its FilterSet for the form.
 
-    Reads only the columns the list shows (and the station's and category's names); every filter, sort
+    A page of it reads only ``LIST_COLUMNS`` (``CappedPaginator(columns=LIST_COLUMNS)``); every filter, sort
     and search kind is served by an index (see ``cases.models`` and ``cases.forms.intake.application_search``).
     """
     from cases.forms.intake import ApplicationFilter
 
-    queryset = scope_queryset(Application.objects.select_related("station", "category").only(*LIST_COLUMNS), user)
+    queryset = scope_queryset(Application.objects.all(), user)
     filterset = ApplicationFilter(data or None, queryset=queryset, user=user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     sort = (data or {}).get("sort") or DEFAULT_SORT
@@ -161,15 +161,31 @@ class CappedPaginator(Paginator):
 
     The count stops at ``cap`` (the list then says "more than 1,000"): counting a district's 600,000
     cases would read them all. A page reads the ids of its rows from the index that orders them and then
-    those rows by id, so a deep page skips index entries, not rows.
+    those rows by id, so a deep page skips index entries, not rows. With ``columns`` a page's rows are dicts
+    of those values (related names through ``__``), joined only for the page's rows, not for the count.
     """
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, columns: tuple[str, ...] = (), **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
+        self.columns = columns
 
     def _capped(self):
         return self.object_list.order_by().values("pk")[: self.cap + 1]
+
+    def _page_of_matches(self, bottom: int) -> RawSQL:
+        """The ids of a page cut from all the matches (at most ``cap``) with their sort keys, sorted.
+
+        The matches are read without order through whatever index finds them (the LIMIT keeps that
+        subquery apart), then sorted: at most ``cap`` rows.
+        """
+        ordering = list(self.object_list.query.order_by)
+        keys = ["pk" if key.lstrip("-") in ("pk", "id") else key.lstrip("-") for key in ordering]
+        matches = self.object_list.order_by().values(*dict.fromkeys(["pk", *keys]))[: self.cap + 1]
+        sql, params = matches.query.sql_with_params()
+        order = ", ".join(f'm."{key}" {"DESC" if term.startswith("-") else "ASC"}' for term, key in zip(ordering, keys))
+        return RawSQL(f"SELECT m.pk FROM ({sql}) AS m ORDER BY {order} LIMIT %s OFFSET %s",
+                      (*params, self.per_page + 1, bottom))
 
     @cached_property
     def count(self) -> int:
@@ -200,14 +216,16 @@ class CappedPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
-        # One query: the ids of the page (and one more, to tell whether a page follows) read in order from
-        # the index, those rows joined to what they show, and the capped count, computed once beside them.
-        ids = self.object_list.values("pk")[bottom:bottom + self.per_page + 1]
-        sql, params = self._capped().query.sql_with_params()
-        rows = list(self.object_list.filter(pk__in=ids).annotate(
-            capped_count=RawSQL(f"SELECT count(*) FROM ({sql}) AS capped", params, output_field=IntegerField())))
-        if rows:
-            self.__dict__["count"] = rows[0].capped_count
+        # The capped count first (one query). Up to ``cap`` matches, the page is cut from those matches,
+        # sorted: a search or a rare filter then never walks a sort index of 600,000 cases looking for
+        # them, whatever the planner guesses. Above it the matches are dense, and the page's ids (and one
+        # more, to tell whether a page follows) are read in order from the sort index.
+        if self.count <= self.cap and self.object_list.query.order_by:
+            ids = self._page_of_matches(bottom)
+        else:
+            ids = self.object_list.values("pk")[bottom:bottom + self.per_page + 1]
+        rows = self.object_list.filter(pk__in=ids)
+        rows = list(rows.values(*self.columns) if self.columns else rows)
         if not rows and number > 1:
             if not self.capped:
                 return self.page(self.num_pages)

@@ -5,12 +5,14 @@ comes back beside its field or as a message.
 """
 from __future__ import annotations
 
+from html import escape
+
 from django.contrib import messages
+from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,32 +74,30 @@ LIST_PAGE_SIZE = 25
 
 def _options_html(pairs, current: str):
     """A select's options, escaped in one pass: the station filter alone offers dozens of them."""
-    return format_html_join("", '<option value="{}"{}>{}</option>',
-                            ((choice, SELECTED if choice == current else "", label) for choice, label in pairs))
-
-
-SELECTED = mark_safe(" selected")
+    return mark_safe("".join(  # noqa: S308 - every value and label is escaped here
+        f'<option value="{escape(choice)}"{" selected" if choice == current else ""}>{escape(label)}</option>'
+        for choice, label in pairs))
 
 
 def _filter_fields(form) -> list[dict]:
     """The list's filter form as plain values for its template: what a field shows, its choices, its errors.
 
     Rendered by hand rather than through widget templates: on a list served hundreds of times a minute the
-    widget and crispy templates cost more than the list's queries.
+    widget and crispy templates cost more than the list's queries. The choice lists are read in one query.
     """
+    bound_fields = list(form)
+    listed = [bound for bound in bound_fields if getattr(bound.field, "queryset", None) is not None]
+    names = dict(zip((bound.name for bound in listed), _choice_pairs(bound.field.queryset for bound in listed)))
     fields = []
-    for bound in form:
+    for bound in bound_fields:
         widget = bound.field.widget
         value = bound.value()
         current = "" if value is None else str(value)
         entry = {"name": bound.name, "id": bound.auto_id, "label": bound.label, "help": bound.help_text,
                  "errors": list(bound.errors), "value": current, "options": None,
                  "type": getattr(widget, "input_type", "text")}
-        queryset = getattr(bound.field, "queryset", None)
-        if queryset is not None:  # the names only, not the objects: one light query per list
-            pairs = [("", str(bound.field.empty_label or ""))]
-            pairs += [(str(pk), name) for pk, name in queryset.values_list("pk", "name")]
-            entry["options"] = _options_html(pairs, current)
+        if bound.name in names:
+            entry["options"] = _options_html([("", str(bound.field.empty_label or "")), *names[bound.name]], current)
         elif hasattr(bound.field, "choices"):
             entry["options"] = _options_html(((str(choice), str(label)) for choice, label in bound.field.choices),
                                              current)
@@ -105,24 +105,48 @@ def _filter_fields(form) -> list[dict]:
     return fields
 
 
+def _choice_pairs(querysets) -> list[list[tuple[str, str]]]:
+    """Each queryset's (pk, name) pairs in its order, all read in one query.
+
+    Each list is aggregated over its ordered query as written (a lone subquery scan keeps that order).
+    """
+    selects, params = [], []
+    for queryset in querysets:
+        sql, query_params = queryset.values_list("pk", "name").query.sql_with_params()
+        selects.append(f"(SELECT coalesce(json_agg(json_build_array(o.pk::text, o.name)), '[]') FROM ({sql}) AS o)")
+        params.extend(query_params)
+    if not selects:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        return [[(pk, name) for pk, name in pairs] for pairs in cursor.fetchone()]
+
+
 @require_GET
 def application_list(request):
     queryset, filterset = sel.application_list(user=request.user, data=request.GET)
-    page = sel.CappedPaginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = dict(S.choices)
-    for application in page.object_list:  # each cell's text once here, not through a tag or filter per cell
-        application.status_label = labels.get(application.status, application.status)
-        application.detail_url = reverse("cases:application-detail", args=[application.pk])
-        application.id_number_masked = mask_id_number(application.beneficiary_id_number)
-        application.self_paid_text = money(application.self_paid)
-        application.estimate_text = money(application.estimate_amount)
-        application.created_on = timezone.localtime(application.created_at).date().isoformat()
+    page = sel.CappedPaginator(queryset, LIST_PAGE_SIZE, columns=sel.LIST_COLUMNS).get_page(request.GET.get("page"))
     return render(request, "cases/application_list.html", {
         "filter": filterset, "filter_fields": _filter_fields(filterset.form), "page_obj": page,
-        "applications": page.object_list,
+        "applications": page.object_list, "rows": _list_rows(page.object_list),
         "sort": request.GET.get("sort") or "-created",
         "can_create": role_of(request.user) in (Role.LIAISON, Role.ADMIN),
     })
+
+
+def _list_rows(rows) -> str:
+    """The list's table rows, escaped in one pass rather than cell by cell through the template engine."""
+    labels = {code: str(label) for code, label in S.choices}  # each lazy label translated once
+    detail = reverse("cases:application-detail", args=[0]).removesuffix("0/")
+    return mark_safe("".join(  # noqa: S308 - every cell is escaped here
+        f'<tr><td><a href="{detail}{int(row["id"])}/">{escape(row["reference"])}</a></td>'
+        f'<td>{escape(row["beneficiary_name"])}</td>'
+        f'<td class="font-monospace small">{escape(mask_id_number(row["beneficiary_id_number"]))}</td>'
+        f'<td>{escape(row["station__name"])}</td><td>{escape(row["category__name"])}</td>'
+        f'<td>{escape(labels.get(row["status"], row["status"]))}</td>'
+        f'<td class="money">{money(row["self_paid"])}</td><td class="money">{money(row["estimate_amount"])}</td>'
+        f'<td class="small">{timezone.localtime(row["created_at"]).date().isoformat()}</td></tr>'
+        for row in rows))
 
 
 # --- Step 1: find or register the member -----------------------------------

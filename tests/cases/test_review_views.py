@@ -67,7 +67,7 @@ def test_the_queue_costs_the_same_queries_for_2_and_20_cases(client, reviewer, s
     for _ in range(rows):
         submitted_case(station1, shunyi_rules)
     client.force_login(reviewer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("cases:review-queue"))
     assert len(response.context["rows"]) == rows
 

@@ -135,3 +135,29 @@ def test_only_the_closest_navigation_entry_is_marked_active(client, liaison1):
     page = client.get(reverse("cases:application-new"))
     entries = page.context["nav_entries"]
     assert [e["url"] for e in entries if e["active"]] == [reverse("cases:application-new")]
+
+
+def test_a_changed_assignment_applies_from_the_next_request(client, liaison1, station1, station2, shunyi_fund,
+                                                            medical):
+    """The user of each request is read with his assignment and stations: nothing of the last one is kept."""
+    first = f.ApplicationFactory(station=station1, fund=shunyi_fund, category=medical)
+    second = f.ApplicationFactory(station=station2, fund=shunyi_fund, category=medical)
+    client.force_login(liaison1)
+    detail = reverse("cases:application-detail", args=[second.pk])
+    assert client.get(detail).status_code == 404
+    liaison1.assignment.stations.add(station2)
+    assert client.get(detail).status_code == 200
+    liaison1.assignment.stations.remove(station1)
+    assert client.get(reverse("cases:application-detail", args=[first.pk])).status_code == 404
+    liaison1.assignment.role = Role.REVIEWER
+    liaison1.assignment.save()
+    assert client.get(reverse("cases:application-detail", args=[first.pk])).status_code == 200  # the district's
+
+
+def test_a_deactivated_user_is_signed_out_at_his_next_request(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(reverse("cases:application-list")).status_code == 200
+    reviewer.is_active = False
+    reviewer.save()
+    response = client.get(reverse("cases:application-list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
