@@ -1,4 +1,4 @@
-"""What the database's check of confirmed donations (a deferred constraint trigger) costs at commit.
+"""What the database's check of confirmed donations (noted per statement, run at commit) costs.
 
 N confirmed donations with their credits are written in one transaction, as
 the import writes them, and the deferred checks are run (``SET CONSTRAINTS ALL
@@ -43,7 +43,7 @@ def main(rows: int) -> None:
     for label, enabled in (("trigger disabled (baseline)", False), ("trigger enabled", True)):
         with transaction.atomic(), connection.cursor() as cursor:
             if not enabled:
-                cursor.execute("ALTER TABLE donations_donation DISABLE TRIGGER donation_confirmed_has_credit")
+                cursor.execute("ALTER TABLE donations_donation DISABLE TRIGGER donation_credit_check_insert")
             started = time.perf_counter()
             cursor.execute(INSERT, {"fund": fund.pk, "district": fund.district_id, "rows": rows, "user": user.pk,
                                     "prefix": f"BN-{int(enabled)}-"})
@@ -57,7 +57,9 @@ def main(rows: int) -> None:
     for label, (written, checked) in figures.items():
         print(f"  {label:30} insert {written:6.2f} s   deferred checks at commit {checked:6.2f} s")
     base, with_trigger = figures["trigger disabled (baseline)"][1], figures["trigger enabled"][1]
-    print(f"  the trigger adds {with_trigger - base:.2f} s ({(with_trigger - base) / rows * 1e6:.1f} µs a row)")
+    written = figures["trigger enabled"][0] - figures["trigger disabled (baseline)"][0]
+    print(f"  the check adds {with_trigger - base:.2f} s at commit and {written:.2f} s to the insert "
+          f"({(with_trigger - base + written) / rows * 1e6:.1f} µs a row)")
 
 
 if __name__ == "__main__":

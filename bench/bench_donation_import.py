@@ -1,20 +1,26 @@
 """Time and peak memory of checking and importing a unit spreadsheet of 100,000 donations.
 
-Runs against a throwaway database (``bench_donation_import``) on the server of
+Runs against throwaway databases (``bench_donation_import_*``) on the server of
 DATABASE_URL (created and dropped here), so it never touches real data:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reliefdesk .venv/bin/python bench/bench_donation_import.py [rows]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_donation_import.py [rows] \
+        [--today /path/to/a/checkout/of/before]
 
 The file is imported twice, each time in its own process and database: with
-the reader of before (openpyxl read-only) and with python-calamine; both
-times and peak memories are printed side by side.
+the reader of before (openpyxl read-only) and with python-calamine, the same
+commit both times. With ``--today`` the same file is imported a third time by
+that checkout's own code (its bench, openpyxl read-only): the time of the
+import as it was. Check, commit, total and peak memory are printed side by
+side, with the ratios of the totals.
 """
 from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
 import os
+import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -91,11 +97,28 @@ def main(rows: int, sheet: str, reader: str) -> None:
         print(f"RESULT {checked + committed:.2f} {peak_mb():.0f}")
 
 
-def compare(rows: int) -> None:
-    """The same file imported twice, each time in a fresh process and database: with the reader of
-    before (openpyxl read-only) and with python-calamine."""
-    import subprocess
+_FIGURE = re.compile(r"^\s*(check|commit):\s*([0-9.]+) s")
 
+
+def _run(command: list[str], label: str) -> dict:
+    """Run one import in its own process; its check, commit, total (s) and peak RSS (MB) from what it prints."""
+    print(f"{label}:", flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    figures = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            seconds, peak = line.split()[1:3]
+            figures.update(total=float(seconds), peak=float(peak))
+        else:
+            print(line)
+            if match := _FIGURE.match(line):
+                figures[match.group(1)] = float(match.group(2))
+    return figures
+
+
+def compare(rows: int, today: str | None) -> None:
+    """The same file imported in fresh processes and databases: with the reader of before (openpyxl read-only)
+    and with python-calamine, and with ``today`` the code of that checkout, openpyxl read-only."""
     with tempfile.TemporaryDirectory() as folder:
         sheet = os.path.join(folder, "bench.xlsx")
         began = time.perf_counter()
@@ -103,21 +126,27 @@ def compare(rows: int) -> None:
         child.start()
         child.join()
         print(f"spreadsheet of {rows:,} rows written in {time.perf_counter() - began:.1f} s "
-              f"({os.path.getsize(sheet) / 1e6:.1f} MB)")
+              f"({os.path.getsize(sheet) / 1e6:.1f} MB); load average {os.getloadavg()[0]:.1f}")
         results = {}
-        for reader in ("openpyxl", "calamine"):
-            print(f"{reader}:", flush=True)
-            done = subprocess.run([sys.executable, __file__, str(rows), "--sheet", sheet, "--reader", reader],
-                                  capture_output=True, text=True, check=True)
-            for line in done.stdout.splitlines():
-                if line.startswith("RESULT "):
-                    seconds, peak = line.split()[1:]
-                    results[reader] = (float(seconds), float(peak))
-                else:
-                    print(line)
-        (before, before_peak), (after, after_peak) = results["openpyxl"], results["calamine"]
-        print(f"check + commit: openpyxl read-only {before:.1f} s ({before_peak:.0f} MB), python-calamine "
-              f"{after:.1f} s ({after_peak:.0f} MB): {after / before:.2f}x")
+        runs = [("openpyxl", "openpyxl read-only", __file__), ("calamine", "python-calamine", __file__)]
+        if today:
+            runs.insert(0, ("today", "today's code, openpyxl read-only",
+                            os.path.join(today, "bench", "bench_donation_import.py")))
+        for key, label, script in runs:
+            results[key] = _run([sys.executable, script, str(rows), "--sheet", sheet, "--reader",
+                                 "calamine" if key == "calamine" else "openpyxl"], label)
+        print(f"\n{rows:,} rows, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+              + (f"; today's code: {today}" if today else ""))
+        print(f"  {'':38} {'check':>8} {'commit':>8} {'total':>8} {'peak RSS':>9}")
+        for key, label, _script in runs:
+            figures = results[key]
+            print(f"  {label[:38]:38} {figures['check']:6.1f} s {figures['commit']:6.1f} s {figures['total']:6.1f} s "
+                  f"{figures['peak']:6.0f} MB")
+        after = results["calamine"]["total"]
+        line = f"  total, python-calamine / openpyxl read-only (the same commit): {after / results['openpyxl']['total']:.2f}x"
+        if today:
+            line += f"; python-calamine / today's openpyxl read-only: {after / results['today']['total']:.2f}x"
+        print(line)
 
 
 if __name__ == "__main__":
@@ -127,9 +156,10 @@ if __name__ == "__main__":
     parser.add_argument("rows", type=int, nargs="?", default=100_000)
     parser.add_argument("--sheet", help="import this file (one run, in this process)")
     parser.add_argument("--reader", choices=["openpyxl", "calamine"], default="calamine")
+    parser.add_argument("--today", help="a checkout of the code before: its import of the same file is the baseline")
     args = parser.parse_args()
     if args.sheet:
         with throwaway_database(f"{BENCH_DB}_{args.reader}"):
             main(args.rows, args.sheet, args.reader)
     else:
-        compare(args.rows)
+        compare(args.rows, args.today)

@@ -3,10 +3,10 @@
 The spreadsheet is read once (reliefdesk.importing.open_table: python-calamine).
 Checking streams the good rows, a chunk at a time, to a plain CSV beside the
 upload, so the commit does not parse the workbook a second time and no step
-holds every row; the commit then writes
-everything in one transaction, in chunks of bulk inserts (donations, ledger
-credits, history), with receipt numbers taken from the counter as one block
-per year.
+holds every row. The commit is set-based: the CSV goes into a temporary table
+with one COPY, and the donors, the ledger credits, the donations and their
+history are written from there with INSERT … SELECT (receipt numbers taken
+from the counter as one block per year), in one transaction.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
@@ -24,14 +24,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.ledger import credit_entry_of
+from donations.ledger import credit_description_sql
 from donations.models import Campaign, Donation, DonationImport, Donor
 from donations.selectors import donation_imports_visible_to
-from donations.services import DONATION_ROLES, receipt_number, receipt_numbers_allocate
-from funds.ledger import ledger_draw_ids, ledger_post_many
-from funds.models import Fund
+from donations.services import DONATION_ROLES, receipt_number_sql, receipt_numbers_allocate
+from funds.models import Fund, LedgerEntry
 from funds.selectors import funds_visible_to
-from reliefdesk.bulk import copy_rows
 from reliefdesk.errors import DomainError, TransitionNotAllowed
 from reliefdesk.history import record_event
 from reliefdesk.jobs import mark_job_committed
@@ -153,18 +151,17 @@ def estimated_rows(imp: DonationImport) -> int:
 # --- checking --------------------------------------------------------------
 
 def _taken_references(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Which (channel, reference) pairs are already recorded — a few chunked queries."""
+    """Which (channel, reference) pairs are already recorded — one query over the pairs' arrays per chunk."""
     taken: set[tuple[str, str]] = set()
-    by_channel: dict[str, list[str]] = {}
-    for channel, reference in pairs:
-        by_channel.setdefault(channel, []).append(reference)
-    for channel, references in by_channel.items():
-        for start in range(0, len(references), CHUNK):
-            chunk = references[start:start + CHUNK]
-            taken.update(
-                (channel, ref) for ref in Donation.objects.filter(channel=channel, external_reference__in=chunk)
-                .values_list("external_reference", flat=True)
-            )
+    pairs = sorted(pairs)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), CHUNK):
+            channels, references = (list(column) for column in zip(*pairs[start:start + CHUNK]))
+            cursor.execute(
+                f"SELECT d.channel, d.external_reference FROM unnest(%s::text[], %s::text[]) AS t(channel, reference)"
+                f" JOIN {Donation._meta.db_table} d ON d.channel = t.channel AND d.external_reference = t.reference"
+                f" AND d.external_reference <> ''", [channels, references])
+            taken.update(cursor.fetchall())
     return taken
 
 
@@ -249,7 +246,7 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
     """Check every row; record each bad row and why, and the count and total of the good ones."""
     errors = RowErrors()
     good = _GoodRows(imp, errors)
-    seen_refs: dict[tuple[str, str], int] = {}
+    seen_refs: dict[str, int] = {}  # "channel reference" (one string: no tuple per row) → its first row
     total_rows = 0
     table = None
     try:
@@ -262,8 +259,8 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
                    "empty": _("The spreadsheet is empty.")}.get(exc.code, exc.message)
         errors.add(1 if exc.code == "columns" else None, "", message)
 
-    def cell(row, name):
-        return table.cell(row, name)
+    # A row's cells in the order of COLUMNS, all at once (no table: no rows either).
+    pick = table.picker(COLUMNS) if table is not None else None
 
     def capped(rows):
         """The rows until the reader refuses the sheet (too many rows or columns): that is one more error."""
@@ -276,11 +273,11 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
     for number, row in capped(rows):
         total_rows += 1
         ok = True
-        amount, problem = parse_amount(cell(row, "金额"))
+        raw_name, raw_unit, raw_amount, raw_date, raw_channel, raw_reference, raw_note = pick(row)
+        amount, problem = parse_amount(raw_amount)
         if problem:
             errors.add(number, "金额", problem)
             ok = False
-        raw_date = cell(row, "日期")
         received_on = cell_date(raw_date)
         if received_on is None:
             errors.add(number, "日期", _("The date is missing.") if cell_text(raw_date) == ""
@@ -289,16 +286,16 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
         elif received_on > today:
             errors.add(number, "日期", _("The date %(date)s is after today.") % {"date": received_on.isoformat()})
             ok = False
-        channel_text = cell_text(cell(row, "渠道"))
+        channel_text = cell_text(raw_channel)
         channel = CHANNELS.get(channel_text)
         if channel is None:
             errors.add(number, "渠道", _("Unknown channel “%(value)s”: use %(qr)s (QR code), %(bank)s (bank transfer), "
                                          "%(cash)s (cash), %(payroll)s (payroll deduction) or %(other)s (other).")
                        % {"value": channel_text, **{code.value: name for name, code in CHANNELS.items()}})
             ok = False
-        reference = cell_text(cell(row, "流水号"))[:64]
+        reference = cell_text(raw_reference)[:64]
         if reference and channel:
-            key = (channel, reference)
+            key = f"{channel} {reference}"  # a channel code holds no space
             if key in seen_refs:
                 errors.add(number, "流水号", _("Transaction number %(ref)s appears twice in this file (row %(row)s).")
                            % {"ref": reference, "row": seen_refs[key]})
@@ -306,8 +303,8 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
             else:
                 seen_refs[key] = number
         if ok:
-            good.append(GoodRow(number, cell_text(cell(row, "捐赠方"))[:200], cell_text(cell(row, "单位"))[:200], amount,
-                                received_on, channel, reference, cell_text(cell(row, "备注"))[:300]))
+            good.append(GoodRow(number, cell_text(raw_name)[:200], cell_text(raw_unit)[:200], amount, received_on,
+                                channel, reference, cell_text(raw_note)[:300]))
         if progress and total_rows % 1000 == 0:
             progress(total_rows, None)
 
@@ -335,68 +332,157 @@ def donation_import_validate(*, imp: DonationImport, progress: Callable[[int, in
     return imp
 
 
-def _read_parsed(imp: DonationImport) -> Iterator[GoodRow]:
-    with open(parsed_path(imp), newline="", encoding="utf-8") as handle:
-        for row, name, unit, amount, received_on, channel, reference, note in csv.reader(handle):
-            yield GoodRow(int(row), name, unit, Decimal(amount), dt.date.fromisoformat(received_on), channel,
-                          reference, note)
-
-
 # --- commit ----------------------------------------------------------------
 
-def _history_rows_sql(*, model, ids_sql: str, actor, action: str, to_status: str, data: dict) -> tuple[str, list]:
+# The checked rows as the commit reads them: the parsed CSV copied in (PARSED), then each row with what it becomes
+# (LINES: its donor, receipt number and credit id), and the donors it created (NEW_DONORS): all live in the
+# committing transaction only.
+PARSED = "donation_import_parsed"
+LINES = "donation_import_lines"
+NEW_DONORS = "donation_import_new_donors"
+# Rows written per statement: each chunk is one INSERT of credits and one of donations, then progress.
+COMMIT_CHUNK = 20_000
+
+
+def donor_key_sql(name: str, unit: str) -> str:
+    """:func:`donor_key` in SQL over the text columns ``name`` and ``unit``: a subquery giving ``kind``,
+    ``name`` and ``unit_name``, all NULL for an anonymous gift (tests hold the two equal)."""
+    anonymous = ", ".join("'" + text.replace("'", "''") + "'" for text in sorted(ANONYMOUS_NAMES))
+    given = f"CASE WHEN {name} IN ({anonymous}) THEN '' ELSE {name} END"
+    return (f"SELECT CASE WHEN g.name = '' AND {unit} = '' THEN NULL WHEN g.name = '' OR g.name = {unit}"
+            f" THEN '{Donor.Kind.UNIT.value}' ELSE '{Donor.Kind.INDIVIDUAL.value}' END AS kind,"
+            f" CASE WHEN g.name = '' AND {unit} = '' THEN NULL WHEN g.name = '' OR g.name = {unit} THEN {unit}"
+            f" ELSE g.name END AS name,"
+            f" CASE WHEN g.name = '' AND {unit} = '' THEN NULL WHEN g.name = '' OR g.name = {unit} THEN ''"
+            f" ELSE {unit} END AS unit_name"
+            f" FROM (SELECT {given} AS name) g")
+
+
+def _history_rows_sql(*, model, ids_sql: str, ids_params: list, actor, action: str, to_status: str,
+                      data: dict) -> tuple[str, list]:
     """History rows for many records in one INSERT … SELECT: the same columns record_event writes."""
     content_type = ContentType.objects.get_for_model(model)
     sql = (
         f"INSERT INTO {HistoryEvent._meta.db_table} (content_type_id, object_id, actor_id, action, from_status,"
-        f" to_status, reason, data, created_at) SELECT %s, ids.id, %s, %s, '', %s, '', %s::jsonb, %s FROM ({ids_sql}) ids"
+        f" to_status, reason, data, created_at) SELECT %s, ids.id, %s, %s, '', %s, '', %s::jsonb, %s"
+        f" FROM ({ids_sql}) ids ORDER BY ids.id"
     )
-    return sql, [content_type.pk, actor.pk, action, to_status, json.dumps(data), timezone.now()]
+    return sql, [content_type.pk, actor.pk, action, to_status, json.dumps(data), timezone.now(), *ids_params]
 
 
-def _donors_for(keys: set[tuple[str, str, str]], *, district, actor) -> dict[tuple[str, str, str], int]:
-    """Ids of the donors with these keys, creating the missing ones in one statement."""
-    found: dict[tuple[str, str, str], int] = {}
-    names = sorted({key[1] for key in keys})
-    for start in range(0, len(names), CHUNK):
-        for pk, kind, name, unit_name in Donor.objects.filter(
-                district=district, name__in=names[start:start + CHUNK]).values_list("pk", "kind", "name", "unit_name"):
-            if (kind, name, unit_name) in keys:
-                found[(kind, name, unit_name)] = pk
-    missing = sorted(key for key in keys if key not in found)
-    if not missing:
-        return found
-    kinds, names, units = (list(column) for column in zip(*missing))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Donor._meta.db_table} (kind, name, district_id, unit_name, contact)"
-            " SELECT t.kind, t.name, %s, t.unit_name, '' FROM unnest(%s::text[], %s::text[], %s::text[])"
-            " AS t(kind, name, unit_name) RETURNING id, kind, name, unit_name",
-            [district.pk, kinds, names, units],
-        )
-        created = cursor.fetchall()
-        for pk, kind, name, unit_name in created:
-            found[(kind, name, unit_name)] = pk
-        sql, params = _history_rows_sql(model=Donor, ids_sql="SELECT unnest(%s::bigint[]) AS id", actor=actor,
-                                        action="donor.created", to_status="", data={"source": "import"})
-        cursor.execute(sql, params + [[row[0] for row in created]])
-    return found
+def _stage_parsed(cursor, imp: DonationImport) -> None:
+    """The checked rows in a temporary table: one COPY of the parsed CSV, no row through Python."""
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{PARSED}, pg_temp.{LINES}, pg_temp.{NEW_DONORS}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {PARSED} (row integer, donor_name text, unit text, amount numeric(12, 2),"
+                   f" received_on date, channel text, reference text, note text) ON COMMIT DROP")
+    with open(parsed_path(imp), "rb") as handle:
+        cursor.copy_expert(f"COPY {PARSED} FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (donor_name, unit, reference,"
+                           f" note))", handle)
+    cursor.execute(f"ANALYZE {PARSED}")
 
 
-DONATION_COLUMNS = ["fund_id", "district_id", "campaign_id", "donor_id", "amount", "received_on", "channel",
-                    "external_reference", "receipt_year", "receipt_seq", "receipt_number", "note", "status",
-                    "void_reason", "import_batch_id", "recorded_by_id", "created_at", "credit_entry_id"]
+def _scalar(cursor, sql: str, params) -> int:
+    cursor.execute(sql, params)
+    return cursor.fetchone()[0]
 
 
-def _chunks(items, size: int) -> Iterator[list]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _stage_lines(cursor, *, fund: Fund, firsts: dict[int, int], confirm: bool) -> None:
+    """Each checked row with its donor (created before), its receipt number (consecutive per year in the sheet's
+    order, from ``firsts``) and, when confirmed, its credit's id drawn from the ledger's sequence in that order."""
+    ledger = LedgerEntry._meta.db_table
+    credit_default = f"DEFAULT nextval(pg_get_serial_sequence('{ledger}', 'id')::regclass)" if confirm else ""
+    cursor.execute(f"CREATE TEMPORARY TABLE {LINES} (n integer PRIMARY KEY, row integer, donor_id bigint,"
+                   f" amount numeric(12, 2), received_on date, channel text, reference text, note text,"
+                   f" receipt_year integer, receipt_seq integer, receipt_number text, credit_id bigint {credit_default})"
+                   f" ON COMMIT DROP")
+    number_sql, number_params = receipt_number_sql(fund, year="t.receipt_year", seq="t.receipt_seq")
+    cursor.execute(
+        f"INSERT INTO {LINES} (n, row, donor_id, amount, received_on, channel, reference, note,"
+        f" receipt_year, receipt_seq, receipt_number)"
+        f" SELECT t.n, t.row, t.donor_id, t.amount, t.received_on, t.channel, t.reference, t.note,"
+        f" t.receipt_year, t.receipt_seq, {number_sql} FROM ("
+        f"   SELECT row_number() OVER (ORDER BY p.row) AS n, p.row, o.id AS donor_id, p.amount,"
+        f"   p.received_on, p.channel, p.reference, p.note, s.year AS receipt_year,"
+        f"   s.first + row_number() OVER (PARTITION BY s.year ORDER BY p.row) - 1 AS receipt_seq"
+        f"   FROM {PARSED} p JOIN unnest(%(years)s::integer[], %(firsts)s::integer[]) AS s(year, first)"
+        f"     ON s.year = extract(year FROM p.received_on)"
+        f"   CROSS JOIN LATERAL ({donor_key_sql('p.donor_name', 'p.unit')}) k"
+        f"   LEFT JOIN {Donor._meta.db_table} o ON o.district_id = %(district)s AND o.kind = k.kind"
+        f"     AND o.name = k.name AND o.unit_name = k.unit_name"
+        f" ) t ORDER BY t.n",
+        {**number_params, "district": fund.district_id, "years": list(firsts), "firsts": list(firsts.values())},
+    )
+    cursor.execute(f"ANALYZE {LINES}")
+
+
+def _refusals_at_commit(cursor, *, imp: DonationImport, district_id: int) -> int:
+    """What may have changed since the check: raises when transaction numbers were recorded meanwhile or the
+    file was imported; returns how many rows now repeat a recorded gift (``repeated_donations``)."""
+    taken = _scalar(cursor, (
+        f"SELECT count(*) FROM {PARSED} p JOIN {Donation._meta.db_table} d ON d.channel = p.channel"
+        f" AND d.external_reference = p.reference AND d.external_reference <> '' WHERE p.reference <> ''"), [])
+    if taken:
+        raise DomainError(_("%(n)s transaction numbers were recorded since the check: upload the file again.")
+                          % {"n": taken})
+    if (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
+            .exclude(pk=imp.pk).exists()):
+        raise DomainError(_("This file was already imported."))
+    return _scalar(cursor, (
+        f"SELECT count(DISTINCT p.row) FROM {PARSED} p"
+        f" CROSS JOIN LATERAL ({donor_key_sql('p.donor_name', 'p.unit')}) k"
+        f" JOIN {Donor._meta.db_table} o ON o.district_id = %(district)s AND o.kind = k.kind AND o.name = k.name"
+        f"   AND o.unit_name = k.unit_name"
+        f" JOIN {Donation._meta.db_table} d ON d.donor_id = o.id AND d.amount = p.amount"
+        f"   AND d.received_on = p.received_on AND d.status <> %(voided)s"
+        f" WHERE p.reference = ''"), {"district": district_id, "voided": Donation.Status.VOIDED})
+
+
+def _create_donors(cursor, *, district_id: int) -> None:
+    """The rows' donors not yet known in the district, in one INSERT … SELECT (in the order of their keys, as
+    Python sorts them); their ids are kept for their history."""
+    cursor.execute(f"CREATE TEMPORARY TABLE {NEW_DONORS} (id bigint) ON COMMIT DROP")
+    cursor.execute(
+        f"WITH created AS ("
+        f" INSERT INTO {Donor._meta.db_table} (kind, name, district_id, unit_name, contact)"
+        f" SELECT k.kind, k.name, %(district)s, k.unit_name, ''"
+        f" FROM (SELECT DISTINCT k.kind, k.name, k.unit_name FROM {PARSED} p"
+        f"   CROSS JOIN LATERAL ({donor_key_sql('p.donor_name', 'p.unit')}) k WHERE k.kind IS NOT NULL) k"
+        f" WHERE NOT EXISTS (SELECT FROM {Donor._meta.db_table} o WHERE o.district_id = %(district)s"
+        f"   AND o.kind = k.kind AND o.name = k.name AND o.unit_name = k.unit_name)"
+        f" ORDER BY k.kind COLLATE \"C\", k.name COLLATE \"C\", k.unit_name COLLATE \"C\""
+        f" RETURNING id)"
+        f" INSERT INTO {NEW_DONORS} SELECT id FROM created",
+        {"district": district_id},
+    )
+
+
+def _write_credits(cursor, *, fund: Fund, actor, now, after: int, upto: int) -> None:
+    """The credits of rows ``after`` < n <= ``upto``, with the ids their donations point at."""
+    cursor.execute(
+        f"INSERT INTO {LedgerEntry._meta.db_table} (id, fund_id, district_id, kind, amount, booked_on, description,"
+        f" reason, created_by_id, created_at)"
+        f" SELECT l.credit_id, %(fund)s, NULL, %(kind)s, l.amount, l.received_on,"
+        f" {credit_description_sql('l.receipt_number')}, '', %(actor)s, %(now)s"
+        f" FROM {LINES} l WHERE l.n > %(after)s AND l.n <= %(upto)s ORDER BY l.n",
+        {"fund": fund.pk, "kind": LedgerEntry.Kind.DONATION, "actor": actor.pk, "now": now, "after": after,
+         "upto": upto},
+    )
+
+
+def _write_donations(cursor, *, imp: DonationImport, fund: Fund, actor, status: str, now, after: int,
+                     upto: int) -> None:
+    """The donations of rows ``after`` < n <= ``upto``, each with its donor and (confirmed) its credit."""
+    cursor.execute(
+        f"INSERT INTO {Donation._meta.db_table} (fund_id, district_id, campaign_id, donor_id, amount, received_on,"
+        f" channel, external_reference, receipt_year, receipt_seq, receipt_number, note, status, void_reason,"
+        f" import_batch_id, recorded_by_id, created_at, credit_entry_id)"
+        f" SELECT %(fund)s, %(district)s, %(campaign)s, l.donor_id, l.amount, l.received_on, l.channel,"
+        f" NULLIF(l.reference, ''), l.receipt_year, l.receipt_seq, l.receipt_number, l.note, %(status)s, '',"
+        f" %(import)s, %(actor)s, %(now)s, l.credit_id"
+        f" FROM {LINES} l WHERE l.n > %(after)s AND l.n <= %(upto)s ORDER BY l.n",
+        {"fund": fund.pk, "district": fund.district_id, "campaign": imp.campaign_id, "status": status,
+         "import": imp.pk, "actor": actor.pk, "now": now, "after": after, "upto": upto},
+    )
 
 
 def repeats_refusal(count: int) -> DomainError:
@@ -413,9 +499,10 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True, 
     here: one may have been recorded since the check) go in only with
     ``repeats_confirmed``, the person's explicit "these are new".
 
-    Rows go in with COPY and the ledger credits and history rows with one
-    INSERT … SELECT each, so 100,000 rows never become 300,000 model
-    instances in memory.
+    Set-based throughout: the parsed CSV is copied into a temporary table
+    and everything is written from there with INSERT … SELECT (the donors,
+    then per chunk of rows the ledger credits and the donations, then the
+    history), so no row passes through Python.
     """
     require_role(actor, *DONATION_ROLES)
     with transaction.atomic():
@@ -426,73 +513,46 @@ def donation_import_commit(*, imp: DonationImport, actor, confirm: bool = True, 
             raise DomainError(_("The checked rows are no longer available: upload the file again."))
         fund = imp.fund
         district = fund.district
-        # A first pass over the checked rows gathers what the whole file needs (its transaction numbers,
-        # donors and receipt years); the second writes it a chunk at a time: no row is held longer.
-        # Transaction numbers are looked up a chunk at a time, so the file's numbers are never all held.
-        donor_keys, years, taken, references = set(), {}, 0, set()
-        for item in _read_parsed(imp):
-            if item.reference:
-                references.add((item.channel, item.reference))
-                if len(references) >= CHUNK:
-                    taken += len(_taken_references(references))
-                    references = set()
-            if key := donor_key(item.donor_name, item.unit):
-                donor_keys.add(key)
-            years[item.received_on.year] = years.get(item.received_on.year, 0) + 1
-        taken += len(_taken_references(references))
-        del references
-        row_count = sum(years.values())
-        if taken:
-            raise DomainError(_("%(n)s transaction numbers were recorded since the check: upload the file again.")
-                              % {"n": taken})
-        if (DonationImport.objects.filter(sha256=imp.sha256, status=DonationImport.Status.COMMITTED)
-                .exclude(pk=imp.pk).exists()):
-            raise DomainError(_("This file was already imported."))
-        repeats = []
-        for chunk in _chunks(_read_parsed(imp), CHUNK):
-            repeats.extend(repeated_donations(district_id=district.pk, rows=chunk))
-        if repeats and not repeats_confirmed:
-            raise repeats_refusal(len({item["row"] for item in repeats}))
-        donor_ids = _donors_for(donor_keys, district=district, actor=actor)
-        del donor_keys
-        next_seq = {year: receipt_numbers_allocate(fund=fund, year=year, count=count)
-                    for year, count in sorted(years.items())}
-        status = Donation.Status.CONFIRMED if confirm else Donation.Status.RECORDED
-        now = timezone.now().isoformat()
-        done = 0
-        for chunk in _chunks(_read_parsed(imp), CHUNK):
-            # A confirmed gift points at its credit: the ids are drawn first, the entries follow the rows.
-            credit_ids = ledger_draw_ids(len(chunk)) if confirm else [None] * len(chunk)
-            rows, credits = [], []
-            for item, credit_id in zip(chunk, credit_ids):
-                year = item.received_on.year
-                seq = next_seq[year]
-                next_seq[year] += 1
-                key = donor_key(item.donor_name, item.unit)
-                number = receipt_number(fund, year, seq)
-                rows.append([fund.pk, district.pk, imp.campaign_id, donor_ids[key] if key else None, item.amount,
-                             item.received_on.isoformat(), item.channel, item.reference or None, year, seq,
-                             number, item.note, status, "", imp.pk, actor.pk, now, credit_id])
-                credits.append(credit_entry_of(fund_id=fund.pk, amount=item.amount, received_on=item.received_on,
-                                               receipt_number=number))
-            copy_rows(Donation._meta.db_table, DONATION_COLUMNS, rows)
-            if confirm:
-                ledger_post_many(entries=credits, actor=actor, ids=credit_ids)
-            done += len(rows)
-            if progress:
-                progress(done, row_count)
-        imported = Donation.objects.filter(import_batch=imp)
-        ids_sql, ids_params = imported.order_by().values("id").query.sql_with_params()
-        sql, params = _history_rows_sql(model=Donation, ids_sql=ids_sql, actor=actor, action="donation.imported",
-                                        to_status=status, data={"import": imp.pk})
         with connection.cursor() as cursor:
-            cursor.execute(sql, params + list(ids_params))
+            # The staging tables are sorted and joined whole: in memory rather than in temporary files.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            _stage_parsed(cursor, imp)
+            repeats = _refusals_at_commit(cursor, imp=imp, district_id=district.pk)
+            if repeats and not repeats_confirmed:
+                raise repeats_refusal(repeats)
+            cursor.execute(f"SELECT extract(year FROM received_on)::integer, count(*) FROM {PARSED} GROUP BY 1"
+                           f" ORDER BY 1")
+            years = dict(cursor.fetchall())
+            row_count = sum(years.values())
+            firsts = {year: receipt_numbers_allocate(fund=fund, year=year, count=count)
+                      for year, count in years.items()}
+            _create_donors(cursor, district_id=district.pk)
+            _stage_lines(cursor, fund=fund, firsts=firsts, confirm=confirm)
+            status = Donation.Status.CONFIRMED if confirm else Donation.Status.RECORDED
+            now = timezone.now()
+            for after in range(0, row_count, COMMIT_CHUNK):
+                upto = min(after + COMMIT_CHUNK, row_count)
+                # A confirmed gift points at its credit: the credits go first, with the ids drawn for them.
+                if confirm:
+                    _write_credits(cursor, fund=fund, actor=actor, now=now, after=after, upto=upto)
+                _write_donations(cursor, imp=imp, fund=fund, actor=actor, status=status, now=now, after=after,
+                                 upto=upto)
+                if progress:
+                    progress(upto, row_count)
+            for sql, params in (
+                    _history_rows_sql(model=Donor, ids_sql=f"SELECT id FROM {NEW_DONORS}", ids_params=[],
+                                      actor=actor, action="donor.created", to_status="", data={"source": "import"}),
+                    _history_rows_sql(model=Donation, ids_sql=f"SELECT id FROM {Donation._meta.db_table}"
+                                      f" WHERE import_batch_id = %s", ids_params=[imp.pk], actor=actor,
+                                      action="donation.imported", to_status=status, data={"import": imp.pk})):
+                cursor.execute(sql, params)
+            cursor.execute(f"DROP TABLE {PARSED}, {LINES}, {NEW_DONORS}")
         imp.status = DonationImport.Status.COMMITTED
         imp.save(update_fields=["status"])
         record_event(imp, actor=actor, action="donation_import.committed", from_status=DonationImport.Status.VALIDATED,
                      to_status=DonationImport.Status.COMMITTED,
                      data={"rows": imp.rows_ok, "total": str(imp.total_ok), "confirmed": confirm,
-                           **({"repeats_confirmed": len({item["row"] for item in repeats})} if repeats else {})})
+                           **({"repeats_confirmed": repeats} if repeats else {})})
         # Run as a job, the job knows from this row that the import committed, even if its worker dies now.
         mark_job_committed()
     return imp

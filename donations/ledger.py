@@ -24,6 +24,11 @@ def credit_entry_of(*, fund_id: int, amount, received_on, receipt_number: str) -
                     description=" ".join(["捐款", receipt_number or ""]).strip())
 
 
+def credit_description_sql(receipt_number: str) -> str:
+    """The description :func:`credit_entry_of` gives, as SQL over the text expression ``receipt_number``."""
+    return f"btrim('捐款 ' || COALESCE({receipt_number}, ''))"
+
+
 def donation_post_credit(*, donation: Donation, actor) -> LedgerEntry:
     """Credit the fund with ``donation``, once; the caller confirms it in the same transaction."""
     if donation.credit_entry_id:

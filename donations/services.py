@@ -47,6 +47,13 @@ def receipt_number(fund: Fund, year: int, seq: int) -> str:
     return f"{fund.slug.upper()}-{year}-{seq:06d}"
 
 
+def receipt_number_sql(fund: Fund, *, year: str, seq: str) -> tuple[str, dict]:
+    """:func:`receipt_number` as an SQL expression over the integer expressions ``year`` and ``seq``, with its
+    named parameters (the set-based import numbers its rows in the database)."""
+    return (f"%(receipt_prefix)s || '-' || ({year})::text || '-' || CASE WHEN ({seq}) < 1000000"
+            f" THEN lpad(({seq})::text, 6, '0') ELSE ({seq})::text END", {"receipt_prefix": fund.slug.upper()})
+
+
 def receipt_key(*, fund: Fund, year: int) -> str:
     return f"receipt:{fund.pk}:{year}"
 

@@ -460,7 +460,9 @@ class LedgerEntry(AppendOnlyModel):
         REVERSAL = "reversal", _("Reversal")
         ALLOCATION = "allocation", _("Allocation to a district")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("fund"))
+    # Indexed by ledger_fund_date_idx and ledger_fund_part_date_idx, which start with it.
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("fund"),
+                             db_index=False)
     # A city-wide fund (no district) is held at city level and drawn on by the districts through allocations:
     # each of its entries belongs to the district whose part it moves, or to the city level when empty.
     # Entries of a district's own fund carry none.

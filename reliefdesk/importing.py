@@ -19,10 +19,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,8 @@ class ImportFileError(DomainError):
 
 def cell_text(value) -> str:
     """A cell as the text a person typed: 12.0 → "12", None → ""."""
+    if value.__class__ is str:  # most cells: checked first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -86,6 +89,21 @@ class Table:
     def cell(self, values: Sequence, key: str):
         index = self.positions.get(key)
         return values[index] if index is not None and index < len(values) else None
+
+    def picker(self, keys: Sequence[str]) -> Callable[[Sequence], tuple]:
+        """A function giving a row's cells of ``keys`` at once, as many :meth:`cell` calls would (None for a
+        column the header lacks or the row does not reach): one call per row instead of one per cell."""
+        width = max(self.positions.values(), default=-1) + 2
+        absent = width - 1  # always None: where the header's missing columns are read
+        get = operator.itemgetter(*[self.positions.get(key, absent) for key in keys], absent)
+        pad = (None,) * width
+
+        def pick(values: Sequence) -> tuple:
+            if len(values) < width:
+                values = (*values, *pad[len(values):])
+            return get(values)[:-1]
+
+        return pick
 
 
 def open_table(path, *, columns: dict[str, str], required: Sequence[str],

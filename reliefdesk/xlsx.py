@@ -431,33 +431,38 @@ def _scan_extent(archive: zipfile.ZipFile, part: str, limits: XlsxLimits) -> int
     here first (a plain scan of the XML, no parsing), and the same caps as while reading apply.
     """
     row = column = rows = cells = last_row = 0
+    row_digits = b""  # the row number as its tag wrote it: a cell of the same row says the same digits
+    numbers: dict[bytes, int] = {}  # column letters already met, and their number
+    max_rows, max_columns = limits.max_rows, limits.max_columns
     tail = b""
     with archive.open(part) as source:
         while chunk := source.read(_SCAN_CHUNK):
             data = tail + chunk
             cut = data.rfind(b"<")
             data, tail = data[:cut], data[cut:]
-            for match in _TAG.finditer(data):
-                is_row, letters, digits = match.groups()
+            for is_row, letters, digits in _TAG.findall(data):
                 if is_row:
                     row = int(digits) if digits else row + 1
-                    last_row = max(last_row, row)
+                    row_digits = digits
+                    if row > last_row:
+                        last_row = row
                     rows += 1
                     column = cells = 0
-                    if row > limits.max_rows or rows > limits.max_rows:
+                    if row > max_rows or rows > max_rows:
                         _refuse_extent(limits, max(row, rows), 0)
                     continue
                 cells += 1
                 if letters:
-                    column = _column_number(letters)
-                    if digits and int(digits) != row:  # a cell outside its row: count it where it says
-                        row = int(digits)
+                    column = numbers.get(letters) or numbers.setdefault(letters, _column_number(letters))
+                    if digits and digits != row_digits and int(digits) != row:
+                        row = int(digits)  # a cell outside its row: count it where it says
+                        row_digits = digits
                         last_row = max(last_row, row)
-                        if row > limits.max_rows:
+                        if row > max_rows:
                             _refuse_extent(limits, row, 0)
                 else:
                     column += 1
-                if column > limits.max_columns or cells > limits.max_columns:
+                if column > max_columns or cells > max_columns:
                     _refuse_extent(limits, row, max(column, cells))
     return last_row
 

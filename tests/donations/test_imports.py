@@ -7,6 +7,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -102,7 +103,8 @@ def test_committing_records_every_row_with_consecutive_receipts_donors_and_ledge
 
 def test_a_failure_in_the_middle_records_nothing(finance, shunyi_fund):
     imp = checked(finance, shunyi_fund, GOOD_ROWS)
-    with mock.patch("donations.imports.ledger_post_many", side_effect=RuntimeError("disk full")):
+    # The donors and the ledger credits are written by then.
+    with mock.patch("donations.imports._write_donations", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             imports.donation_import_commit(imp=imp, actor=finance, confirm=True)
     imp.refresh_from_db()
@@ -216,3 +218,57 @@ def test_daxing_finance_cannot_see_or_commit_a_shunyi_import(client, finance, da
     assert client.get(reverse("donations:import-detail", args=[imp.pk])).status_code == 404
     assert client.post(reverse("donations:import-commit", args=[imp.pk])).status_code == 404
     assert not Donation.objects.exists()
+
+
+def test_the_commit_in_the_database_names_donors_as_the_check_does(db):
+    """donor_key_sql (the commit) and donor_key (the check's repeat warnings) agree on every kind of row."""
+    pairs = [("张三", "顺义区第一中学"), ("", "顺义区医院"), ("顺义区医院", "顺义区医院"), ("王五", ""), ("", ""),
+             ("匿名", ""), ("匿名", "单位A"), ("anonymous", "单位A"), ("Anonymous", ""), ("O'Brien", "单位'B")]
+    with connection.cursor() as cursor:
+        for name, unit in pairs:
+            cursor.execute(f"SELECT k.kind, k.name, k.unit_name FROM (SELECT %s::text AS n, %s::text AS u) t"
+                           f" CROSS JOIN LATERAL ({imports.donor_key_sql('t.n', 't.u')}) k", [name, unit])
+            row = cursor.fetchone()
+            assert (None if row == (None, None, None) else row) == imports.donor_key(name, unit), (name, unit)
+
+
+def test_receipt_numbers_and_credit_descriptions_written_in_the_database_are_those_of_python(shunyi_fund):
+    from donations.ledger import credit_description_sql, credit_entry_of
+
+    sql, params = services.receipt_number_sql(shunyi_fund, year="%(year)s", seq="%(seq)s")
+    with connection.cursor() as cursor:
+        for year, seq in [(2022, 1), (2022, 999_999), (2023, 1_000_000), (2023, 12_345_678)]:
+            cursor.execute(f"SELECT {sql}", {**params, "year": year, "seq": seq})
+            number = cursor.fetchone()[0]
+            assert number == services.receipt_number(shunyi_fund, year, seq)
+            cursor.execute(f"SELECT {credit_description_sql('%(number)s')}", {"number": number})
+            assert cursor.fetchone()[0] == credit_entry_of(fund_id=shunyi_fund.pk, amount=Decimal("1"),
+                                                           received_on=dt.date(2022, 1, 1),
+                                                           receipt_number=number).description
+
+
+def test_the_commit_writes_credits_donations_and_history_in_the_order_of_the_sheet(finance, shunyi_fund):
+    rows = [[f"职工{n % 3}", "单位A" if n % 2 else "", 10 + n, dt.date(2021 + n % 2, 3, 1 + n), "现金", "", ""]
+            for n in range(8)]
+    imp = checked(finance, shunyi_fund, rows)
+    imports.donation_import_commit(imp=imp, actor=finance, confirm=True)
+    donations = list(Donation.objects.filter(import_batch=imp).order_by("pk").select_related("credit_entry", "donor"))
+    assert [d.amount for d in donations] == [Decimal(10 + n) for n in range(8)]
+    assert [d.receipt_number for d in donations] == [
+        f"SHUNYI-{2021 + n % 2}-{n // 2 + 1:06d}" for n in range(8)]  # consecutive per year, in the sheet's order
+    assert [d.credit_entry_id for d in donations] == sorted(d.credit_entry_id for d in donations)
+    assert all(d.credit_entry.description == f"捐款 {d.receipt_number}" and d.credit_entry.booked_on == d.received_on
+               and d.credit_entry.amount == d.amount and d.credit_entry.created_by == finance for d in donations)
+    assert [(d.donor.kind, d.donor.name, d.donor.unit_name) for d in donations[:3]] == [
+        ("individual", "职工0", ""), ("individual", "职工1", "单位A"), ("individual", "职工2", "")]
+    donors = Donor.objects.filter(donations__import_batch=imp).distinct()
+    assert donors.count() == 6
+    created = HistoryEvent.objects.filter(action="donor.created")
+    assert sorted(created.values_list("object_id", flat=True)) == sorted(donors.values_list("pk", flat=True))
+    assert all(e.actor == finance and e.data == {"source": "import"} for e in created)
+    imported = HistoryEvent.objects.filter(action="donation.imported").order_by("pk")
+    assert list(imported.values_list("object_id", flat=True)) == [d.pk for d in donations]
+    assert all(e.to_status == "confirmed" and e.data == {"import": imp.pk} for e in imported)
+    with connection.cursor() as cursor:  # nothing of the commit's staging is left
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'donation_import_%%' AND relpersistence = 't'")
+        assert cursor.fetchone()[0] == 0

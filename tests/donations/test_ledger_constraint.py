@@ -1,14 +1,20 @@
-"""PostgreSQL itself refuses, at commit, a confirmed donation without its credit, whoever writes the row."""
+"""PostgreSQL itself refuses, at commit, a confirmed donation without its credit, whoever writes the row.
+
+The check runs once per statement (migration 0013): a statement trigger notes the donations it touched in
+``donations_credit_check``, and the deferred constraint trigger ``donation_confirmed_has_credit`` reads them again at
+commit; ``SET CONSTRAINTS … IMMEDIATE`` runs it now, as COMMIT would.
+"""
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from donations import services
 from donations.models import Donation
 from funds.models import LedgerEntry
+from reliefdesk.errors import DomainError
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +84,51 @@ def test_a_confirmed_donation_of_the_factory_has_its_credit(shunyi_fund):
     assert donation.credit_entry.amount == Decimal("30.00")
     with connection.cursor() as cursor:
         cursor.execute(CHECK)
+
+
+def test_a_confirmed_donation_pointing_at_no_entry_is_refused(recorded):
+    """No foreign key holds the pointer: the check at commit finds the entry missing."""
+    with pytest.raises(DatabaseError, match="without the ledger entries"):
+        _plain_sql_committed(("UPDATE donations_donation SET status = 'confirmed', credit_entry_id = %s"
+                              " WHERE id = %s", [10 ** 12, recorded.pk]))
+
+
+def test_a_recorded_donation_points_at_no_entry(recorded, shunyi_fund):
+    entry = f.LedgerEntryFactory(fund=shunyi_fund, kind=LedgerEntry.Kind.DONATION, amount=Decimal("100.00"))
+    with pytest.raises(IntegrityError, match="donation_recorded_is_not_booked"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE donations_donation SET credit_entry_id = %s WHERE id = %s", [entry.pk, recorded.pk])
+
+
+def test_a_credit_is_never_the_credit_of_two_donations(recorded, shunyi_fund, finance):
+    first = services.donation_confirm(donation=recorded, actor=finance)
+    other = f.DonationFactory(fund=shunyi_fund, amount=Decimal("100.00"))
+    with pytest.raises(IntegrityError, match="credit_entry_id"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE donations_donation SET status = 'confirmed', credit_entry_id = %s WHERE id = %s",
+                           [first.credit_entry_id, other.pk])
+
+
+def test_a_confirmed_donation_is_not_credited_twice(recorded, finance):
+    donation = services.donation_confirm(donation=recorded, actor=finance)
+    from funds.errors import LedgerRefused
+
+    with pytest.raises((LedgerRefused, DomainError)):
+        services.donation_confirm(donation=donation, actor=finance)
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.DONATION).count() == 1
+
+
+def _notes() -> list[list[int]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT donation_ids FROM donations_credit_check ORDER BY id")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_check_is_noted_once_per_statement_and_its_note_is_gone_after_it(shunyi_fund, finance):
+    many = [f.DonationFactory(fund=shunyi_fund, amount=Decimal("20.00")) for _ in range(3)]
+    assert _notes() == []  # recorded donations need no entry: nothing to check
+    services.donation_confirm_many(donations=many, actor=finance)
+    assert [sorted(ids) for ids in _notes()] == [sorted(d.pk for d in many)]  # one statement, one note of its three donations
+    with connection.cursor() as cursor:
+        cursor.execute(CHECK)
+    assert _notes() == []

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg2
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +28,7 @@ from tests.donations.conftest import GOOD_ROWS, upload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-ROWS = 20_000  # four chunks of the commit: time enough to kill it between two
+ROWS = 20_000
 
 
 def database_url() -> str:
@@ -106,14 +107,21 @@ def test_a_worker_killed_mid_commit_leaves_nothing_half_done_and_the_next_worker
     check = start_job(kind="donation_import_validate", actor=finance, params={"import_id": small.pk})
     log = tmp_path / "worker.log"
 
+    # The commit writes the history of its rows last: while another session holds the history table, the commit
+    # waits there with its donors, credits and donations written, however fast it wrote them.
+    blocker = psycopg2.connect(database_url())
     first = Worker(log)
     try:
-        # Killed once the commit has written its first chunk (its progress comes through the heartbeat).
+        with blocker.cursor() as cursor:
+            cursor.execute("LOCK TABLE reliefdesk_historyevent IN SHARE MODE")
+        # Killed once the commit has written its rows (its progress comes through the heartbeat).
         wait_for(lambda: Job.objects.filter(pk=commit.pk, status=Job.Status.RUNNING, done__gt=0).exists(),
                  what="the commit to be under way", log=log)
         first.kill()
     finally:
         first.stop()
+        blocker.rollback()
+        blocker.close()
 
     commit.refresh_from_db()
     assert commit.status == Job.Status.RUNNING  # nobody is left to say otherwise
