@@ -220,7 +220,8 @@ class CappedPaginator(Paginator):
         # sorted: a search or a rare filter then never walks a sort index of 600,000 cases looking for
         # them, whatever the planner guesses. Above it the matches are dense, and the page's ids (and one
         # more, to tell whether a page follows) are read in order from the sort index.
-        if self.count <= self.cap and self.object_list.query.order_by:
+        ordering = self.object_list.query.order_by
+        if self.count <= self.cap and ordering and all(isinstance(term, str) for term in ordering):
             ids = self._page_of_matches(bottom)
         else:
             ids = self.object_list.values("pk")[bottom:bottom + self.per_page + 1]
