@@ -437,6 +437,7 @@ class ApplicationFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["station"].queryset = stations_visible_to(user=user)
+        self.filters["fund"].queryset = funds_visible_to(user=user).order_by("slug")
 
     def search(self, queryset, name, value):
         return application_search(queryset, value)

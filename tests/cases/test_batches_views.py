@@ -93,7 +93,7 @@ def test_the_batch_list_shows_counts_and_totals_at_a_fixed_query_cost(client, re
         f.reviewed_application(station=station1, fund=funded, category=shunyi_rules.category, status=S.IN_BATCH,
                                batch=b)
     client.force_login(reviewer)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("cases:batch-list"))
     batches_shown = list(response.context["page_obj"])
     assert len(batches_shown) == count

@@ -184,7 +184,8 @@ def _options(html: str, name: str) -> list[tuple[str, str, bool]]:
 
 
 def test_the_filter_offers_the_users_stations_in_order_and_keeps_the_chosen_one(client, reviewer, liaison1, station1,
-                                                                                 station2, daxing_station, medical):
+                                                                                 station2, daxing_station, medical,
+                                                                                 shunyi_fund, daxing_fund):
     f.StationFactory(district=station1.district, code="SY00", name="顺义<零>站")  # sorts first; escaped
     medical.sort_order = 3
     medical.save()
@@ -197,6 +198,7 @@ def test_the_filter_offers_the_users_stations_in_order_and_keeps_the_chosen_one(
     assert [value for value, _, chosen in _options(html, "station") if chosen] == [str(station2.pk)]
     assert [label for _, label, _ in _options(html, "category")][1:] == ["金秋助学", "意外伤害救助", "大病医疗救助"]
     assert [value for value, _, chosen in _options(html, "category") if chosen] == [str(education.pk)]
+    assert [value for value, _, _ in _options(html, "fund")] == ["", str(shunyi_fund.pk)]  # not Daxing's fund
     client.force_login(liaison1)
     html = client.get(LIST).content.decode()
     assert [value for value, _, _ in _options(html, "station")] == ["", str(station1.pk)]

@@ -84,9 +84,9 @@ def test_the_ledger_list_costs_the_same_queries_for_2_and_20_rows(client, financ
                         status="paid")
     client.force_login(finance)
     client.get(fund_url("fund-detail", shunyi_fund))  # warm the session and content types
-    # 11, and three for the ledger's balances: the period's opening and closing balance, the foot totals of
+    # 10, and three for the ledger's balances: the period's opening and closing balance, the foot totals of
     # the filtered rows, and the running balance of the page's rows.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(fund_url("fund-detail", shunyi_fund))
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == rows + 1
