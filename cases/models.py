@@ -4,7 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
@@ -14,18 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from funds.models import MONEY, AidCategory, Disease, Fund, RuleSet
+from reliefdesk import search
 from reliefdesk.models import District, Employer, Station
 
 
-class NameBigrams(models.Func):
-    """The distinct two-character pieces of a name, upper-cased (``cases_name_bigrams``, migration 0015).
-
-    A GIN index on them finds a name by a piece inside it ("悟空" in "孙悟空") with core PostgreSQL only:
-    no pg_trgm on the servers we run on.
-    """
+class NameBigrams(search.NameBigrams):
+    """A name's pieces for the case list's GIN index: the core's, through the SQL function this index was built
+    with (``cases_name_bigrams``, migration 0015; the same body as ``reliefdesk_name_bigrams``)."""
 
     function = "cases_name_bigrams"
-    output_field = ArrayField(models.TextField())
 
 
 # Each sort the case list offers, within a district (reviewers) and within a station (liaisons): the key

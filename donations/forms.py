@@ -54,7 +54,7 @@ class DonationForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("fund"), queryset=None)
     campaign = forms.ModelChoiceField(label=_("campaign"), queryset=None, required=False)
     donor_q = forms.CharField(label=_("find a known donor"), max_length=200, required=False,
-                              help_text=_("The first characters of the name or of the unit."))
+                              help_text=_("A name or unit, or a part of one."))
     donor = DonorChoiceField(label=_("donor"), queryset=None, required=False,
                              help_text=_("Pick a known donor, or enter a new one below. Leave both empty "
                                          "for an anonymous donation."))

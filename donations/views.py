@@ -168,7 +168,7 @@ def _receipt(donation: Donation) -> dict:
 
 @require_GET
 def donor_search(request):
-    """The few donors of the user's scope whose name or unit starts with ``q``, for the donation form."""
+    """The few donors of the user's scope whose name or unit starts with or holds ``q``, for the donation form."""
     _finance(request)
     text = request.GET.get("q", "")[:200]
     return JsonResponse({"results": [{"id": donor.pk, "label": donor_label(donor)}

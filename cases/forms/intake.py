@@ -20,6 +20,7 @@ from cases.estimate import submission_date_of
 from funds.models import AidCategory, Disease, Fund, RuleSet
 from funds.selectors import funds_visible_to
 from reliefdesk.models import Employer, Role, Station
+from reliefdesk.search import name_pieces
 from reliefdesk.scope import employers_visible_to, role_of, stations_visible_to
 
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"),
@@ -397,9 +398,8 @@ def application_search(queryset, value: str):
             Q(beneficiary_id_number__startswith=code) | Q(id_number_reversed__startswith=code[::-1]))
     if len(text) == 1:
         return queryset.filter(beneficiary_name__startswith=text)
-    pieces = sorted({text[i:i + 2].upper() for i in range(len(text) - 1)})
     return queryset.alias(name_bigrams=NameBigrams("beneficiary_name")).filter(
-        name_bigrams__contains=pieces, beneficiary_name__icontains=text)
+        name_bigrams__contains=name_pieces(text), beneficiary_name__icontains=text)
 
 
 class _LocalDayFilter(django_filters.DateFilter):

@@ -1,4 +1,4 @@
-/* The donation form's donor search: as the first characters of a name or unit are typed, the donor
+/* The donation form's donor search: as a name or unit (or a part of one) is typed, the donor
    list below offers the donors that match (asked of the server, a few at a time). Without this
    script the search button beside the field does the same by showing the form again. */
 (function () {

@@ -57,6 +57,29 @@ def test_the_search_finds_donors_by_the_start_of_their_name_or_unit_in_his_distr
     assert labels("") == []
 
 
+def test_the_search_finds_a_piece_inside_a_name_or_unit_after_those_that_start_with_it(client, finance, donors):
+    f.DonorFactory(district=donors["zhang_school"].district, name="医院后勤职工")  # starts with "医院"
+    f.DonorFactory(district=donors["zhang_school"].district, name="甲乙丙乙甲")
+    client.force_login(finance)
+    search = reverse("donations:donor-search")
+
+    def labels(text):
+        return [row["label"] for row in client.get(search, {"q": text}).json()["results"]]
+
+    assert labels("医院") == ["医院后勤职工 · 爱心单位", "张明 · 顺义区医院 · 个人", "李红 · 顺义区医院 · 个人"]
+    assert labels("家务小") == ["张家务小学 · 爱心单位"]  # never Daxing's 张家务大兴分厂
+    assert labels("物流有限") == ["空港物流有限公司 · 爱心单位"]
+    assert labels("务大") == []  # only in another district
+    assert labels("丙乙甲") == ["甲乙丙乙甲 · 爱心单位"]
+    assert labels("乙甲乙") == []  # both its pieces (乙甲, 甲乙) are in 甲乙丙乙甲, the text is not
+
+
+def test_the_donor_list_searches_inside_names_too(client, finance, donors):
+    client.force_login(finance)
+    html = client.get(reverse("donations:donor-list"), {"q": "义区医"}).content.decode()
+    assert "张明" in html and "李红" in html and "张家务小学" not in html
+
+
 def test_another_district_sees_none_of_these_donors(client, daxing_finance, donors):
     client.force_login(daxing_finance)
     results = client.get(reverse("donations:donor-search"), {"q": "张"}).json()["results"]
