@@ -10,7 +10,7 @@ from django.db import models
 
 
 class NameBigrams(models.Func):
-    """The distinct two-character pieces of a text, upper-cased (SQL ``reliefdesk_name_bigrams``, core 0010)."""
+    """The two-character pieces of a text, upper-cased (SQL ``reliefdesk_name_bigrams``, core 0010)."""
 
     function = "reliefdesk_name_bigrams"
     output_field = ArrayField(models.TextField())
