@@ -16,7 +16,6 @@ database is dropped at the end.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import statistics
 import sys
