@@ -159,10 +159,11 @@ def application_list(*, user, data=None) -> tuple[QuerySet[Application], object]
 class CappedPaginator(Paginator):
     """Pages of a long list in a constant number of queries, however deep.
 
-    The count stops at ``cap`` (the list then says "more than 1,000"): counting a district's 600,000
-    cases would read them all. A page reads the ids of its rows from the index that orders them and then
-    those rows by id, so a deep page skips index entries, not rows. With ``columns`` a page's rows are dicts
-    of those values (related names through ``__``), joined only for the page's rows, not for the count.
+    The count comes first and stops at ``cap`` (the list then says "more than 1,000"): counting a
+    district's 600,000 cases would read them all. Up to ``cap`` matches a page is cut from them, sorted;
+    above it the ids of its rows are read from the index that orders them, so a deep page skips index
+    entries, not rows. Then those rows are read by id. With ``columns`` a page's rows are dicts of those
+    values (related names through ``__``), joined only for the page's rows, not for the count.
     """
 
     def __init__(self, object_list, per_page, *, cap: int | None = None, columns: tuple[str, ...] = (), **kwargs):
